@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Pipeline.Domain.Ledgers;
+
+public sealed partial class Ledger
+{
+    /// <summary>Applies a batch and returns one result per transfer, in order.</summary>
+    public TransferResult[] CreateTransfers(ReadOnlySpan<Transfer> batch)
+    {
+        var results = new TransferResult[batch.Length];
+        CreateTransfers(batch, results);
+        return results;
+    }
+
+    /// <summary>
+    /// Applies a batch in order. Transfers flagged <see cref="TransferFlags.Linked"/> form a chain with the next
+    /// transfer; a chain applies all or nothing: the failing link gets its own code, the others
+    /// <see cref="TransferResult.LinkedEventFailed"/>. Holds that are due expire before the batch runs.
+    /// </summary>
+    public void CreateTransfers(ReadOnlySpan<Transfer> batch, Span<TransferResult> results)
+    {
+        if (results.Length < batch.Length)
+        {
+            throw new ArgumentException("There must be one result slot per transfer.", nameof(results));
+        }
+
+        var now = time.GetUtcNow().UtcTicks;
+        ExpireDue(now);
+        var start = 0;
+        while (start < batch.Length)
+        {
+            var end = start;
+            while (end < batch.Length && batch[end].IsLinked)
+            {
+                end++;
+            }
+
+            if (end == batch.Length)
+            {
+                results[start..end].Fill(TransferResult.LinkedEventFailed);
+                results[end - 1] = TransferResult.LinkedEventChainOpen;
+                return;
+            }
+
+            if (end == start)
+            {
+                results[start] = ApplyAndRecordFailure(batch[start], now);
+            }
+            else
+            {
+                ApplyChain(batch[start..(end + 1)], results[start..(end + 1)], now);
+            }
+
+            start = end + 1;
+        }
+    }
+
+    /// <summary>Applies one unlinked transfer: the fast path for a single payment.</summary>
+    public TransferResult CreateTransfer(in Transfer transfer)
+    {
+        if (transfer.IsLinked)
+        {
+            return TransferResult.LinkedEventChainOpen;
+        }
+
+        var now = time.GetUtcNow().UtcTicks;
+        ExpireDue(now);
+        return ApplyAndRecordFailure(transfer, now);
+    }
+
+    private TransferResult ApplyAndRecordFailure(in Transfer transfer, long now)
+    {
+        var result = Apply(transfer, now, recordUndo: false);
+        RecordFailure(transfer.Id, result);
+        return result;
+    }
+
+    private void ApplyChain(ReadOnlySpan<Transfer> chain, Span<TransferResult> results, long now)
+    {
+        undo.Clear();
+        for (var i = 0; i < chain.Length; i++)
+        {
+            var result = Apply(chain[i], now, recordUndo: true);
+            if (!result.IsSuccess())
+            {
+                undo.Rollback(accounts, transfers);
+                results.Fill(TransferResult.LinkedEventFailed);
+                results[i] = result;
+                RecordFailure(chain[i].Id, result);
+                return;
+            }
+
+            results[i] = result;
+        }
+
+        undo.Clear();
+    }
+
+    /// <summary>Remembers a rejected id, unless the rejection was about the id itself (zero, or owned by another transfer).</summary>
+    private void RecordFailure(LedgerId id, TransferResult result)
+    {
+        if (!result.IsSuccess() && result is not (TransferResult.IdMustNotBeZero or TransferResult.IdAlreadyFailed)
+            && !IsExistsWithDifferent(result))
+        {
+            failedTransferIds.Add(id);
+        }
+    }
+
+    private static bool IsExistsWithDifferent(TransferResult result) =>
+        result is >= TransferResult.ExistsWithDifferentFlags and <= TransferResult.ExistsWithDifferentCode;
+
+    private TransferResult Apply(in Transfer transfer, long now, bool recordUndo)
+    {
+        if (transfer.Id.IsZero)
+        {
+            return TransferResult.IdMustNotBeZero;
+        }
+
+        ref var existing = ref CollectionsMarshal.GetValueRefOrNullRef(transfers, transfer.Id);
+        if (!Unsafe.IsNullRef(ref existing))
+        {
+            return CompareWithExisting(transfer, existing.Request);
+        }
+
+        if (failedTransferIds.Count != 0 && failedTransferIds.Contains(transfer.Id))
+        {
+            return TransferResult.IdAlreadyFailed;
+        }
+
+        var kinds = transfer.Flags & (TransferFlags.Pending | TransferFlags.PostPending | TransferFlags.VoidPending);
+        if ((kinds & (kinds - 1)) != 0)
+        {
+            return TransferResult.FlagsAreMutuallyExclusive;
+        }
+
+        return transfer.IsPostOrVoid ? ApplyPostOrVoid(transfer, now, recordUndo) : ApplyNew(transfer, now, recordUndo);
+    }
+
+    private static TransferResult CompareWithExisting(in Transfer submitted, in Transfer stored)
+    {
+        if (submitted.Flags != stored.Flags)
+        {
+            return TransferResult.ExistsWithDifferentFlags;
+        }
+
+        if (submitted.DebitAccountId != stored.DebitAccountId)
+        {
+            return TransferResult.ExistsWithDifferentDebitAccountId;
+        }
+
+        if (submitted.CreditAccountId != stored.CreditAccountId)
+        {
+            return TransferResult.ExistsWithDifferentCreditAccountId;
+        }
+
+        if (submitted.Amount != stored.Amount)
+        {
+            return TransferResult.ExistsWithDifferentAmount;
+        }
+
+        if (submitted.Currency != stored.Currency)
+        {
+            return TransferResult.ExistsWithDifferentCurrency;
+        }
+
+        if (submitted.PendingId != stored.PendingId)
+        {
+            return TransferResult.ExistsWithDifferentPendingId;
+        }
+
+        if (submitted.TimeoutSeconds != stored.TimeoutSeconds)
+        {
+            return TransferResult.ExistsWithDifferentTimeout;
+        }
+
+        return submitted.Code != stored.Code ? TransferResult.ExistsWithDifferentCode : TransferResult.Exists;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Pipeline.Domain.Ledgers;
+
+/// <summary>
+/// The ledger core: accounts, transfers, holds and their rules, in memory, deterministic and single-threaded.
+/// It is the reference for every store: the Cosmos DB ledger must answer exactly as this class does. Callers
+/// serialise access (one writer at a time); time comes only from the injected <see cref="TimeProvider"/>.
+/// </summary>
+public sealed partial class Ledger
+{
+    private readonly TimeProvider time;
+    private readonly Dictionary<LedgerId, Account> accounts;
+    private readonly Dictionary<LedgerId, TransferRecord> transfers;
+
+    // Ids of transfers that were rejected for their own reasons: an id is decided once, so a replay of a
+    // rejected transfer answers id_already_failed instead of being re-judged against a ledger that has moved on.
+    private readonly HashSet<LedgerId> failedTransferIds = [];
+    private readonly PriorityQueue<LedgerId, long> expiries = new();
+    private readonly UndoLog undo = new();
+    private long lastTimestamp;
+
+    /// <param name="time">The clock for timestamps and hold expiry.</param>
+    /// <param name="accountCapacity">Expected number of accounts, to avoid rehashing while loading.</param>
+    /// <param name="transferCapacity">Expected number of transfers.</param>
+    public Ledger(TimeProvider time, int accountCapacity = 0, int transferCapacity = 0)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        this.time = time;
+        accounts = new Dictionary<LedgerId, Account>(accountCapacity);
+        transfers = new Dictionary<LedgerId, TransferRecord>(transferCapacity);
+    }
+
+    public int AccountCount => accounts.Count;
+
+    public int TransferCount => transfers.Count;
+
+    public IEnumerable<Account> Accounts => accounts.Values;
+
+    public IEnumerable<TransferRecord> Transfers => transfers.Values;
+
+    public bool TryGetAccount(LedgerId id, out Account account) => accounts.TryGetValue(id, out account);
+
+    public bool TryGetTransfer(LedgerId id, out TransferRecord transfer) => transfers.TryGetValue(id, out transfer);
+
+    public CreateAccountResult CreateAccount(in NewAccount spec)
+    {
+        var invalid = Validate(spec);
+        if (invalid != CreateAccountResult.Ok)
+        {
+            return invalid;
+        }
+
+        if (accounts.TryGetValue(spec.Id, out var existing))
+        {
+            return CompareWithExisting(spec, existing);
+        }
+
+        accounts.Add(spec.Id, new Account
+        {
+            Id = spec.Id,
+            Currency = spec.Currency,
+            NormalBalance = spec.NormalBalance,
+            Flags = spec.Flags,
+            LimitMinor = spec.LimitMinor,
+            Code = spec.Code,
+            Timestamp = NextTimestamp(time.GetUtcNow().UtcTicks),
+        });
+        return CreateAccountResult.Ok;
+    }
+
+    /// <summary>Closes an account without holds; a closed account refuses every new transfer.</summary>
+    public CloseAccountResult CloseAccount(LedgerId id)
+    {
+        ref var account = ref CollectionsMarshal.GetValueRefOrNullRef(accounts, id);
+        if (Unsafe.IsNullRef(ref account))
+        {
+            return CloseAccountResult.AccountNotFound;
+        }
+
+        if (account.Closed)
+        {
+            return CloseAccountResult.AccountAlreadyClosed;
+        }
+
+        if (account.HasPending)
+        {
+            return CloseAccountResult.AccountHasPendingTransfers;
+        }
+
+        account.Closed = true;
+        return CloseAccountResult.Ok;
+    }
+
+    private static CreateAccountResult Validate(in NewAccount spec)
+    {
+        const AccountFlags both = AccountFlags.DebitsMustNotExceedCredits | AccountFlags.CreditsMustNotExceedDebits;
+        if (spec.Id.IsZero)
+        {
+            return CreateAccountResult.IdMustNotBeZero;
+        }
+
+        if (!spec.Currency.IsKnown)
+        {
+            return CreateAccountResult.CurrencyMustBeKnown;
+        }
+
+        if ((spec.Flags & both) == both)
+        {
+            return CreateAccountResult.FlagsAreMutuallyExclusive;
+        }
+
+        if (spec.LimitMinor < 0)
+        {
+            return CreateAccountResult.LimitMustNotBeNegative;
+        }
+
+        return spec.LimitMinor > 0 && spec.Flags == AccountFlags.None
+            ? CreateAccountResult.LimitRequiresABalanceFlag
+            : CreateAccountResult.Ok;
+    }
+
+    private static CreateAccountResult CompareWithExisting(in NewAccount spec, in Account existing)
+    {
+        if (spec.Currency != existing.Currency)
+        {
+            return CreateAccountResult.ExistsWithDifferentCurrency;
+        }
+
+        if (spec.NormalBalance != existing.NormalBalance)
+        {
+            return CreateAccountResult.ExistsWithDifferentNormalBalance;
+        }
+
+        if (spec.Flags != existing.Flags)
+        {
+            return CreateAccountResult.ExistsWithDifferentFlags;
+        }
+
+        if (spec.LimitMinor != existing.LimitMinor)
+        {
+            return CreateAccountResult.ExistsWithDifferentLimit;
+        }
+
+        return spec.Code != existing.Code ? CreateAccountResult.ExistsWithDifferentCode : CreateAccountResult.Exists;
+    }
+
+    /// <summary>Unique, strictly increasing timestamps, even when the clock stands still or steps back.</summary>
+    private long NextTimestamp(long nowTicks) => lastTimestamp = Math.Max(nowTicks, lastTimestamp + 1);
+}

@@ -5,7 +5,7 @@ namespace Pipeline.Domain.Ledgers;
 
 public sealed partial class Ledger
 {
-    private TransferResult ApplyNew(in Transfer transfer, long now, bool recordUndo)
+    private TransferResult ApplyNew(in Transfer transfer, ref TransferRecord slot, long now, bool recordUndo)
     {
         var invalid = ValidateNew(transfer);
         if (invalid != TransferResult.Ok)
@@ -54,9 +54,9 @@ public sealed partial class Ledger
         }
 
         var state = transfer.IsPending ? PendingState.Pending : PendingState.None;
-        transfers.Add(transfer.Id, new TransferRecord(
+        slot = new TransferRecord(
             transfer, transfer.DebitAccountId, transfer.CreditAccountId, amount, transfer.Currency,
-            NextTimestamp(now), expiresAt, state));
+            NextTimestamp(now), expiresAt, state);
         if (expiresAt != 0)
         {
             expiries.Enqueue(transfer.Id, expiresAt);

@@ -11,7 +11,7 @@ public sealed partial class Ledger
     /// posted part to the posted totals, so the rest is released. Neither can break an overflow or balance
     /// limit, because the hold already counted its whole amount against both.
     /// </summary>
-    private TransferResult ApplyPostOrVoid(in Transfer transfer, long now, bool recordUndo)
+    private TransferResult ApplyPostOrVoid(in Transfer transfer, ref TransferRecord slot, long now, bool recordUndo)
     {
         var invalid = ValidatePostOrVoid(transfer);
         if (invalid != TransferResult.Ok)
@@ -52,10 +52,9 @@ public sealed partial class Ledger
         }
 
         pending = pending with { State = isPost ? PendingState.Posted : PendingState.Voided };
-        var record = new TransferRecord(
+        slot = new TransferRecord(
             transfer, pending.DebitAccountId, pending.CreditAccountId, amount, pending.Currency,
             NextTimestamp(now), 0, PendingState.None);
-        transfers.Add(transfer.Id, record);
         return TransferResult.Ok;
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Pipeline.Domain.Ledgers;
@@ -117,12 +116,25 @@ public sealed partial class Ledger
             return TransferResult.IdMustNotBeZero;
         }
 
-        ref var existing = ref CollectionsMarshal.GetValueRefOrNullRef(transfers, transfer.Id);
-        if (!Unsafe.IsNullRef(ref existing))
+        // One hash lookup both finds a resubmission and reserves the slot for a new transfer; the slot is given
+        // back if the transfer is refused. Refusals are the rare path, so this halves the hashing of the common one.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(transfers, transfer.Id, out var exists);
+        if (exists)
         {
-            return CompareWithExisting(transfer, existing.Request);
+            return CompareWithExisting(transfer, slot.Request);
         }
 
+        var result = ApplyToSlot(transfer, ref slot, now, recordUndo);
+        if (result != TransferResult.Ok)
+        {
+            transfers.Remove(transfer.Id);
+        }
+
+        return result;
+    }
+
+    private TransferResult ApplyToSlot(in Transfer transfer, ref TransferRecord slot, long now, bool recordUndo)
+    {
         if (failedTransferIds.Count != 0 && failedTransferIds.Contains(transfer.Id))
         {
             return TransferResult.IdAlreadyFailed;
@@ -134,7 +146,9 @@ public sealed partial class Ledger
             return TransferResult.FlagsAreMutuallyExclusive;
         }
 
-        return transfer.IsPostOrVoid ? ApplyPostOrVoid(transfer, now, recordUndo) : ApplyNew(transfer, now, recordUndo);
+        return transfer.IsPostOrVoid
+            ? ApplyPostOrVoid(transfer, ref slot, now, recordUndo)
+            : ApplyNew(transfer, ref slot, now, recordUndo);
     }
 
     private static TransferResult CompareWithExisting(in Transfer submitted, in Transfer stored)

@@ -1,0 +1,3 @@
+using Pipeline.Local;
+
+LedgerDemo.Run(Console.Out, TimeProvider.System);

@@ -11,7 +11,7 @@ namespace Pipeline.Benchmarks;
 /// are reported per operation; throughput = 1 / mean. Accounts enforce "no overdraft" with a large limit, so the
 /// limit check runs on every transfer but never refuses.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 7)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [MemoryDiagnoser]
 public class LedgerCoreBenchmarks
 {

@@ -52,11 +52,11 @@ public record struct Account
     public ushort Code { get; init; }
     public long Timestamp { get; init; }
 
-    public long DebitsPending { get; internal set; }
-    public long DebitsPosted { get; internal set; }
-    public long CreditsPending { get; internal set; }
-    public long CreditsPosted { get; internal set; }
-    public bool Closed { get; internal set; }
+    public long DebitsPending { get; init; }
+    public long DebitsPosted { get; init; }
+    public long CreditsPending { get; init; }
+    public long CreditsPosted { get; init; }
+    public bool Closed { get; init; }
 
     /// <summary>Posted balance on the normal side.</summary>
     public readonly long PostedMinor => NormalBalance == NormalBalance.Credit
@@ -77,5 +77,15 @@ public record struct Account
         ? CreditsPosted - (DebitsPosted + DebitsPending)
         : DebitsPosted - (CreditsPosted + CreditsPending);
 
-    internal readonly bool HasPending => DebitsPending != 0 || CreditsPending != 0;
+    public readonly bool HasPending => DebitsPending != 0 || CreditsPending != 0;
+
+    /// <summary>The account with <paramref name="amount"/> added to its pending or posted debits (negative releases a hold).</summary>
+    public readonly Account Debit(long amount, bool pending) => pending
+        ? this with { DebitsPending = DebitsPending + amount }
+        : this with { DebitsPosted = DebitsPosted + amount };
+
+    /// <summary>The account with <paramref name="amount"/> added to its pending or posted credits.</summary>
+    public readonly Account Credit(long amount, bool pending) => pending
+        ? this with { CreditsPending = CreditsPending + amount }
+        : this with { CreditsPosted = CreditsPosted + amount };
 }

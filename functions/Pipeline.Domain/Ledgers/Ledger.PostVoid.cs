@@ -13,7 +13,7 @@ public sealed partial class Ledger
     /// </summary>
     private TransferResult ApplyPostOrVoid(in Transfer transfer, ref TransferRecord slot, long now, bool recordUndo)
     {
-        var invalid = ValidatePostOrVoid(transfer);
+        var invalid = TransferRules.ValidatePostOrVoid(transfer);
         if (invalid != TransferResult.Ok)
         {
             return invalid;
@@ -26,7 +26,7 @@ public sealed partial class Ledger
         }
 
         var isPost = (transfer.Flags & TransferFlags.PostPending) != 0;
-        var refused = CheckAgainstPending(transfer, pending, isPost);
+        var refused = TransferRules.CheckAgainstPending(transfer, pending, isPost);
         if (refused != TransferResult.Ok)
         {
             return refused;
@@ -47,8 +47,8 @@ public sealed partial class Ledger
         Release(ref debit, ref credit, pending.AmountMinor);
         if (isPost)
         {
-            debit.DebitsPosted += amount;
-            credit.CreditsPosted += amount;
+            debit = debit.Debit(amount, pending: false);
+            credit = credit.Credit(amount, pending: false);
         }
 
         pending = pending with { State = isPost ? PendingState.Posted : PendingState.Voided };
@@ -58,72 +58,10 @@ public sealed partial class Ledger
         return TransferResult.Ok;
     }
 
-    private static TransferResult ValidatePostOrVoid(in Transfer transfer)
-    {
-        if (transfer.PendingId.IsZero)
-        {
-            return TransferResult.PendingIdMustNotBeZero;
-        }
-
-        if (transfer.PendingId == transfer.Id)
-        {
-            return TransferResult.PendingIdMustBeDifferent;
-        }
-
-        if (transfer.TimeoutSeconds != 0)
-        {
-            return TransferResult.TimeoutReservedForPendingTransfer;
-        }
-
-        return transfer.Amount <= 0 ? TransferResult.AmountMustBePositive : TransferResult.Ok;
-    }
-
-    private static TransferResult CheckAgainstPending(in Transfer transfer, in TransferRecord pending, bool isPost)
-    {
-        if (!pending.Request.IsPending)
-        {
-            return TransferResult.PendingTransferNotPending;
-        }
-
-        if (!transfer.DebitAccountId.IsZero && transfer.DebitAccountId != pending.DebitAccountId)
-        {
-            return TransferResult.PendingTransferHasDifferentDebitAccountId;
-        }
-
-        if (!transfer.CreditAccountId.IsZero && transfer.CreditAccountId != pending.CreditAccountId)
-        {
-            return TransferResult.PendingTransferHasDifferentCreditAccountId;
-        }
-
-        if (transfer.Currency.IsKnown && transfer.Currency != pending.Currency)
-        {
-            return TransferResult.PendingTransferHasDifferentCurrency;
-        }
-
-        var stateRefusal = pending.State switch
-        {
-            PendingState.Posted => TransferResult.PendingTransferAlreadyPosted,
-            PendingState.Voided => TransferResult.PendingTransferAlreadyVoided,
-            PendingState.Expired => TransferResult.PendingTransferExpired,
-            _ => TransferResult.Ok,
-        };
-        if (stateRefusal != TransferResult.Ok || transfer.Amount == Transfer.AmountOfPending)
-        {
-            return stateRefusal;
-        }
-
-        if (isPost)
-        {
-            return transfer.Amount > pending.AmountMinor ? TransferResult.ExceedsPendingTransferAmount : TransferResult.Ok;
-        }
-
-        return transfer.Amount != pending.AmountMinor ? TransferResult.PendingTransferHasDifferentAmount : TransferResult.Ok;
-    }
-
     private static void Release(ref Account debit, ref Account credit, long heldAmount)
     {
-        debit.DebitsPending -= heldAmount;
-        credit.CreditsPending -= heldAmount;
+        debit = debit.Debit(-heldAmount, pending: true);
+        credit = credit.Credit(-heldAmount, pending: true);
         if (debit.DebitsPending < 0 || credit.CreditsPending < 0)
         {
             throw new InvalidOperationException("Ledger invariant broken: a pending total went negative.");

@@ -121,7 +121,7 @@ public sealed partial class Ledger
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(transfers, transfer.Id, out var exists);
         if (exists)
         {
-            return CompareWithExisting(transfer, slot.Request);
+            return TransferRules.CompareWithExisting(transfer, slot.Request);
         }
 
         var result = ApplyToSlot(transfer, ref slot, now, recordUndo);
@@ -140,54 +140,14 @@ public sealed partial class Ledger
             return TransferResult.IdAlreadyFailed;
         }
 
-        var kinds = transfer.Flags & (TransferFlags.Pending | TransferFlags.PostPending | TransferFlags.VoidPending);
-        if ((kinds & (kinds - 1)) != 0)
+        var invalidFlags = TransferRules.ValidateFlags(transfer);
+        if (invalidFlags != TransferResult.Ok)
         {
-            return TransferResult.FlagsAreMutuallyExclusive;
+            return invalidFlags;
         }
 
         return transfer.IsPostOrVoid
             ? ApplyPostOrVoid(transfer, ref slot, now, recordUndo)
             : ApplyNew(transfer, ref slot, now, recordUndo);
-    }
-
-    private static TransferResult CompareWithExisting(in Transfer submitted, in Transfer stored)
-    {
-        if (submitted.Flags != stored.Flags)
-        {
-            return TransferResult.ExistsWithDifferentFlags;
-        }
-
-        if (submitted.DebitAccountId != stored.DebitAccountId)
-        {
-            return TransferResult.ExistsWithDifferentDebitAccountId;
-        }
-
-        if (submitted.CreditAccountId != stored.CreditAccountId)
-        {
-            return TransferResult.ExistsWithDifferentCreditAccountId;
-        }
-
-        if (submitted.Amount != stored.Amount)
-        {
-            return TransferResult.ExistsWithDifferentAmount;
-        }
-
-        if (submitted.Currency != stored.Currency)
-        {
-            return TransferResult.ExistsWithDifferentCurrency;
-        }
-
-        if (submitted.PendingId != stored.PendingId)
-        {
-            return TransferResult.ExistsWithDifferentPendingId;
-        }
-
-        if (submitted.TimeoutSeconds != stored.TimeoutSeconds)
-        {
-            return TransferResult.ExistsWithDifferentTimeout;
-        }
-
-        return submitted.Code != stored.Code ? TransferResult.ExistsWithDifferentCode : TransferResult.Exists;
     }
 }

@@ -46,7 +46,7 @@ public sealed partial class Ledger
 
     public CreateAccountResult CreateAccount(in NewAccount spec)
     {
-        var invalid = Validate(spec);
+        var invalid = AccountRules.Validate(spec);
         if (invalid != CreateAccountResult.Ok)
         {
             return invalid;
@@ -54,7 +54,7 @@ public sealed partial class Ledger
 
         if (accounts.TryGetValue(spec.Id, out var existing))
         {
-            return CompareWithExisting(spec, existing);
+            return AccountRules.CompareWithExisting(spec, existing);
         }
 
         accounts.Add(spec.Id, new Account
@@ -89,61 +89,8 @@ public sealed partial class Ledger
             return CloseAccountResult.AccountHasPendingTransfers;
         }
 
-        account.Closed = true;
+        account = account with { Closed = true };
         return CloseAccountResult.Ok;
-    }
-
-    private static CreateAccountResult Validate(in NewAccount spec)
-    {
-        const AccountFlags both = AccountFlags.DebitsMustNotExceedCredits | AccountFlags.CreditsMustNotExceedDebits;
-        if (spec.Id.IsZero)
-        {
-            return CreateAccountResult.IdMustNotBeZero;
-        }
-
-        if (!spec.Currency.IsKnown)
-        {
-            return CreateAccountResult.CurrencyMustBeKnown;
-        }
-
-        if ((spec.Flags & both) == both)
-        {
-            return CreateAccountResult.FlagsAreMutuallyExclusive;
-        }
-
-        if (spec.LimitMinor < 0)
-        {
-            return CreateAccountResult.LimitMustNotBeNegative;
-        }
-
-        return spec.LimitMinor > 0 && spec.Flags == AccountFlags.None
-            ? CreateAccountResult.LimitRequiresABalanceFlag
-            : CreateAccountResult.Ok;
-    }
-
-    private static CreateAccountResult CompareWithExisting(in NewAccount spec, in Account existing)
-    {
-        if (spec.Currency != existing.Currency)
-        {
-            return CreateAccountResult.ExistsWithDifferentCurrency;
-        }
-
-        if (spec.NormalBalance != existing.NormalBalance)
-        {
-            return CreateAccountResult.ExistsWithDifferentNormalBalance;
-        }
-
-        if (spec.Flags != existing.Flags)
-        {
-            return CreateAccountResult.ExistsWithDifferentFlags;
-        }
-
-        if (spec.LimitMinor != existing.LimitMinor)
-        {
-            return CreateAccountResult.ExistsWithDifferentLimit;
-        }
-
-        return spec.Code != existing.Code ? CreateAccountResult.ExistsWithDifferentCode : CreateAccountResult.Exists;
     }
 
     /// <summary>Unique, strictly increasing timestamps, even when the clock stands still or steps back.</summary>

@@ -46,11 +46,11 @@ public readonly record struct Transfer
     /// <summary>Why the money moved, chosen by the application (top-up, payment, fee...).</summary>
     public ushort Code { get; init; }
 
-    internal bool IsLinked => (Flags & TransferFlags.Linked) != 0;
+    public bool IsLinked => (Flags & TransferFlags.Linked) != 0;
 
-    internal bool IsPending => (Flags & TransferFlags.Pending) != 0;
+    public bool IsPending => (Flags & TransferFlags.Pending) != 0;
 
-    internal bool IsPostOrVoid => (Flags & (TransferFlags.PostPending | TransferFlags.VoidPending)) != 0;
+    public bool IsPostOrVoid => (Flags & (TransferFlags.PostPending | TransferFlags.VoidPending)) != 0;
 }
 
 /// <summary>Where a pending transfer stands. Only <see cref="Pending"/> holds money.</summary>

@@ -1,0 +1,192 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Domain.Ledgers;
+using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+public sealed partial class CosmosLedgerStore
+{
+    /// <summary>
+    /// A post, void or expiry. The hold document is the point of serialisation: the first resolver to swap its
+    /// state from pending to posted/voided/expired (naming itself) owns it; every other resolver then fails with
+    /// the core's code. After the claim the resolver commits its own document, then applies both sides, which
+    /// can no longer be refused (the hold already counted against every limit).
+    /// </summary>
+    private async Task<TransferResult> ExecuteResolveAsync(TransferDocument document, CancellationToken cancellationToken)
+    {
+        if (document.State == TransferState.InFlight)
+        {
+            var claim = await ClaimHoldAsync(document, cancellationToken);
+            if (claim.Refusal != TransferResult.Ok)
+            {
+                return await FailAsync(document, claim.Refusal, cancellationToken);
+            }
+
+            await faults.AfterAsync(LedgerStep.HoldClaimed, document.Request.Id);
+            var (won, current) = await SwapTransferAsync(document, Committing(document, claim.Hold!), cancellationToken);
+            if (!won && current.State == TransferState.Failed)
+            {
+                await ReleaseClaimAsync(claim.Hold!, document.Id, cancellationToken);
+                return ParseCode(current.Failure!);
+            }
+
+            document = current;
+            await faults.AfterAsync(LedgerStep.Committed, document.Request.Id);
+        }
+
+        return await ApplyResolutionAsync(document, cancellationToken);
+    }
+
+    private async Task<TransferResult> ApplyResolutionAsync(TransferDocument document, CancellationToken cancellationToken)
+    {
+        var request = document.Request;
+        var isPost = (request.Flags & TransferFlags.PostPending) != 0;
+        var debit = LedgerKeys.ParseId(document.DebitAccountId!);
+        var credit = LedgerKeys.ParseId(document.CreditAccountId!);
+        var creditMain = await ReadAccountCachedAsync(AccountPartition(credit, 0), cancellationToken);
+        var creditPartition = AccountPartition(credit, CreditShard(request.PendingId, creditMain!.Shards));
+        var (amount, released) = (document.AmountMinor, document.ReleasedMinor);
+        var kind = document.IsExpiry ? "expire" : isPost ? "post" : "void";
+        var debitSide = new Side(AccountPartition(debit, 0), EntryId(request.Id), kind, IsDebit: true, request.Id,
+            a => (TransferResult.Ok, a.Debit(-released, pending: true).Debit(isPost ? amount : 0, pending: false)));
+        var creditSide = new Side(creditPartition, EntryId(request.Id), kind, IsDebit: false, request.Id,
+            a => (TransferResult.Ok, a.Credit(-released, pending: true).Credit(isPost ? amount : 0, pending: false)));
+        foreach (var side in new[] { debitSide, creditSide })
+        {
+            var (outcome, _) = await ApplySideAsync(side, cancellationToken);
+            if (outcome is not (SideOutcome.Applied or SideOutcome.AlreadyApplied))
+            {
+                throw new InvalidOperationException($"Resolving a claimed hold was {outcome} on {side.Partition}.");
+            }
+        }
+
+        return await CompleteAsync(document, debit, credit, amount, released, cancellationToken);
+    }
+
+    /// <summary>Swaps the hold from pending to resolved-by-this-transfer, re-checking the rules on every attempt.</summary>
+    private async Task<(TransferResult Refusal, TransferDocument? Hold)> ClaimHoldAsync(TransferDocument document, CancellationToken cancellationToken)
+    {
+        var request = document.Request;
+        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
+        {
+            var hold = await ReadTransferAsync(request.PendingId, cancellationToken);
+            if (hold is { State: TransferState.InFlight or TransferState.Committing })
+            {
+                await ExecuteAsync(hold, cancellationToken);
+                continue;
+            }
+
+            if (hold is null || hold.State == TransferState.Failed)
+            {
+                return (TransferResult.PendingTransferNotFound, null);
+            }
+
+            if (hold.ResolvedBy == document.Id)
+            {
+                return (TransferResult.Ok, hold);
+            }
+
+            var refusal = await CheckHoldAsync(document, hold, cancellationToken);
+            if (refusal != TransferResult.Ok)
+            {
+                return (refusal, null);
+            }
+
+            var resolved = document.IsExpiry ? PendingState.Expired
+                : (request.Flags & TransferFlags.PostPending) != 0 ? PendingState.Posted : PendingState.Voided;
+            var (won, _) = await SwapTransferAsync(hold, hold with { HoldState = resolved, ResolvedBy = document.Id }, cancellationToken);
+            if (won)
+            {
+                return (TransferResult.Ok, hold);
+            }
+        }
+
+        throw new LedgerContentionException(request.PendingId.ToString());
+    }
+
+    private async Task<TransferResult> CheckHoldAsync(TransferDocument document, TransferDocument hold, CancellationToken cancellationToken)
+    {
+        var record = hold.ToRecord();
+        if (document.IsExpiry)
+        {
+            return record.State == PendingState.Pending ? TransferResult.Ok : TransferResult.PendingTransferExpired;
+        }
+
+        var isPost = (document.Request.Flags & TransferFlags.PostPending) != 0;
+        var refusal = TransferRules.CheckAgainstPending(document.Request, record, isPost);
+        if (refusal == TransferResult.Ok && record.ExpiresAt != 0 && record.ExpiresAt <= time.GetUtcNow().UtcTicks)
+        {
+            // Due but not yet swept: the core expires such holds before any batch, so expire it now and refuse.
+            await ExpireHoldAsync(hold, cancellationToken);
+            return TransferResult.PendingTransferExpired;
+        }
+
+        return refusal;
+    }
+
+    /// <summary>Gives a hold back after its resolver lost the race to commit (another attempt failed it first).</summary>
+    private async Task ReleaseClaimAsync(TransferDocument hold, string resolverId, CancellationToken cancellationToken)
+    {
+        var current = await ReadTransferAsync(LedgerKeys.ParseId(hold.Id), cancellationToken);
+        if (current?.ResolvedBy == resolverId)
+        {
+            await SwapTransferAsync(current, current with { HoldState = PendingState.Pending, ResolvedBy = null }, cancellationToken);
+        }
+    }
+
+    private static TransferDocument Committing(TransferDocument document, TransferDocument hold)
+    {
+        var request = document.Request;
+        var amount = request.Amount == Transfer.AmountOfPending || (request.Flags & TransferFlags.VoidPending) != 0
+            ? hold.AmountMinor
+            : request.Amount;
+        return document with
+        {
+            State = TransferState.Committing,
+            DebitAccountId = hold.DebitAccountId,
+            CreditAccountId = hold.CreditAccountId,
+            Currency = hold.Currency,
+            AmountMinor = amount,
+            ReleasedMinor = hold.AmountMinor,
+        };
+    }
+
+    public async Task<int> ExpirePendingTransfersAsync(CancellationToken cancellationToken = default)
+    {
+        var query = new QueryDefinition(
+                "SELECT * FROM c WHERE c.type = 'transfer' AND c.holdState = 'pending' AND c.expiresMicros > 0 AND c.expiresMicros <= @now")
+            .WithParameter("@now", LedgerTime.ToMicros(time.GetUtcNow()));
+        var due = await QueryAllAsync<TransferDocument>(transfers, query, null, cancellationToken);
+        var expired = 0;
+        foreach (var hold in due)
+        {
+            expired += await ExpireHoldAsync(hold, cancellationToken) ? 1 : 0;
+        }
+
+        return expired;
+    }
+
+    /// <summary>Expires one hold through a transfer the ledger names itself ("expire:&lt;hold&gt;"), so two sweeps agree.</summary>
+    private async Task<bool> ExpireHoldAsync(TransferDocument hold, CancellationToken cancellationToken)
+    {
+        var holdId = LedgerKeys.ParseId(hold.Id);
+        var expiry = new TransferDocument
+        {
+            Id = LedgerId.FromName("expire:" + hold.Id).ToString(),
+            Request = new Transfer { Id = LedgerId.FromName("expire:" + hold.Id), PendingId = holdId, Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending },
+            IsExpiry = true,
+            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+        };
+        try
+        {
+            expiry = (await transfers.CreateItemAsync(expiry, Key(expiry.Id), cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            expiry = (await ReadTransferAsync(LedgerKeys.ParseId(expiry.Id), cancellationToken))!;
+        }
+
+        return await ExecuteAsync(expiry, cancellationToken) == TransferResult.Ok;
+    }
+}

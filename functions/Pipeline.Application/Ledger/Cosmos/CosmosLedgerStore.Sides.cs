@@ -1,0 +1,132 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Domain.Ledgers;
+using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+/// <summary>What happened when a side of a transfer was attempted.</summary>
+internal enum SideOutcome
+{
+    Applied,
+    AlreadyApplied,
+
+    /// <summary>The side was fenced: another attempt decided the transfer fails (the code is in the fence).</summary>
+    Fenced,
+
+    /// <summary>The account refused (limit, overflow, closed); nothing was written.</summary>
+    Refused,
+}
+
+/// <summary>One side of a transfer: which partition, which entry, and how the account changes.</summary>
+/// <param name="Partition">The account partition (a shard for a hot account's credits).</param>
+/// <param name="EntryId">"e:&lt;transfer&gt;" for the side itself, "r:&lt;transfer&gt;" for a reversal.</param>
+/// <param name="Change">The account after the side, or a refusal code.</param>
+internal sealed record Side(string Partition, string EntryId, string Kind, bool IsDebit, LedgerId TransferId,
+    Func<Account, (TransferResult Refusal, Account After)> Change);
+
+public sealed partial class CosmosLedgerStore
+{
+    /// <summary>
+    /// Applies a side as one transactional batch: the account document with its new totals (If-Match its ETag)
+    /// and the entry. 412 means another writer changed the account: read it again, check again, try again.
+    /// 409 on the entry means this side was already applied, or fenced; either way the batch changed nothing.
+    /// </summary>
+    private async Task<(SideOutcome Outcome, TransferResult Code)> ApplySideAsync(Side side, CancellationToken cancellationToken)
+    {
+        using var held = await cache.LockAsync(side.Partition, cancellationToken);
+        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
+        {
+            var current = (attempt == 0
+                ? await ReadAccountCachedAsync(side.Partition, cancellationToken)
+                : await ReadAccountAsync(side.Partition, cancellationToken))
+                ?? throw new InvalidOperationException($"Account partition {side.Partition} does not exist.");
+            var before = current.ToAccount();
+            var (refusal, after) = side.Change(before);
+            if (refusal != TransferResult.Ok)
+            {
+                var applied = await ReadEntryAsync(side.Partition, side.EntryId, cancellationToken);
+                return applied is null ? (SideOutcome.Refused, refusal) : Existing(applied);
+            }
+
+            var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
+            var updated = current.WithTotals(after, micros);
+            var entry = Entry(side, before, after, micros);
+            using var response = await accounts.CreateTransactionalBatch(Key(side.Partition))
+                .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag })
+                .CreateItem(entry)
+                .ExecuteAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                cache.Set(updated with { ETag = response[0].ETag });
+                return (SideOutcome.Applied, TransferResult.Ok);
+            }
+
+            if (response[1].StatusCode == HttpStatusCode.Conflict)
+            {
+                return Existing(await ReadEntryAsync(side.Partition, side.EntryId, cancellationToken)
+                    ?? throw new InvalidOperationException($"Entry {side.EntryId} conflicted but cannot be read."));
+            }
+
+            if (response[0].StatusCode != HttpStatusCode.PreconditionFailed)
+            {
+                throw new InvalidOperationException($"Batch on {side.Partition} failed: {response.StatusCode} / {response[0].StatusCode}.");
+            }
+
+            await BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new LedgerContentionException(side.Partition);
+    }
+
+    /// <summary>
+    /// Makes sure a side will never be applied, by writing its entry id first as a fence carrying the failure.
+    /// Returns false when the side was applied before the fence could be written: the transfer must go on.
+    /// </summary>
+    private async Task<bool> FenceAsync(string partition, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken)
+    {
+        var fence = new EntryDocument
+        {
+            Id = EntryId(transfer),
+            Pk = partition,
+            Type = "fence",
+            Kind = failure.Code(),
+            TransferId = transfer.ToString(),
+            AccountId = partition.Split('~')[0],
+            TimestampMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+        };
+        try
+        {
+            await accounts.CreateItemAsync(fence, Key(partition), cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            var existing = await ReadEntryAsync(partition, fence.Id, cancellationToken);
+            return existing!.IsFence;
+        }
+    }
+
+    private static (SideOutcome, TransferResult) Existing(EntryDocument entry) =>
+        entry.IsFence ? (SideOutcome.Fenced, ParseCode(entry.Kind)) : (SideOutcome.AlreadyApplied, TransferResult.Ok);
+
+    private static TransferResult ParseCode(string code) =>
+        Enum.GetValues<TransferResult>().First(r => r.Code() == code);
+
+    private static EntryDocument Entry(Side side, in Account before, in Account after, long micros) => new()
+    {
+        Id = side.EntryId,
+        Pk = side.Partition,
+        Kind = side.Kind,
+        Side = side.IsDebit ? "debit" : "credit",
+        TransferId = side.TransferId.ToString(),
+        AccountId = before.Id.ToString(),
+        TimestampMicros = micros,
+        PostedDelta = side.IsDebit ? after.DebitsPosted - before.DebitsPosted : after.CreditsPosted - before.CreditsPosted,
+        PendingDelta = side.IsDebit ? after.DebitsPending - before.DebitsPending : after.CreditsPending - before.CreditsPending,
+        DebitsPending = after.DebitsPending,
+        DebitsPosted = after.DebitsPosted,
+        CreditsPending = after.CreditsPending,
+        CreditsPosted = after.CreditsPosted,
+    };
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Domain.Ledgers;
+using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+public sealed partial class CosmosLedgerStore
+{
+    public async Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default)
+    {
+        if (transfer.IsLinked)
+        {
+            return TransferResult.LinkedEventChainOpen;
+        }
+
+        if (transfer.Id.IsZero)
+        {
+            return TransferResult.IdMustNotBeZero;
+        }
+
+        // A request that fails on its own fields is recorded as failed at once: one write, and the id is decided.
+        var invalid = Validate(transfer);
+        var document = new TransferDocument
+        {
+            Id = transfer.Id.ToString(),
+            Request = transfer,
+            State = invalid == TransferResult.Ok ? TransferState.InFlight : TransferState.Failed,
+            Failure = invalid == TransferResult.Ok ? null : invalid.Code(),
+            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+        };
+        try
+        {
+            document = (await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            return await AnswerResubmissionAsync(transfer, cancellationToken);
+        }
+
+        if (invalid != TransferResult.Ok)
+        {
+            return invalid;
+        }
+
+        await faults.AfterAsync(LedgerStep.TransferRecorded, transfer.Id);
+        return await ExecuteAsync(document, cancellationToken);
+    }
+
+    private static TransferResult Validate(in Transfer transfer)
+    {
+        var invalid = TransferRules.ValidateFlags(transfer);
+        if (invalid != TransferResult.Ok)
+        {
+            return invalid;
+        }
+
+        return transfer.IsPostOrVoid ? TransferRules.ValidatePostOrVoid(transfer) : TransferRules.ValidateNew(transfer);
+    }
+
+    /// <summary>
+    /// The same id again: compare the fields with the stored request, as the core does. A transfer still in
+    /// flight (its writer died or is slow) is driven to its end first, so the answer is final.
+    /// </summary>
+    private async Task<TransferResult> AnswerResubmissionAsync(Transfer transfer, CancellationToken cancellationToken)
+    {
+        var stored = await ReadTransferAsync(transfer.Id, cancellationToken)
+            ?? throw new InvalidOperationException($"Transfer {transfer.Id} conflicted but cannot be read.");
+        if (stored.State is TransferState.InFlight or TransferState.Committing)
+        {
+            await ExecuteAsync(stored, cancellationToken);
+            stored = (await ReadTransferAsync(transfer.Id, cancellationToken))!;
+        }
+
+        if (stored.State == TransferState.Failed)
+        {
+            return TransferResult.IdAlreadyFailed;
+        }
+
+        return TransferRules.CompareWithExisting(transfer, stored.Request);
+    }
+
+    /// <summary>Drives a transfer from wherever it stands to applied or failed. Idempotent; safe to run concurrently.</summary>
+    private Task<TransferResult> ExecuteAsync(TransferDocument document, CancellationToken cancellationToken) =>
+        document.State switch
+        {
+            TransferState.Applied => Task.FromResult(TransferResult.Ok),
+            TransferState.Failed => Task.FromResult(ParseCode(document.Failure!)),
+            _ when document.Request.IsPostOrVoid => ExecuteResolveAsync(document, cancellationToken),
+            _ => ExecuteNewAsync(document, cancellationToken),
+        };
+
+    private async Task<TransferResult> ExecuteNewAsync(TransferDocument document, CancellationToken cancellationToken)
+    {
+        var request = document.Request;
+        var debitPartition = AccountPartition(request.DebitAccountId, 0);
+        var debit = await ReadAccountCachedAsync(debitPartition, cancellationToken);
+        var creditMain = await ReadAccountCachedAsync(AccountPartition(request.CreditAccountId, 0), cancellationToken);
+        var refusal = debit is null ? TransferResult.DebitAccountNotFound
+            : creditMain is null ? TransferResult.CreditAccountNotFound
+            : TransferRules.CheckCurrencyAndOpen(request, debit.ToAccount(), creditMain.ToAccount());
+        if (refusal != TransferResult.Ok && await FenceAsync(debitPartition, request.Id, refusal, cancellationToken))
+        {
+            return await FailAsync(document, refusal, cancellationToken);
+        }
+
+        var shards = (creditMain ?? throw new InvalidOperationException("A debit was applied to a transfer without a credit account.")).Shards;
+        var creditPartition = AccountPartition(request.CreditAccountId, CreditShard(request.Id, shards));
+        var debitSide = new Side(debitPartition, EntryId(request.Id), KindOf(request), IsDebit: true, request.Id, a =>
+            a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, request.Amount), a.Debit(request.Amount, request.IsPending)));
+        var (outcome, code) = await ApplySideAsync(debitSide, cancellationToken);
+        if (outcome == SideOutcome.Refused && await FenceAsync(debitPartition, request.Id, code, cancellationToken))
+        {
+            return await FailAsync(document, code, cancellationToken);
+        }
+
+        if (outcome == SideOutcome.Fenced)
+        {
+            return await FailAsync(document, code, cancellationToken);
+        }
+
+        await faults.AfterAsync(LedgerStep.DebitApplied, request.Id);
+        var creditSide = new Side(creditPartition, EntryId(request.Id), KindOf(request), IsDebit: false, request.Id, a =>
+            a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, request.Amount), a.Credit(request.Amount, request.IsPending)));
+        (outcome, code) = await ApplySideAsync(creditSide, cancellationToken);
+        if (outcome == SideOutcome.Fenced
+            || (outcome == SideOutcome.Refused && await FenceAsync(creditPartition, request.Id, code, cancellationToken)))
+        {
+            return await ReverseDebitAndFailAsync(document, debitPartition, code, cancellationToken);
+        }
+
+        await faults.AfterAsync(LedgerStep.CreditApplied, request.Id);
+        return await CompleteAsync(document, request.DebitAccountId, request.CreditAccountId, request.Amount, 0, cancellationToken);
+    }
+
+    /// <summary>The credit was refused after the debit was applied: undo the debit with a reversal entry, then fail.</summary>
+    private async Task<TransferResult> ReverseDebitAndFailAsync(TransferDocument document, string debitPartition, TransferResult failure, CancellationToken cancellationToken)
+    {
+        var request = document.Request;
+        var reversal = new Side(debitPartition, ReversalId(request.Id), "reversal", IsDebit: true, request.Id, a =>
+            (TransferResult.Ok, a.Debit(-request.Amount, request.IsPending)));
+        await ApplySideAsync(reversal, cancellationToken);
+        return await FailAsync(document, failure, cancellationToken);
+    }
+
+    /// <summary>Records the failure. If another attempt already decided, follows that decision instead.</summary>
+    private async Task<TransferResult> FailAsync(TransferDocument document, TransferResult failure, CancellationToken cancellationToken)
+    {
+        var (won, current) = await SwapTransferAsync(document, document with { State = TransferState.Failed, Failure = failure.Code() }, cancellationToken);
+        return won ? failure : await ExecuteAsync(current, cancellationToken);
+    }
+
+    private async Task<TransferResult> CompleteAsync(TransferDocument document, LedgerId debit, LedgerId credit, long amount, long released, CancellationToken cancellationToken)
+    {
+        var request = document.Request;
+        var now = time.GetUtcNow().UtcTicks;
+        var applied = document with
+        {
+            State = TransferState.Applied,
+            DebitAccountId = debit.ToString(),
+            CreditAccountId = credit.ToString(),
+            Currency = (request.Currency.IsKnown ? request.Currency : Domain.Monetary.Currency.Parse(document.Currency!)).Code,
+            AmountMinor = amount,
+            ReleasedMinor = released,
+            Timestamp = now,
+            HoldState = request.IsPending ? PendingState.Pending : PendingState.None,
+            ExpiresMicros = request.IsPending && request.TimeoutSeconds != 0
+                ? LedgerTime.ToMicrosCeiling(now + (request.TimeoutSeconds * TimeSpan.TicksPerSecond))
+                : 0,
+        };
+        var (won, current) = await SwapTransferAsync(document, applied, cancellationToken);
+        return won || current.State == TransferState.Applied
+            ? TransferResult.Ok
+            : throw new InvalidOperationException($"Transfer {document.Id} had both sides applied but is {current.State}.");
+    }
+
+    private static string KindOf(in Transfer request) => request.IsPending ? "hold" : "transfer";
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Domain.Ledgers;
+using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+/// <summary>
+/// The ledger on Cosmos DB. Each side of a transfer is one transactional batch in the account's partition (the
+/// account document with its new totals, guarded by its ETag, plus an entry whose id is the transfer id); the
+/// transfer document in the transfers container is the record of what is in flight. Every step is idempotent,
+/// so the writer, a retry of the same request and <see cref="RecoverAsync"/> can all drive the same transfer and
+/// it still applies exactly once. docs/ARCHITECTURE.md walks through the protocol and why it cannot lose money.
+/// </summary>
+public sealed partial class CosmosLedgerStore : ILedgerStore
+{
+    private readonly Container accounts;
+    private readonly Container transfers;
+    private readonly TimeProvider time;
+    private readonly ILedgerFaults faults;
+    private readonly AccountDocumentCache cache = new();
+
+    public CosmosLedgerStore(Database database, TimeProvider time, ILedgerFaults? faults = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(time);
+        accounts = database.GetContainer(LedgerContainers.Accounts);
+        transfers = database.GetContainer(LedgerContainers.Transfers);
+        this.time = time;
+        this.faults = faults ?? ILedgerFaults.None;
+    }
+
+    public async Task<CreateAccountResult> CreateAccountAsync(NewAccount spec, int creditShards = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(creditShards, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(creditShards, LedgerLimits.CreditShardsMax);
+        var invalid = AccountRules.Validate(spec);
+        if (invalid != CreateAccountResult.Ok)
+        {
+            return invalid;
+        }
+
+        var existing = await ReadAccountAsync(AccountPartition(spec.Id, 0), cancellationToken);
+        if (existing is not null)
+        {
+            return AccountRules.CompareWithExisting(spec, existing.ToAccount());
+        }
+
+        // Shards first, the main document last: the main document is the commit point. Shards left by a crash
+        // before it hold no entries (credits need the main document), so they are simply written again.
+        var timestamp = time.GetUtcNow().UtcTicks;
+        for (var shard = 1; shard < creditShards; shard++)
+        {
+            await accounts.UpsertItemAsync(AccountDocument.Open(spec, shard, creditShards, timestamp), Key(AccountPartition(spec.Id, shard)), cancellationToken: cancellationToken);
+        }
+
+        var main = AccountDocument.Open(spec, 0, creditShards, timestamp);
+        try
+        {
+            await accounts.CreateItemAsync(main, Key(main.Pk), cancellationToken: cancellationToken);
+            return CreateAccountResult.Ok;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            var winner = await ReadAccountAsync(main.Pk, cancellationToken);
+            return AccountRules.CompareWithExisting(spec, winner!.ToAccount());
+        }
+    }
+
+    public async Task<CloseAccountResult> CloseAccountAsync(LedgerId id, CancellationToken cancellationToken = default)
+    {
+        var shards = await ReadShardsAsync(id, cancellationToken);
+        if (shards.Count == 0)
+        {
+            return CloseAccountResult.AccountNotFound;
+        }
+
+        if (shards[0].Closed)
+        {
+            return CloseAccountResult.AccountAlreadyClosed;
+        }
+
+        if (shards.Any(s => s.ToAccount().HasPending))
+        {
+            return CloseAccountResult.AccountHasPendingTransfers;
+        }
+
+        // Shards before the main document, so an account whose main document says closed takes no more credits.
+        foreach (var shard in shards.Skip(1).Append(shards[0]))
+        {
+            var closed = await UpdateAccountAsync(shard.Pk, d => d.ToAccount().HasPending ? null : d with { Closed = true, ETag = null }, cancellationToken);
+            if (!closed)
+            {
+                return CloseAccountResult.AccountHasPendingTransfers;
+            }
+        }
+
+        return CloseAccountResult.Ok;
+    }
+
+    public async Task<Account?> GetAccountAsync(LedgerId id, CancellationToken cancellationToken = default)
+    {
+        var shards = await ReadShardsAsync(id, cancellationToken);
+        if (shards.Count == 0)
+        {
+            return null;
+        }
+
+        var sum = shards[0].ToAccount();
+        foreach (var shard in shards.Skip(1))
+        {
+            sum = sum
+                .Debit(shard.DebitsPending, pending: true).Debit(shard.DebitsPosted, pending: false)
+                .Credit(shard.CreditsPending, pending: true).Credit(shard.CreditsPosted, pending: false);
+        }
+
+        return sum;
+    }
+
+    public async Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default)
+    {
+        var document = await ReadTransferAsync(id, cancellationToken);
+        return document is { State: TransferState.Applied } ? document.ToRecord() : null;
+    }
+
+    /// <summary>The main account document and, for a sharded account, its other shards; empty when it does not exist.</summary>
+    private async Task<IReadOnlyList<AccountDocument>> ReadShardsAsync(LedgerId id, CancellationToken cancellationToken)
+    {
+        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
+        if (main is null)
+        {
+            return [];
+        }
+
+        if (main.Shards == 1)
+        {
+            return [main];
+        }
+
+        var others = Enumerable.Range(1, main.Shards - 1)
+            .Select(shard => (AccountDocument.DocumentId, Key(AccountPartition(id, shard))))
+            .ToList();
+        var rest = await accounts.ReadManyItemsAsync<AccountDocument>(others, cancellationToken: cancellationToken);
+        return [main, .. rest.OrderBy(s => s.Shard)];
+    }
+}

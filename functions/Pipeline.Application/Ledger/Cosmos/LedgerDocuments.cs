@@ -1,0 +1,187 @@
+using System.Text.Json.Serialization;
+using Pipeline.Domain.Ledgers;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+/// <summary>
+/// One partition of an account in the accounts container: the account document itself (id "account") holding the
+/// four totals and an entry counter. A sharded account has one such document per shard, partition keys
+/// "&lt;id&gt;" (shard 0, which also takes every debit) and "&lt;id&gt;~&lt;k&gt;".
+/// </summary>
+internal sealed record AccountDocument
+{
+    public const string DocumentId = "account";
+
+    [JsonPropertyName("id")]
+    public string Id { get; init; } = DocumentId;
+
+    public required string Pk { get; init; }
+    public string Type { get; init; } = "account";
+    public required string AccountId { get; init; }
+    public int Shard { get; init; }
+    public int Shards { get; init; } = 1;
+    public required string Currency { get; init; }
+    public NormalBalance NormalBalance { get; init; }
+    public AccountFlags Flags { get; init; }
+    public long LimitMinor { get; init; }
+    public ushort Code { get; init; }
+    public long Timestamp { get; init; }
+    public long DebitsPending { get; init; }
+    public long DebitsPosted { get; init; }
+    public long CreditsPending { get; init; }
+    public long CreditsPosted { get; init; }
+    public bool Closed { get; init; }
+
+    /// <summary>The time of this partition's last entry (Unix microseconds); entries get strictly later times.</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long LastEntryMicros { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
+
+    public static AccountDocument Open(NewAccount spec, int shard, int shards, long timestamp) => new()
+    {
+        Pk = LedgerKeys.AccountPartition(spec.Id, shard),
+        AccountId = spec.Id.ToString(),
+        Shard = shard,
+        Shards = shards,
+        Currency = spec.Currency.Code,
+        NormalBalance = spec.NormalBalance,
+        Flags = spec.Flags,
+        LimitMinor = spec.LimitMinor,
+        Code = spec.Code,
+        Timestamp = timestamp,
+    };
+
+    public Account ToAccount() => new()
+    {
+        Id = LedgerKeys.ParseId(AccountId),
+        Currency = Pipeline.Domain.Monetary.Currency.Parse(Currency),
+        NormalBalance = NormalBalance,
+        Flags = Flags,
+        LimitMinor = LimitMinor,
+        Code = Code,
+        Timestamp = Timestamp,
+        DebitsPending = DebitsPending,
+        DebitsPosted = DebitsPosted,
+        CreditsPending = CreditsPending,
+        CreditsPosted = CreditsPosted,
+        Closed = Closed,
+    };
+
+    /// <summary>This document with the totals of <paramref name="account"/> after an entry at <paramref name="entryMicros"/>.</summary>
+    public AccountDocument WithTotals(in Account account, long entryMicros) => this with
+    {
+        DebitsPending = account.DebitsPending,
+        DebitsPosted = account.DebitsPosted,
+        CreditsPending = account.CreditsPending,
+        CreditsPosted = account.CreditsPosted,
+        LastEntryMicros = entryMicros,
+        ETag = null,
+    };
+
+    /// <summary>A time after this partition's last entry, so entries of one partition are ordered by time.</summary>
+    public long NextEntryMicros(long nowMicros) => Math.Max(nowMicros, LastEntryMicros + 1);
+}
+
+/// <summary>
+/// What one transfer did to one account partition, written in the same transactional batch as the account
+/// document, with id "e:&lt;transfer&gt;" — so a second attempt at the same side fails with 409 and changes nothing.
+/// A fence has the same id and no effect: it is written to make sure a side will never be applied.
+/// A reversal ("r:&lt;transfer&gt;") undoes a debit whose credit was refused.
+/// </summary>
+internal sealed record EntryDocument
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    public required string Pk { get; init; }
+    public string Type { get; init; } = "entry";
+    public required string Kind { get; init; }
+
+    /// <summary>"debit" or "credit": which totals of the account the entry changed.</summary>
+    public string? Side { get; init; }
+
+    public required string TransferId { get; init; }
+    public required string AccountId { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long TimestampMicros { get; init; }
+
+    public long PostedDelta { get; init; }
+    public long PendingDelta { get; init; }
+    public long DebitsPending { get; init; }
+    public long DebitsPosted { get; init; }
+    public long CreditsPending { get; init; }
+    public long CreditsPosted { get; init; }
+
+    public bool IsFence => Type == "fence";
+
+    public LedgerEntry ToEntry() => new(
+        LedgerKeys.ParseId(TransferId), LedgerKeys.ParseId(AccountId), Kind, PostedDelta, PendingDelta,
+        DebitsPending, DebitsPosted, CreditsPending, CreditsPosted, LedgerTime.ToTicks(TimestampMicros));
+}
+
+/// <summary>Where a transfer document stands. Decisions are compare-and-swaps on this field.</summary>
+internal enum TransferState
+{
+    /// <summary>Recorded, nothing decided: no side has been applied.</summary>
+    InFlight = 0,
+
+    /// <summary>Decided to apply: the sides are being (or have been) applied.</summary>
+    Committing = 1,
+    Applied = 2,
+    Failed = 3,
+}
+
+/// <summary>
+/// A transfer in the transfers container (partition = id): the request as submitted, the record of what is in
+/// flight, and, for a hold, its state. Creating it is what makes a transfer id exist once across all partitions.
+/// </summary>
+internal sealed record TransferDocument
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    public string Type { get; init; } = "transfer";
+    public required Transfer Request { get; init; }
+    public TransferState State { get; init; }
+    public string? Failure { get; init; }
+
+    /// <summary>True for the ledger's own expiry of a hold (a void that leaves the hold "expired").</summary>
+    public bool IsExpiry { get; init; }
+
+    public string? DebitAccountId { get; init; }
+    public string? CreditAccountId { get; init; }
+    public string? Currency { get; init; }
+    public long AmountMinor { get; init; }
+
+    /// <summary>For a post or void: the hold's whole amount, which leaves the pending totals.</summary>
+    public long ReleasedMinor { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long CreatedMicros { get; init; }
+
+    public long Timestamp { get; init; }
+
+    /// <summary>For a hold with a timeout: when it expires (Unix microseconds); 0 = never.</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long ExpiresMicros { get; init; }
+    public PendingState HoldState { get; init; }
+
+    /// <summary>For a hold: the post, void or expiry that claimed it.</summary>
+    public string? ResolvedBy { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
+
+    public TransferRecord ToRecord() => new(
+        Request,
+        DebitAccountId is null ? default : LedgerKeys.ParseId(DebitAccountId),
+        CreditAccountId is null ? default : LedgerKeys.ParseId(CreditAccountId),
+        AmountMinor,
+        Currency is null ? default : Pipeline.Domain.Monetary.Currency.Parse(Currency),
+        Timestamp,
+        ExpiresMicros == 0 ? 0 : LedgerTime.ToTicks(ExpiresMicros),
+        HoldState);
+}

@@ -1,0 +1,38 @@
+using Pipeline.Domain.Ledgers;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+/// <summary>The points between two writes of the transfer protocol, where a process may die.</summary>
+public enum LedgerStep
+{
+    /// <summary>The transfer document exists (in flight); no account has changed.</summary>
+    TransferRecorded,
+
+    /// <summary>The debit side is applied; the credit side is not.</summary>
+    DebitApplied,
+
+    /// <summary>Both sides are applied; the transfer document still says in flight.</summary>
+    CreditApplied,
+
+    /// <summary>A post, void or expiry has claimed its hold; its own document is not yet committing.</summary>
+    HoldClaimed,
+
+    /// <summary>A post, void or expiry is committing; no side is applied yet.</summary>
+    Committed,
+}
+
+/// <summary>
+/// A seam to stop the protocol between two writes, as a crash would. Production uses <see cref="None"/>; crash
+/// tests throw from it, then run recovery and check that every transfer ended fully applied or fully absent.
+/// </summary>
+public interface ILedgerFaults
+{
+    public static ILedgerFaults None { get; } = new NoFaults();
+
+    ValueTask AfterAsync(LedgerStep step, LedgerId transferId);
+
+    private sealed class NoFaults : ILedgerFaults
+    {
+        public ValueTask AfterAsync(LedgerStep step, LedgerId transferId) => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,72 @@
+using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Ledger;
+
+/// <summary>
+/// A durable ledger with the rules of <see cref="Domain.Ledgers.Ledger"/>: the same results for the same
+/// requests. Safe to call concurrently and to call again with the same ids after any failure.
+/// </summary>
+public interface ILedgerStore
+{
+    /// <param name="creditShards">How many partitions take this account's credits (1 = an ordinary account).</param>
+    Task<CreateAccountResult> CreateAccountAsync(NewAccount spec, int creditShards = 1, CancellationToken cancellationToken = default);
+
+    Task<CloseAccountResult> CloseAccountAsync(LedgerId id, CancellationToken cancellationToken = default);
+
+    /// <summary>The account with its totals summed over its shards, or null.</summary>
+    Task<Account?> GetAccountAsync(LedgerId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies one unlinked transfer (simple, pending, post or void).</summary>
+    Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default);
+
+    Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's entries, oldest first, after the cursor of the previous page.</summary>
+    Task<EntryPage> GetEntriesAsync(LedgerId accountId, string? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases every hold whose timeout has passed; returns how many expired.</summary>
+    Task<int> ExpirePendingTransfersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Drives every transfer in flight for longer than <paramref name="olderThan"/> to its end.</summary>
+    Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default);
+
+    /// <summary>Per currency: the sums of all accounts, and the money in flight between them.</summary>
+    Task<LedgerAudit> AuditAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>One change to one account: the transfer, what moved, and the account's totals right after it.</summary>
+public sealed record LedgerEntry(
+    LedgerId TransferId,
+    LedgerId AccountId,
+    string Kind,
+    long PostedDeltaMinor,
+    long PendingDeltaMinor,
+    long DebitsPending,
+    long DebitsPosted,
+    long CreditsPending,
+    long CreditsPosted,
+    long Timestamp);
+
+/// <param name="Next">The cursor for the next page, or null on the last page.</param>
+public sealed record EntryPage(IReadOnlyList<LedgerEntry> Entries, string? Next);
+
+/// <summary>
+/// One currency's totals. Every transfer adds the same amount to a debit and a credit total, except while it is
+/// between its two sides: then the debit side has moved and the credit side not yet, by exactly the in-flight amount.
+/// </summary>
+public sealed record CurrencyAudit(
+    Int128 DebitsPosted,
+    Int128 CreditsPosted,
+    Int128 DebitsPending,
+    Int128 CreditsPending,
+    Int128 InFlightPosted,
+    Int128 InFlightPending)
+{
+    public bool Balanced => DebitsPosted - CreditsPosted == InFlightPosted && DebitsPending - CreditsPending == InFlightPending;
+}
+
+public sealed record LedgerAudit(IReadOnlyDictionary<Currency, CurrencyAudit> Currencies)
+{
+    public bool Balanced => Currencies.Values.All(c => c.Balanced);
+}

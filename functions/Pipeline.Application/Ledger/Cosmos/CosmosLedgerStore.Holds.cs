@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
@@ -155,8 +156,8 @@ public sealed partial class CosmosLedgerStore
     public async Task<int> ExpirePendingTransfersAsync(CancellationToken cancellationToken = default)
     {
         var query = new QueryDefinition(
-                "SELECT * FROM c WHERE c.type = 'transfer' AND c.holdState = 'pending' AND c.expiresMicros > 0 AND c.expiresMicros <= @now")
-            .WithParameter("@now", LedgerTime.ToMicros(time.GetUtcNow()));
+            "SELECT * FROM c WHERE c.type = 'transfer' AND c.holdState = 'pending' AND c.expiresMicros > 0 "
+            + $"AND c.expiresMicros <= {Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow()))}");
         var due = await QueryAllAsync<TransferDocument>(transfers, query, null, cancellationToken);
         var expired = 0;
         foreach (var hold in due)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
@@ -13,8 +14,7 @@ public sealed partial class CosmosLedgerStore
 
     public async Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
-        var query = new QueryDefinition(InFlightQuery + " AND c.createdMicros <= @cutoff")
-            .WithParameter("@cutoff", LedgerTime.ToMicros(time.GetUtcNow() - olderThan));
+        var query = new QueryDefinition($"{InFlightQuery} AND c.createdMicros <= {Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow() - olderThan))}");
         var stuck = await QueryAllAsync<TransferDocument>(transfers, query, null, cancellationToken);
         foreach (var document in stuck)
         {
@@ -110,9 +110,9 @@ public sealed partial class CosmosLedgerStore
         var (afterMicros, afterPartition) = ParseCursor(after);
         var query = new QueryDefinition(
                 $"SELECT TOP {limit + 1} * FROM c WHERE c.accountId = @account AND c.type = 'entry' "
-                + "AND (c.timestampMicros > @micros OR (c.timestampMicros = @micros AND c.pk > @pk)) ORDER BY c.timestampMicros, c.pk")
+                + $"AND (c.timestampMicros > {Numbers.Literal(afterMicros)} OR (c.timestampMicros = {Numbers.Literal(afterMicros)} AND c.pk > @pk)) "
+                + "ORDER BY c.timestampMicros, c.pk")
             .WithParameter("@account", accountId.ToString())
-            .WithParameter("@micros", afterMicros)
             .WithParameter("@pk", afterPartition);
         var options = main.Shards == 1 ? new QueryRequestOptions { PartitionKey = Key(main.Pk) } : null;
         var entries = await QueryAllAsync<EntryDocument>(accounts, query, options, cancellationToken);

@@ -1,0 +1,29 @@
+using Azure.Core;
+using Microsoft.Azure.Cosmos;
+
+namespace Pipeline.Application.Cosmos;
+
+/// <summary>The one way Pipeline builds a <see cref="CosmosClient"/>: the document format of <see cref="CosmosJson"/>, and Gateway mode locally.</summary>
+public static class CosmosClients
+{
+    /// <summary>For Azure: Direct mode and a managed identity (no keys anywhere).</summary>
+    public static CosmosClient ForAzure(Uri endpoint, TokenCredential credential) =>
+        new(endpoint.ToString(), credential, new CosmosClientOptions
+        {
+            UseSystemTextJsonSerializerWithOptions = CosmosJson.Options,
+            ApplicationName = "pipeline",
+        });
+
+    /// <summary>
+    /// For the local emulator: Gateway mode (it serves only the REST gateway), no endpoint discovery, and the
+    /// emulator's public key.
+    /// </summary>
+    public static CosmosClient ForEmulator(Uri endpoint, string emulatorKey) =>
+        new(endpoint.ToString(), emulatorKey, new CosmosClientOptions
+        {
+            UseSystemTextJsonSerializerWithOptions = CosmosJson.Options,
+            ConnectionMode = ConnectionMode.Gateway,
+            LimitToEndpoint = true,
+            ApplicationName = "pipeline",
+        });
+}

@@ -53,13 +53,15 @@ public sealed partial class CosmosLedgerStore
             a => (TransferResult.Ok, a.Debit(-released, pending: true).Debit(isPost ? amount : 0, pending: false)));
         var creditSide = new Side(creditPartition, EntryId(request.Id), kind, IsDebit: false, request.Id,
             a => (TransferResult.Ok, a.Credit(-released, pending: true).Credit(isPost ? amount : 0, pending: false)));
-        foreach (var side in new[] { debitSide, creditSide })
+        foreach (var (side, step) in new[] { (debitSide, LedgerStep.DebitApplied), (creditSide, LedgerStep.CreditApplied) })
         {
             var (outcome, _) = await ApplySideAsync(side, cancellationToken);
             if (outcome is not (SideOutcome.Applied or SideOutcome.AlreadyApplied))
             {
                 throw new InvalidOperationException($"Resolving a claimed hold was {outcome} on {side.Partition}.");
             }
+
+            await faults.AfterAsync(step, request.Id);
         }
 
         return await CompleteAsync(document, debit, credit, amount, released, cancellationToken);

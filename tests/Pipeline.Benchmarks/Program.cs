@@ -1,3 +1,13 @@
 using BenchmarkDotNet.Running;
+using Pipeline.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "ledger-store" runs the load test of the Cosmos ledger store on the local emulator; anything else goes to
+// BenchmarkDotNet (in-process benchmarks).
+if (args.Length > 0 && args[0] == "ledger-store")
+{
+    await LedgerStoreLoad.RunAsync(args[1..]);
+}
+else
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}

@@ -20,6 +20,12 @@ public interface ILedgerStore
     /// <summary>Applies one unlinked transfer (simple, pending, post or void).</summary>
     Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Applies a batch in order; transfers flagged linked apply with the next one all or nothing, as in the core.
+    /// Links of a chain must be simple or pending transfers (a post or void is resolved on its own).
+    /// </summary>
+    Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default);
+
     Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default);
 
     /// <summary>The account's entries, oldest first, after the cursor of the previous page.</summary>

@@ -24,6 +24,9 @@ public sealed class InMemoryLedgerStore(TimeProvider time) : ILedgerStore
     public Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default) =>
         Locked(() => ledger.CreateTransfer(transfer));
 
+    public Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default) =>
+        Locked(() => ledger.CreateTransfers([.. batch]));
+
     public Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default) =>
         Locked(() => ledger.TryGetTransfer(id, out var transfer) ? transfer : (TransferRecord?)null);
 

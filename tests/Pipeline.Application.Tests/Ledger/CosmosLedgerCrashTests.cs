@@ -107,6 +107,44 @@ public sealed class CosmosLedgerCrashTests(CosmosFixture cosmos)
         Assert.True((await setup.AuditAsync()).Balanced);
     }
 
+    public static TheoryData<int, LedgerStep, bool> ChainCrashes() => new()
+    {
+        { 0, LedgerStep.LinkHeld, true },
+        { 1, LedgerStep.LinkHeld, true },
+        { 0, LedgerStep.Committed, true },
+        { 0, LedgerStep.LinkHeld, false },
+        { 0, LedgerStep.Committed, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(ChainCrashes))]
+    public async Task A_chain_interrupted_anywhere_ends_all_applied_or_all_released(int link, LedgerStep step, bool affordable)
+    {
+        var database = await SetUpAsync(fundWallet: 1_000);
+        Transfer[] chain =
+        [
+            Move(LedgerId.FromName("sale"), Wallet, Payee, 600, TransferFlags.Linked),
+            Move(LedgerId.FromName("fee"), Payee, Funding, affordable ? 30 : 700),
+        ];
+        var faults = new CrashFaults(step, chain[link].Id);
+
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => new CosmosLedgerStore(database, clock, faults).CreateTransfersAsync(chain));
+        var recovered = new CosmosLedgerStore(database, clock);
+        Assert.True((await recovered.AuditAsync()).Balanced, "The audit must balance while the chain is in flight.");
+
+        Assert.True(await recovered.RecoverAsync(TimeSpan.Zero) >= 1);
+
+        var wallet = (await recovered.GetAccountAsync(Wallet))!.Value;
+        var payee = (await recovered.GetAccountAsync(Payee))!.Value;
+        Assert.Equal(0, wallet.PendingOutMinor);
+        Assert.Equal(0, payee.PendingInMinor + payee.PendingOutMinor);
+        Assert.Equal(affordable ? 400 : 1_000, wallet.PostedMinor);
+        Assert.Equal(affordable ? 570 : 0, payee.PostedMinor);
+        var replay = await recovered.CreateTransfersAsync(chain);
+        Assert.Equal(affordable ? [TransferResult.Exists, TransferResult.Exists] : [TransferResult.LinkedEventFailed, TransferResult.IdAlreadyFailed], replay);
+        Assert.True((await recovered.AuditAsync()).Balanced);
+    }
+
     private async Task<Database> SetUpAsync(long fundWallet)
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();

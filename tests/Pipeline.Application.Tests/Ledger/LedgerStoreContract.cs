@@ -198,4 +198,60 @@ public abstract class LedgerStoreContract : IAsyncLifetime
         Assert.Equal([10L, 20, 30, 40, 50, 60, 70], seen.Select(e => e.PostedDeltaMinor));
         Assert.Equal([10L, 30, 60, 100, 150, 210, 280], seen.Select(e => e.CreditsPosted));
     }
+
+    [Fact]
+    public async Task A_linked_chain_applies_every_link_and_a_replay_is_exists()
+    {
+        await Fund(Wallet, 1_000);
+        Transfer[] chain =
+        [
+            Move(NextId(), Wallet, Wallet2, 600, TransferFlags.Linked),
+            Move(NextId(), Wallet2, Funding, 20, TransferFlags.Linked),
+            Move(NextId(), Wallet, Wallet2, 100, TransferFlags.Pending),
+        ];
+
+        Assert.Equal([TransferResult.Ok, TransferResult.Ok, TransferResult.Ok], await Store.CreateTransfersAsync(chain));
+        Assert.Equal([TransferResult.Exists, TransferResult.Exists, TransferResult.Exists], await Store.CreateTransfersAsync(chain));
+
+        var wallet = await AccountOf(Wallet);
+        Assert.Equal(400, wallet.PostedMinor);
+        Assert.Equal(100, wallet.PendingOutMinor);
+        Assert.Equal(580, (await AccountOf(Wallet2)).PostedMinor);
+        Assert.Equal(PendingState.Pending, (await Store.GetTransferAsync(chain[2].Id))!.Value.State);
+        await Apply(Post(NextId(), chain[2].Id));
+        Assert.Equal(680, (await AccountOf(Wallet2)).PostedMinor);
+        await AssertBalanced();
+    }
+
+    [Fact]
+    public async Task A_failing_link_fails_the_whole_chain_and_only_its_own_id_is_decided()
+    {
+        await Fund(Wallet, 500);
+        Transfer[] chain =
+        [
+            Move(NextId(), Wallet, Wallet2, 300, TransferFlags.Linked),
+            Move(NextId(), Funding, Wallet2, 50, TransferFlags.Linked),
+            Move(NextId(), Wallet, Capped, 250),
+        ];
+
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.LinkedEventFailed, TransferResult.InsufficientFunds], await Store.CreateTransfersAsync(chain));
+        Assert.Equal(500, (await AccountOf(Wallet)).AvailableMinor);
+        Assert.Equal(0, (await AccountOf(Wallet2)).PostedMinor);
+        Assert.Equal(0, (await AccountOf(Wallet2)).PendingInMinor);
+        Assert.Null(await Store.GetTransferAsync(chain[0].Id));
+
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.LinkedEventFailed, TransferResult.IdAlreadyFailed], await Store.CreateTransfersAsync(chain));
+        Assert.Equal(TransferResult.Ok, await Store.CreateTransferAsync(chain[0] with { Flags = TransferFlags.None }));
+        Assert.Equal(TransferResult.IdAlreadyFailed, await Store.CreateTransferAsync(chain[2]));
+        await AssertBalanced();
+    }
+
+    [Fact]
+    public async Task A_chain_left_open_at_the_end_of_a_batch_fails_without_effect()
+    {
+        var results = await Store.CreateTransfersAsync([Move(NextId(), Funding, Wallet, 5), Move(NextId(), Funding, Wallet, 7, TransferFlags.Linked)]);
+
+        Assert.Equal([TransferResult.Ok, TransferResult.LinkedEventChainOpen], results);
+        Assert.Equal(5, (await AccountOf(Wallet)).PostedMinor);
+    }
 }

@@ -21,7 +21,16 @@ public sealed partial class CosmosLedgerStore
             await ExecuteAsync(document, cancellationToken);
         }
 
-        return stuck.Count;
+        // Chains that crashed before recording a link, or while releasing after a failure, have no link in flight.
+        var chains = await QueryAllAsync<ChainDocument>(transfers, new QueryDefinition(
+            "SELECT * FROM c WHERE c.type = 'chain' AND (c.state = 'inFlight' OR c.state = 'committing' OR (c.state = 'failed' AND c.cleanedUp = false)) "
+            + $"AND c.createdMicros <= {Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow() - olderThan))}"), null, cancellationToken);
+        foreach (var chain in chains)
+        {
+            await DriveChainAsync(chain, cancellationToken);
+        }
+
+        return stuck.Count + chains.Count;
     }
 
     /// <summary>
@@ -80,7 +89,11 @@ public sealed partial class CosmosLedgerStore
         var debitPartition = AccountPartition(ParseId(debit), 0);
         var creditPartition = AccountPartition(ParseId(credit), CreditShard(shardKey, creditShards));
         long posted = 0, pending = 0;
-        foreach (var (partition, id, sign) in new[] { (debitPartition, EntryId(request.Id), 1), (debitPartition, ReversalId(request.Id), 1), (creditPartition, EntryId(request.Id), -1) })
+        string[] entryIds = transfer.ChainId is null
+            ? [EntryId(request.Id), ReversalId(request.Id)]
+            : [.. "hpv".Select(phase => ChainEntryId(transfer.ChainId, phase, request.Id))];
+        var sides = entryIds.Select(id => (debitPartition, id, 1)).Concat(entryIds.Take(transfer.ChainId is null ? 1 : 3).Select(id => (creditPartition, id, -1)));
+        foreach (var (partition, id, sign) in sides)
         {
             var entry = await ReadEntryAsync(partition, id, cancellationToken);
             if (entry is { IsFence: false })

@@ -83,11 +83,14 @@ public sealed partial class CosmosLedgerStore
     /// Makes sure a side will never be applied, by writing its entry id first as a fence carrying the failure.
     /// Returns false when the side was applied before the fence could be written: the transfer must go on.
     /// </summary>
-    private async Task<bool> FenceAsync(string partition, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken)
+    private Task<bool> FenceAsync(string partition, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken) =>
+        FenceAsync(partition, EntryId(transfer), transfer, failure, cancellationToken);
+
+    private async Task<bool> FenceAsync(string partition, string entryId, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken)
     {
         var fence = new EntryDocument
         {
-            Id = EntryId(transfer),
+            Id = entryId,
             Pk = partition,
             Type = "fence",
             Kind = failure.Code(),

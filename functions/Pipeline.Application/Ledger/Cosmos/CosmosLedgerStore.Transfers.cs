@@ -86,6 +86,7 @@ public sealed partial class CosmosLedgerStore
         {
             TransferState.Applied => Task.FromResult(TransferResult.Ok),
             TransferState.Failed => Task.FromResult(ParseCode(document.Failure!)),
+            _ when document.ChainId is not null => ExecuteLinkAsync(document, cancellationToken),
             _ when document.Request.IsPostOrVoid => ExecuteResolveAsync(document, cancellationToken),
             _ => ExecuteNewAsync(document, cancellationToken),
         };

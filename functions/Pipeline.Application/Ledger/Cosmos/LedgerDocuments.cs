@@ -169,6 +169,9 @@ internal sealed record TransferDocument
     public long ExpiresMicros { get; init; }
     public PendingState HoldState { get; init; }
 
+    /// <summary>For a link of a linked chain: the chain document that owns it.</summary>
+    public string? ChainId { get; init; }
+
     /// <summary>For a hold: the post, void or expiry that claimed it.</summary>
     public string? ResolvedBy { get; init; }
 
@@ -184,4 +187,32 @@ internal sealed record TransferDocument
         Timestamp,
         ExpiresMicros == 0 ? 0 : LedgerTime.ToTicks(ExpiresMicros),
         HoldState);
+}
+
+/// <summary>
+/// A linked chain in the transfers container (id derived from its links' ids): the links as submitted, and the
+/// chain's decision. Its links are applied as holds first and posted only when every hold is in place.
+/// </summary>
+internal sealed record ChainDocument
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    public string Type { get; init; } = "chain";
+    public required Transfer[] Links { get; init; }
+    public TransferState State { get; init; }
+
+    /// <summary>For a failed chain: the link that failed, and why.</summary>
+    public int FailedLink { get; init; } = -1;
+
+    public string? Failure { get; init; }
+
+    /// <summary>For a failed chain: every hold it placed is released and its link documents are settled.</summary>
+    public bool CleanedUp { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long CreatedMicros { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 }

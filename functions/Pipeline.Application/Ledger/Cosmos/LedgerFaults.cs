@@ -17,8 +17,11 @@ public enum LedgerStep
     /// <summary>A post, void or expiry has claimed its hold; its own document is not yet committing.</summary>
     HoldClaimed,
 
-    /// <summary>A post, void or expiry is committing; no side is applied yet.</summary>
+    /// <summary>A post, void or expiry is committing, or a chain has decided; no side of that decision is applied yet.</summary>
     Committed,
+
+    /// <summary>One link of a chain is placed as a hold on both sides; later links are not.</summary>
+    LinkHeld,
 }
 
 /// <summary>

@@ -20,6 +20,9 @@ internal static class LedgerKeys
 
     public static string ReversalId(LedgerId transfer) => "r:" + transfer;
 
+    /// <summary>A chain's entries: "c:&lt;chain&gt;:&lt;phase&gt;:&lt;link&gt;", phase h (hold), p (post) or v (release).</summary>
+    public static string ChainEntryId(string chain, char phase, LedgerId link) => $"c:{chain}:{phase}:{link}";
+
     public static PartitionKey Key(string partition) => new(partition);
 
     public static LedgerId ParseId(string text) =>

@@ -1,0 +1,227 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Domain.Ledgers;
+using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+public sealed partial class CosmosLedgerStore
+{
+    /// <summary>
+    /// Phase one: record every link and place it as a hold, in order. Returns the first link that failed. In the
+    /// core a link may spend what an earlier link of the same chain brought in; here those amounts are still
+    /// pending, so each partition's limit check counts what earlier simple links of this chain will post to it.
+    /// That is sound because the chain posts all of its holds or releases all of them.
+    /// </summary>
+    private async Task<(int FailedAt, TransferResult Failure)> PlaceChainHoldsAsync(ChainDocument chain, CancellationToken cancellationToken)
+    {
+        var incoming = new ChainFlows();
+        for (var i = 0; i < chain.Links.Length; i++)
+        {
+            var link = chain.Links[i];
+            var (own, refusal) = await RecordLinkAsync(chain, link, cancellationToken);
+            if (refusal == TransferResult.Ok && own)
+            {
+                refusal = await PlaceLinkHoldAsync(chain, link, incoming, cancellationToken);
+                await faults.AfterAsync(LedgerStep.LinkHeld, link.Id);
+            }
+
+            if (refusal != TransferResult.Ok)
+            {
+                return (i, refusal);
+            }
+        }
+
+        return (-1, TransferResult.Ok);
+    }
+
+    /// <summary>
+    /// Creates the link's transfer document, owned by the chain. An id that already exists outside the chain is
+    /// judged as the core judges it: the same transfer is a success with no effect, anything else fails the chain.
+    /// </summary>
+    private async Task<(bool Own, TransferResult Refusal)> RecordLinkAsync(ChainDocument chain, Transfer link, CancellationToken cancellationToken)
+    {
+        var invalid = Validate(link);
+        if (invalid != TransferResult.Ok)
+        {
+            return (false, invalid);
+        }
+
+        var document = new TransferDocument { Id = link.Id.ToString(), Request = link, ChainId = chain.Id, CreatedMicros = chain.CreatedMicros };
+        try
+        {
+            await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken);
+            return (true, TransferResult.Ok);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            var existing = (await ReadTransferAsync(link.Id, cancellationToken))!;
+            if (existing.ChainId == chain.Id)
+            {
+                return (true, TransferResult.Ok);
+            }
+
+            var answer = await AnswerResubmissionAsync(link, cancellationToken);
+            return (false, answer == TransferResult.Exists ? TransferResult.Ok : answer);
+        }
+    }
+
+    private async Task<TransferResult> PlaceLinkHoldAsync(ChainDocument chain, Transfer link, ChainFlows earlier, CancellationToken cancellationToken)
+    {
+        var debitPartition = AccountPartition(link.DebitAccountId, 0);
+        var holdId = ChainEntryId(chain.Id, 'h', link.Id);
+        var debit = await ReadAccountCachedAsync(debitPartition, cancellationToken);
+        var creditMain = await ReadAccountCachedAsync(AccountPartition(link.CreditAccountId, 0), cancellationToken);
+        var refusal = debit is null ? TransferResult.DebitAccountNotFound
+            : creditMain is null ? TransferResult.CreditAccountNotFound
+            : TransferRules.CheckCurrencyAndOpen(link, debit.ToAccount(), creditMain.ToAccount());
+        if (refusal != TransferResult.Ok)
+        {
+            return refusal;
+        }
+
+        var creditPartition = AccountPartition(link.CreditAccountId, CreditShard(link.Id, creditMain!.Shards));
+        var sides = new[]
+        {
+            new Side(debitPartition, holdId, "hold", IsDebit: true, link.Id, a =>
+                a.Closed ? (TransferResult.DebitAccountClosed, a)
+                : (TransferRules.CheckDebitSide(a.Credit(earlier.CreditsTo(debitPartition), pending: false), link.Amount), a.Debit(link.Amount, pending: true))),
+            new Side(creditPartition, holdId, "hold", IsDebit: false, link.Id, a =>
+                a.Closed ? (TransferResult.CreditAccountClosed, a)
+                : (TransferRules.CheckCreditSide(a.Debit(earlier.DebitsFrom(creditPartition), pending: false), link.Amount), a.Credit(link.Amount, pending: true))),
+        };
+        foreach (var side in sides)
+        {
+            var (outcome, code) = await ApplySideAsync(side, cancellationToken);
+            if (outcome == SideOutcome.Fenced
+                || (outcome == SideOutcome.Refused && await FenceAsync(side.Partition, holdId, link.Id, code, cancellationToken)))
+            {
+                return code;
+            }
+        }
+
+        if (!link.IsPending)
+        {
+            earlier.Add(debitPartition, creditPartition, link.Amount);
+        }
+
+        return TransferResult.Ok;
+    }
+
+    /// <summary>What the simple links placed so far will post to and from each partition when the chain commits.</summary>
+    private sealed class ChainFlows
+    {
+        private readonly Dictionary<string, long> credits = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> debits = new(StringComparer.Ordinal);
+
+        public long CreditsTo(string partition) => credits.GetValueOrDefault(partition);
+
+        public long DebitsFrom(string partition) => debits.GetValueOrDefault(partition);
+
+        public void Add(string debitPartition, string creditPartition, long amount)
+        {
+            debits[debitPartition] = DebitsFrom(debitPartition) + amount;
+            credits[creditPartition] = CreditsTo(creditPartition) + amount;
+        }
+    }
+
+    /// <summary>Phase two: post every simple link's hold (pending links stay holds) and mark each link applied.</summary>
+    private async Task PostChainAsync(ChainDocument chain, CancellationToken cancellationToken)
+    {
+        foreach (var link in chain.Links)
+        {
+            var document = await ReadTransferAsync(link.Id, cancellationToken);
+            if (document is null || document.ChainId != chain.Id || document.State == TransferState.Applied)
+            {
+                continue;
+            }
+
+            if (!link.IsPending)
+            {
+                foreach (var side in await ChainSidesAsync(chain, link, 'p', "post", (a, isDebit) => isDebit
+                    ? a.Debit(-link.Amount, pending: true).Debit(link.Amount, pending: false)
+                    : a.Credit(-link.Amount, pending: true).Credit(link.Amount, pending: false), cancellationToken))
+                {
+                    await ApplySideAsync(side, cancellationToken);
+                }
+            }
+
+            await CompleteAsync(document, link.DebitAccountId, link.CreditAccountId, link.Amount, 0, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// After a failure: fences every link's hold on both sides (so no late attempt can place one), releases the
+    /// holds that were placed, then settles the link documents — the failing link is failed (its id decided),
+    /// the others are deleted, as the core forgets links that failed only because of another.
+    /// </summary>
+    private async Task ReleaseChainAsync(ChainDocument chain, CancellationToken cancellationToken)
+    {
+        var failure = ParseCode(chain.Failure!);
+        var owned = new List<TransferDocument>();
+        foreach (var link in chain.Links)
+        {
+            var document = await ReadTransferAsync(link.Id, cancellationToken);
+            if (document?.ChainId != chain.Id)
+            {
+                continue;
+            }
+
+            owned.Add(document);
+            foreach (var release in await ChainSidesAsync(chain, link, 'v', "release", (a, isDebit) => isDebit
+                ? a.Debit(-link.Amount, pending: true)
+                : a.Credit(-link.Amount, pending: true), cancellationToken))
+            {
+                var holdId = ChainEntryId(chain.Id, 'h', link.Id);
+                if (!await FenceAsync(release.Partition, holdId, link.Id, TransferResult.LinkedEventFailed, cancellationToken))
+                {
+                    await ApplySideAsync(release, cancellationToken);
+                }
+            }
+        }
+
+        foreach (var document in owned.Where(d => d.State != TransferState.Failed))
+        {
+            if (document.Id == chain.Links[chain.FailedLink].Id.ToString() && BurnsId(failure))
+            {
+                await SwapTransferAsync(document, document with { State = TransferState.Failed, Failure = failure.Code() }, cancellationToken);
+            }
+            else
+            {
+                await DeleteIfExistsAsync(document.Id, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The debit and credit sides of a link for one phase; none where an account does not exist.</summary>
+    private async Task<IReadOnlyList<Side>> ChainSidesAsync(ChainDocument chain, Transfer link, char phase, string kind,
+        Func<Account, bool, Account> change, CancellationToken cancellationToken)
+    {
+        var creditMain = await ReadAccountCachedAsync(AccountPartition(link.CreditAccountId, 0), cancellationToken);
+        var debit = await ReadAccountCachedAsync(AccountPartition(link.DebitAccountId, 0), cancellationToken);
+        if (creditMain is null || debit is null)
+        {
+            return [];
+        }
+
+        var entryId = ChainEntryId(chain.Id, phase, link.Id);
+        return
+        [
+            new Side(debit.Pk, entryId, kind, IsDebit: true, link.Id, a => (TransferResult.Ok, change(a, true))),
+            new Side(AccountPartition(link.CreditAccountId, CreditShard(link.Id, creditMain.Shards)), entryId, kind, IsDebit: false, link.Id,
+                a => (TransferResult.Ok, change(a, false))),
+        ];
+    }
+
+    private async Task DeleteIfExistsAsync(string transferId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transfers.DeleteItemAsync<TransferDocument>(transferId, Key(transferId), cancellationToken: cancellationToken);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already settled by another attempt.
+        }
+    }
+}

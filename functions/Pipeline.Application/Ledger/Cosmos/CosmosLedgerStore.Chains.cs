@@ -1,0 +1,162 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Domain.Ledgers;
+using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+/// <summary>
+/// Linked chains across partitions: all links apply or none. No write spans partitions, so a chain is applied in
+/// two phases: every link is first placed as a hold (each hold checked against its accounts' limits, as the core
+/// checks each link), and only when all holds are in place does the chain commit and post them. A link that is
+/// refused fences its hold and the chain releases the holds already placed. Until it commits, a chain has moved
+/// only pending amounts, so no posted money is ever visible from a chain that fails.
+/// </summary>
+public sealed partial class CosmosLedgerStore
+{
+    public async Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var results = new TransferResult[batch.Count];
+        var start = 0;
+        while (start < batch.Count)
+        {
+            var end = start;
+            while (end < batch.Count && batch[end].IsLinked)
+            {
+                end++;
+            }
+
+            if (end == batch.Count)
+            {
+                results.AsSpan(start, end - start).Fill(TransferResult.LinkedEventFailed);
+                results[end - 1] = TransferResult.LinkedEventChainOpen;
+                break;
+            }
+
+            if (end == start)
+            {
+                results[start] = await CreateTransferAsync(batch[start], cancellationToken);
+            }
+            else
+            {
+                (await ApplyChainAsync([.. batch.Skip(start).Take(end - start + 1)], cancellationToken)).CopyTo(results, start);
+            }
+
+            start = end + 1;
+        }
+
+        return results;
+    }
+
+    private async Task<TransferResult[]> ApplyChainAsync(Transfer[] links, CancellationToken cancellationToken)
+    {
+        if (links.Any(l => l.IsPostOrVoid))
+        {
+            throw new NotSupportedException("A post or void cannot be a link of a chain in the Cosmos ledger; resolve holds on their own.");
+        }
+
+        var chain = new ChainDocument
+        {
+            Id = LedgerId.FromName("chain:" + string.Join(',', links.Select(l => l.Id))).ToString(),
+            Links = links,
+            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+        };
+        var created = true;
+        try
+        {
+            chain = (await transfers.CreateItemAsync(chain, Key(chain.Id), cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            created = false;
+            chain = (await ReadOrNullAsync<ChainDocument>(transfers, chain.Id, chain.Id, cancellationToken))!;
+        }
+
+        chain = await DriveChainAsync(chain, cancellationToken);
+        return Answers(chain, links, created);
+    }
+
+    /// <summary>The chain's results as the core would give them: for a replay, exists or the decided failure.</summary>
+    private static TransferResult[] Answers(ChainDocument chain, Transfer[] submitted, bool created)
+    {
+        var results = new TransferResult[submitted.Length];
+        if (chain.State == TransferState.Applied)
+        {
+            var comparisons = submitted.Select((link, i) => created ? TransferResult.Ok : TransferRules.CompareWithExisting(link, chain.Links[i])).ToArray();
+            var failed = Array.FindIndex(comparisons, r => !r.IsSuccess());
+            if (failed < 0)
+            {
+                return comparisons;
+            }
+
+            results.AsSpan().Fill(TransferResult.LinkedEventFailed);
+            results[failed] = comparisons[failed];
+            return results;
+        }
+
+        var failure = ParseCode(chain.Failure!);
+        results.AsSpan().Fill(TransferResult.LinkedEventFailed);
+        results[chain.FailedLink] = created || !BurnsId(failure) ? failure : TransferResult.IdAlreadyFailed;
+        return results;
+    }
+
+    private static bool BurnsId(TransferResult failure) =>
+        failure is not (TransferResult.IdAlreadyFailed or TransferResult.Exists)
+        && !failure.Code().StartsWith("exists_with_different", StringComparison.Ordinal);
+
+    /// <summary>Drives a chain from wherever it stands to applied, or to failed with every hold released.</summary>
+    private async Task<ChainDocument> DriveChainAsync(ChainDocument chain, CancellationToken cancellationToken)
+    {
+        if (chain.State == TransferState.InFlight)
+        {
+            var (failedAt, failure) = await PlaceChainHoldsAsync(chain, cancellationToken);
+            var decided = failedAt >= 0
+                ? chain with { State = TransferState.Failed, FailedLink = failedAt, Failure = failure.Code() }
+                : chain with { State = TransferState.Committing };
+            chain = await SwapChainAsync(chain, decided, cancellationToken);
+            await faults.AfterAsync(LedgerStep.Committed, chain.Links[0].Id);
+        }
+
+        if (chain.State == TransferState.Committing)
+        {
+            await PostChainAsync(chain, cancellationToken);
+            chain = await SwapChainAsync(chain, chain with { State = TransferState.Applied }, cancellationToken);
+        }
+
+        if (chain is { State: TransferState.Failed, CleanedUp: false })
+        {
+            await ReleaseChainAsync(chain, cancellationToken);
+            chain = await SwapChainAsync(chain, chain with { CleanedUp = true }, cancellationToken);
+        }
+
+        return chain;
+    }
+
+    /// <summary>A link found in flight (by a retry or recovery) is finished by finishing its chain.</summary>
+    private async Task<TransferResult> ExecuteLinkAsync(TransferDocument link, CancellationToken cancellationToken)
+    {
+        var chain = await ReadOrNullAsync<ChainDocument>(transfers, link.ChainId!, link.ChainId!, cancellationToken)
+            ?? throw new InvalidOperationException($"Link {link.Id} names chain {link.ChainId}, which does not exist.");
+        chain = await DriveChainAsync(chain, cancellationToken);
+        var index = Array.FindIndex(chain.Links, l => l.Id.ToString() == link.Id);
+        return chain.State == TransferState.Applied ? TransferResult.Ok
+            : index == chain.FailedLink ? ParseCode(chain.Failure!) : TransferResult.LinkedEventFailed;
+    }
+
+    private async Task<ChainDocument> SwapChainAsync(ChainDocument expected, ChainDocument updated, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await transfers.ReplaceItemAsync(updated with { ETag = null }, updated.Id, Key(updated.Id),
+                new ItemRequestOptions { IfMatchEtag = expected.ETag }, cancellationToken);
+            return response.Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            // Another attempt decided first; follow its decision from where it stands.
+            var current = (await ReadOrNullAsync<ChainDocument>(transfers, updated.Id, updated.Id, cancellationToken))!;
+            return await DriveChainAsync(current, cancellationToken);
+        }
+    }
+}

@@ -41,7 +41,8 @@ function sendBinary(res, statusCode, payload, extraHeaders = {}) {
   headers["content-type"] = "application/octet-stream";
   headers["content-length"] = String(payload.length);
   res.writeHead(statusCode, headers);
-  res.end(payload);
+  // As a latin1 string the bytes go out unchanged, in the same single write as the head (see sendJson).
+  res.end(payload.toString("latin1"), "latin1");
 }
 
 /** Reads the whole request body into one Buffer. */

@@ -23,15 +23,13 @@ public sealed class CosmosEmulatorProcess : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = null!;
 
-    /// <summary>Starts the emulator from the repository at <paramref name="repositoryRoot"/> and waits until it listens.</summary>
+    /// <summary>
+    /// Starts the emulator from the repository at <paramref name="repositoryRoot"/> (installing its npm packages
+    /// first if needed) and waits until it listens.
+    /// </summary>
     public static async Task<CosmosEmulatorProcess> StartAsync(string repositoryRoot, int port = 0)
     {
-        var vercelPackage = Path.Combine(repositoryRoot, "node_modules", "@vercel", "cosmosdb-server");
-        if (!Directory.Exists(vercelPackage))
-        {
-            throw new InvalidOperationException(
-                $"The Cosmos emulator's npm packages are not installed ({vercelPackage} is missing). Run `npm ci` in {repositoryRoot} first.");
-        }
+        await NodePackages.EnsureInstalledAsync(repositoryRoot);
 
         var startInfo = new ProcessStartInfo("node")
         {

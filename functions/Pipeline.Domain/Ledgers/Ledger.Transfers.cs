@@ -29,16 +29,10 @@ public sealed partial class Ledger
         var start = 0;
         while (start < batch.Length)
         {
-            var end = start;
-            while (end < batch.Length && batch[end].IsLinked)
-            {
-                end++;
-            }
-
+            var end = LinkedChains.EndOf(batch, start);
             if (end == batch.Length)
             {
-                results[start..end].Fill(TransferResult.LinkedEventFailed);
-                results[end - 1] = TransferResult.LinkedEventChainOpen;
+                LinkedChains.FailOpen(results[start..end]);
                 return;
             }
 

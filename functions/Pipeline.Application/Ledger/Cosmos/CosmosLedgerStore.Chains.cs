@@ -17,30 +17,25 @@ public sealed partial class CosmosLedgerStore
     public async Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var results = new TransferResult[batch.Count];
+        Transfer[] requests = [.. batch];
+        var results = new TransferResult[requests.Length];
         var start = 0;
-        while (start < batch.Count)
+        while (start < requests.Length)
         {
-            var end = start;
-            while (end < batch.Count && batch[end].IsLinked)
+            var end = LinkedChains.EndOf(requests, start);
+            if (end == requests.Length)
             {
-                end++;
-            }
-
-            if (end == batch.Count)
-            {
-                results.AsSpan(start, end - start).Fill(TransferResult.LinkedEventFailed);
-                results[end - 1] = TransferResult.LinkedEventChainOpen;
+                LinkedChains.FailOpen(results.AsSpan(start..end));
                 break;
             }
 
             if (end == start)
             {
-                results[start] = await CreateTransferAsync(batch[start], cancellationToken);
+                results[start] = await CreateTransferAsync(requests[start], cancellationToken);
             }
             else
             {
-                (await ApplyChainAsync([.. batch.Skip(start).Take(end - start + 1)], cancellationToken)).CopyTo(results, start);
+                (await ApplyChainAsync(requests[start..(end + 1)], cancellationToken)).CopyTo(results, start);
             }
 
             start = end + 1;

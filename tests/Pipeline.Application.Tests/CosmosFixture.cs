@@ -1,6 +1,5 @@
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
-using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Local.Emulators;
 
 namespace Pipeline.Application.Tests;
@@ -36,7 +35,7 @@ public sealed class CosmosFixture : IAsyncLifetime
     public async Task<Database> CreateLedgerDatabaseAsync()
     {
         Database database = await Client.CreateDatabaseAsync($"ledger-{Guid.NewGuid():N}");
-        await LedgerContainers.CreateIfNotExistsAsync(database);
+        await CosmosContainerCatalog.CreateIfNotExistsAsync(database);
         return database;
     }
 

@@ -28,7 +28,7 @@ internal static class LedgerStoreLoad
         await using var emulator = await CosmosEmulatorProcess.StartAsync(CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory));
         using var client = CosmosClients.ForEmulator(emulator.Endpoint, CosmosEmulatorProcess.EmulatorKey);
         Database database = await client.CreateDatabaseAsync("load");
-        await LedgerContainers.CreateIfNotExistsAsync(database);
+        await CosmosContainerCatalog.CreateIfNotExistsAsync(database);
         Container raw = await database.CreateContainerAsync("raw-writes", "/pk");
         var store = new CosmosLedgerStore(database, TimeProvider.System);
         var wallets = await OpenWalletsAsync(store, accounts);

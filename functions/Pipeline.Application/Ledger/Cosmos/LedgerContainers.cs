@@ -15,18 +15,17 @@ public static class LedgerContainers
     public const string Transfers = "ledger-transfers";
     public const string TransfersPartitionKeyPath = "/id";
 
-    /// <summary>Creates the containers if missing, with the indexes the store's queries need.</summary>
-    public static async Task CreateIfNotExistsAsync(Database database, CancellationToken cancellationToken = default)
+    /// <summary>Accounts and their entries; the composite index serves the entry list's ORDER BY.</summary>
+    public static ContainerProperties AccountsProperties()
     {
-        ArgumentNullException.ThrowIfNull(database);
         var accounts = new ContainerProperties(Accounts, AccountsPartitionKeyPath);
         accounts.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
         {
             new() { Path = "/timestampMicros", Order = CompositePathSortOrder.Ascending },
             new() { Path = "/pk", Order = CompositePathSortOrder.Ascending },
         });
-        await database.CreateContainerIfNotExistsAsync(accounts, cancellationToken: cancellationToken);
-        await database.CreateContainerIfNotExistsAsync(
-            new ContainerProperties(Transfers, TransfersPartitionKeyPath), cancellationToken: cancellationToken);
+        return accounts;
     }
+
+    public static ContainerProperties TransfersProperties() => new(Transfers, TransfersPartitionKeyPath);
 }

@@ -1,0 +1,28 @@
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Ledger.Cosmos;
+
+namespace Pipeline.Application.Cosmos;
+
+/// <summary>
+/// Every Cosmos DB container the code uses, with its partition key path. infra/ must declare each with the same
+/// name and key (checked against the compiled Bicep by the settings contract test), and the local host creates
+/// them on the emulator from this list.
+/// </summary>
+public static class CosmosContainerCatalog
+{
+    public static IReadOnlyList<ContainerProperties> All { get; } =
+    [
+        LedgerContainers.AccountsProperties(),
+        LedgerContainers.TransfersProperties(),
+    ];
+
+    /// <summary>Creates every container that does not exist yet.</summary>
+    public static async Task CreateIfNotExistsAsync(Database database, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        foreach (var container in All)
+        {
+            await database.CreateContainerIfNotExistsAsync(container, cancellationToken: cancellationToken);
+        }
+    }
+}

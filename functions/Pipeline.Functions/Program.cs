@@ -1,6 +1,25 @@
+using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Pipeline.Application;
+using Pipeline.Application.Cosmos;
 
+// The Functions app: the same services as the local host, with Cosmos DB reached through the app's managed
+// identity (AZURE_CLIENT_ID names the user-assigned identity for DefaultAzureCredential).
 var host = new HostBuilder()
     .ConfigureFunctionsWebApplication()
+    .ConfigureServices((context, services) =>
+    {
+        services.AddOptions<CosmosOptions>().Bind(context.Configuration.GetSection(CosmosOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var cosmos = sp.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return CosmosClients.ForAzure(cosmos.Endpoint!, new DefaultAzureCredential());
+        });
+        services.AddPipeline(context.Configuration, sp => sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>()
+            .GetDatabase(sp.GetRequiredService<IOptions<CosmosOptions>>().Value.DatabaseName));
+    })
     .Build();
 await host.RunAsync();

@@ -1,5 +1,7 @@
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Idempotency;
 using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Application.Merchants;
 
 namespace Pipeline.Application.Cosmos;
 
@@ -14,6 +16,8 @@ public static class CosmosContainerCatalog
     [
         LedgerContainers.AccountsProperties(),
         LedgerContainers.TransfersProperties(),
+        IdempotencyStore.ContainerProperties(),
+        .. MerchantStore.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pipeline.Application.Idempotency;
+
+namespace Pipeline.Application.Http;
+
+/// <summary>
+/// The one pipeline every request goes through on both hosts: request id, authentication and access, the body
+/// size limit, idempotency, the handler, and the mapping of anything unexpected to a 500 problem that says
+/// nothing about internals. Handlers only see a checked <see cref="ApiRequest"/>.
+/// </summary>
+public static class Api
+{
+    public const string RequestIdHeader = "X-Request-Id";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public static async Task<IResult> DispatchAsync(HttpContext http, ApiRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(route);
+        var requestId = StampRequestId(http);
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline.Api");
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId, ["Route"] = route.Name });
+        ApiResponse response;
+        try
+        {
+            response = await HandleAsync(http, route);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            response = ApiResponse.Problem(499, ErrorCodes.Unavailable, "The client closed the request.");
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Request {RequestId} to {Route} failed", requestId, route.Name);
+            response = ApiResponse.Problem(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError,
+                $"Something went wrong on our side. Quote request id {requestId} when you report it.");
+        }
+
+        logger.LogInformation("{Method} {Route} answered {Status}", route.Method, route.Name, response.Status);
+        return new ApiResult(response);
+    }
+
+    /// <summary>Answers a path that no route serves, in the same problem format.</summary>
+    public static IResult NotFound(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        StampRequestId(http);
+        var known = ApiRoutes.All.Any(r => r.Match(TrimApi(http.Request.Path)) is not null);
+        var response = known
+            ? ApiResponse.Problem(StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed, $"{http.Request.Method} is not allowed on this path.")
+            : ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No route serves this path.");
+        return new ApiResult(response);
+    }
+
+    private static async Task<ApiResponse> HandleAsync(HttpContext http, ApiRoute route)
+    {
+        var caller = await http.RequestServices.GetRequiredService<Authenticator>().AuthenticateAsync(http.Request, http.RequestAborted);
+        var denied = Authorize(caller, route.Access);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var body = await RequestBody.ReadAsync(http.Request);
+        if (body is null)
+        {
+            return ApiResponse.Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.BodyTooLarge, $"Bodies are limited to {ApiLimits.BodyBytesMax} bytes.");
+        }
+
+        var routeValues = route.Match(TrimApi(http.Request.Path)) ?? new Dictionary<string, string>();
+        var request = new ApiRequest(http, caller, routeValues, body);
+        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (route.Method != HttpMethods.Post || key.Length == 0)
+        {
+            return await route.Handle(request);
+        }
+
+        var (response, replayed) = await http.RequestServices.GetRequiredService<IdempotencyStore>()
+            .RunOnceAsync(caller.IdempotencyScope, key, http.Request, body, () => route.Handle(request), http.RequestAborted);
+        if (replayed)
+        {
+            http.Response.Headers[ReplayedHeader] = "true";
+        }
+
+        return response;
+    }
+
+    private static ApiResponse? Authorize(Caller caller, Access access) => (access, caller.Kind) switch
+    {
+        (Access.Anyone, _) or (Access.Admin, CallerKind.Admin) or (Access.Merchant, CallerKind.Merchant) => null,
+        (_, CallerKind.Anonymous) => ApiResponse.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Send your key as 'Authorization: Bearer <key>'."),
+        _ => ApiResponse.Problem(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, $"This route needs a {access.ToString().ToLowerInvariant()} key."),
+    };
+
+    /// <summary>Every response carries a request id, to quote in a support request and to find in the logs.</summary>
+    private static string StampRequestId(HttpContext http)
+    {
+        var requestId = "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        http.Response.Headers[RequestIdHeader] = requestId;
+        return requestId;
+    }
+
+    private static string TrimApi(PathString path) =>
+        path.StartsWithSegments("/api", out var rest) ? rest.Value ?? "" : path.Value ?? "";
+}

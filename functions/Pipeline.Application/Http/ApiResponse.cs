@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Pipeline.Application.Http;
+
+/// <summary>
+/// What a handler answers: a status and a JSON body, already serialised, so the dispatcher can store it for an
+/// idempotent replay and write it the same way on both hosts.
+/// </summary>
+public sealed record ApiResponse(int Status, byte[] Body, string ContentType)
+{
+    public const string Json = "application/json";
+    public const string ProblemJson = "application/problem+json";
+
+    public static ApiResponse Ok(object body) => new(StatusCodes.Status200OK, Serialize(body), Json);
+
+    public static ApiResponse Created(object body) => new(StatusCodes.Status201Created, Serialize(body), Json);
+
+    /// <summary>An RFC 9457 problem: type, title, status, detail, plus our stable <paramref name="code"/>.</summary>
+    public static ApiResponse Problem(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
+        new(status, Serialize(new ProblemBody($"urn:pipeline:problem:{code}", Titles.For(code), status, detail, code, errors)), ProblemJson);
+
+    public static byte[] Serialize(object body) => JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ApiJson.Options);
+
+    private sealed record ProblemBody(
+        string Type,
+        string Title,
+        int Status,
+        string Detail,
+        string Code,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors);
+
+    private static class Titles
+    {
+        public static string For(string code) => string.Concat(code[..1].ToUpperInvariant(), code[1..].Replace('_', ' '));
+    }
+}
+
+/// <summary>Writes an <see cref="ApiResponse"/> as it is: status, content type, bytes. Works on both hosts.</summary>
+public sealed class ApiResult(ApiResponse response) : IResult
+{
+    public ApiResponse Response { get; } = response;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.StatusCode = Response.Status;
+        httpContext.Response.ContentType = Response.ContentType;
+        httpContext.Response.ContentLength = Response.Body.Length;
+        await httpContext.Response.Body.WriteAsync(Response.Body, httpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,28 @@
+namespace Pipeline.Application.Http;
+
+/// <summary>Who may call a route.</summary>
+public enum Access
+{
+    Anyone,
+    Admin,
+    Merchant,
+}
+
+/// <summary>
+/// One route of the public API: both hosts (the Functions app and the local host) serve exactly the routes of
+/// <see cref="ApiRoutes.All"/>, each through <see cref="Api.DispatchAsync"/>, so they cannot drift apart.
+/// </summary>
+/// <param name="Name">The function name on Azure.</param>
+/// <param name="Template">The path below /api, e.g. "v1/merchants/{id}/pricing".</param>
+/// <param name="RequestType">The JSON body it reads, for the OpenAPI document; null when it reads none.</param>
+/// <param name="ResponseType">The JSON body of its success answer, for the OpenAPI document.</param>
+public sealed record ApiRoute(string Name, string Method, string Template, Access Access, string Summary,
+    Func<ApiRequest, Task<ApiResponse>> Handle, Type? RequestType, Type? ResponseType)
+{
+    private readonly RouteTemplate template = new(Template);
+
+    public string Path => "/api/" + Template;
+
+    /// <summary>The route's parameters if <paramref name="path"/> (below /api/) matches it; null otherwise.</summary>
+    public IReadOnlyDictionary<string, string>? Match(string path) => template.Match(path);
+}

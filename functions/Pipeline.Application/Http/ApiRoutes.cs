@@ -1,0 +1,18 @@
+using Pipeline.Application.Health;
+using Pipeline.Application.Merchants;
+
+namespace Pipeline.Application.Http;
+
+/// <summary>Every route of the public API. The local host maps exactly these; the Functions app has one trigger for each.</summary>
+public static class ApiRoutes
+{
+    public static IReadOnlyList<ApiRoute> All { get; } =
+    [
+        HealthRoutes.Health,
+        OpenApiDocument.Route,
+        MerchantRoutes.Create,
+        MerchantRoutes.Me,
+        MerchantRoutes.RotateKey,
+        MerchantRoutes.SetPricing,
+    ];
+}

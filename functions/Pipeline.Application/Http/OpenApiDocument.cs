@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+
+namespace Pipeline.Application.Http;
+
+/// <summary>
+/// GET /openapi.json: the OpenAPI 3.1 document built from <see cref="ApiRoutes.All"/> and the request and
+/// response types themselves (JSON Schema from the same serializer options the API uses), so it cannot drift.
+/// </summary>
+public static class OpenApiDocument
+{
+    public static readonly ApiRoute Route = new("OpenApi", "GET", "v1/openapi.json", Access.Anyone,
+        "This document.", _ => Task.FromResult(new ApiResponse(StatusCodes.Status200OK, ApiResponse.Serialize(Build()), ApiResponse.Json)), null, null);
+
+    private static readonly JsonObject ProblemExample = new()
+    {
+        ["type"] = "urn:pipeline:problem:validation_failed",
+        ["title"] = "Validation failed",
+        ["status"] = 422,
+        ["detail"] = "Some fields are invalid.",
+        ["code"] = "validation_failed",
+        ["errors"] = new JsonObject { ["name"] = new JsonArray("Give a name of 1 to 200 characters.") },
+    };
+
+    public static JsonObject Build()
+    {
+        var paths = new JsonObject();
+        foreach (var group in ApiRoutes.All.GroupBy(r => r.Path))
+        {
+            var item = new JsonObject();
+            foreach (var route in group)
+            {
+                item[route.Method.ToLowerInvariant()] = Operation(route);
+            }
+
+            paths[group.Key] = item;
+        }
+
+        return new JsonObject
+        {
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject { ["title"] = "Pipeline API", ["version"] = "v1" },
+            ["paths"] = paths,
+            ["components"] = new JsonObject
+            {
+                ["securitySchemes"] = new JsonObject { ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" } },
+                ["schemas"] = new JsonObject { ["Problem"] = ProblemSchema() },
+            },
+        };
+    }
+
+    private static JsonObject Operation(ApiRoute route)
+    {
+        var success = route.Method == "POST" ? "201" : "200";
+        var responses = new JsonObject
+        {
+            [success] = Body("Success", route.ResponseType),
+            ["default"] = new JsonObject
+            {
+                ["description"] = "A problem (RFC 9457) with a stable machine code.",
+                ["content"] = new JsonObject
+                {
+                    [ApiResponse.ProblemJson] = new JsonObject
+                    {
+                        ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/Problem" },
+                        ["example"] = ProblemExample.DeepClone(),
+                    },
+                },
+            },
+        };
+        var operation = new JsonObject { ["operationId"] = route.Name, ["summary"] = route.Summary, ["responses"] = responses };
+        if (route.Access != Access.Anyone)
+        {
+            operation["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+            operation["x-access"] = route.Access.ToString().ToLowerInvariant();
+        }
+
+        if (route.RequestType is not null)
+        {
+            operation["requestBody"] = new JsonObject
+            {
+                ["required"] = true,
+                ["content"] = new JsonObject { [ApiResponse.Json] = new JsonObject { ["schema"] = Schema(route.RequestType) } },
+            };
+        }
+
+        return operation;
+    }
+
+    private static JsonObject Body(string description, Type? type) => type is null
+        ? new JsonObject { ["description"] = description }
+        : new JsonObject
+        {
+            ["description"] = description,
+            ["content"] = new JsonObject { [ApiResponse.Json] = new JsonObject { ["schema"] = Schema(type) } },
+        };
+
+    private static JsonNode Schema(Type type) => ApiJson.Options.GetJsonSchemaAsNode(type);
+
+    private static JsonObject ProblemSchema() => new()
+    {
+        ["type"] = "object",
+        ["required"] = new JsonArray("type", "title", "status", "code"),
+        ["properties"] = new JsonObject
+        {
+            ["type"] = new JsonObject { ["type"] = "string" },
+            ["title"] = new JsonObject { ["type"] = "string" },
+            ["status"] = new JsonObject { ["type"] = "integer" },
+            ["detail"] = new JsonObject { ["type"] = "string" },
+            ["code"] = new JsonObject { ["type"] = "string", ["description"] = "Stable machine code, e.g. validation_failed." },
+            ["errors"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } } },
+        },
+    };
+}

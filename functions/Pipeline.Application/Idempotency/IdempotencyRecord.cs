@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+
+namespace Pipeline.Application.Idempotency;
+
+/// <summary>
+/// One Idempotency-Key of one caller (partition = the caller's scope, id = the key's hash): the fingerprint of
+/// the first request, and once it finished, its response to replay. Cosmos DB deletes it after its TTL.
+/// </summary>
+internal sealed record IdempotencyRecord
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    public required string Scope { get; init; }
+
+    /// <summary>SHA-256 of method, path and body: the same key with anything else is a reuse.</summary>
+    public required string Fingerprint { get; init; }
+
+    public bool Completed { get; init; }
+    public int Status { get; init; }
+    public string? ContentType { get; init; }
+    public byte[]? Body { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long CreatedMicros { get; init; }
+
+    /// <summary>Seconds Cosmos DB keeps the record.</summary>
+    [JsonPropertyName("ttl")]
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public int TimeToLive { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
+}

@@ -1,0 +1,96 @@
+using Pipeline.Application.Http;
+
+namespace Pipeline.Application.Merchants;
+
+/// <summary>Admin routes that onboard merchants: create (API key shown once), rotate keys, set pricing.</summary>
+public static class MerchantRoutes
+{
+    public const int PercentBpsMax = 10_000;
+    public const long FixedFeeMinorMax = 1_000_000;
+
+    public static readonly ApiRoute Create = new("CreateMerchant", "POST", "v1/merchants", Access.Admin,
+        "Creates a merchant; the response holds its API key, shown only this once.", CreateAsync, typeof(CreateMerchantRequest), typeof(CreatedMerchant));
+
+    public static readonly ApiRoute RotateKey = new("RotateMerchantApiKey", "POST", "v1/merchants/{id}/api-keys", Access.Admin,
+        "Issues a new API key; the previous one stays valid until the next rotation.", RotateKeyAsync, null, typeof(RotatedKey));
+
+    public static readonly ApiRoute SetPricing = new("SetMerchantPricing", "PUT", "v1/merchants/{id}/pricing", Access.Admin,
+        "Sets what the platform charges the merchant per payment.", SetPricingAsync, typeof(PricingRequest), typeof(MerchantView));
+
+    public static readonly ApiRoute Me = new("GetOwnMerchant", "GET", "v1/merchants/me", Access.Merchant,
+        "The calling merchant, as its API key identifies it.", MeAsync, null, typeof(MerchantView));
+
+    private static async Task<ApiResponse> MeAsync(ApiRequest request)
+    {
+        var merchant = await request.Service<MerchantStore>().GetAsync(request.Caller.MerchantId!, request.Aborted);
+        return merchant is null ? NotFound() : ApiResponse.Ok(merchant);
+    }
+
+    private static async Task<ApiResponse> CreateAsync(ApiRequest request)
+    {
+        if (request.TryRead<CreateMerchantRequest>(out var body) is { } problem)
+        {
+            return problem;
+        }
+
+        var (merchant, key) = await request.Service<MerchantStore>().CreateAsync(body.Name.Trim(), request.Aborted);
+        return ApiResponse.Created(new CreatedMerchant(merchant.Id, merchant.Name, key, merchant.CreatedAt));
+    }
+
+    private static async Task<ApiResponse> RotateKeyAsync(ApiRequest request)
+    {
+        var key = await request.Service<MerchantStore>().RotateApiKeyAsync(request.Route("id"), request.Aborted);
+        return key is null ? NotFound() : ApiResponse.Created(new RotatedKey(key));
+    }
+
+    private static async Task<ApiResponse> SetPricingAsync(ApiRequest request)
+    {
+        if (request.TryRead<PricingRequest>(out var body) is { } problem)
+        {
+            return problem;
+        }
+
+        var merchant = await request.Service<MerchantStore>().SetPricingAsync(
+            request.Route("id"), new Pricing(body.PercentBps, body.FixedMinor, body.Currency), request.Aborted);
+        return merchant is null ? NotFound() : ApiResponse.Ok(merchant);
+    }
+
+    private static ApiResponse NotFound() =>
+        ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No merchant has this id.");
+
+    public sealed record CreateMerchantRequest(string Name) : IValidatable
+    {
+        public IReadOnlyDictionary<string, string[]> Validate() =>
+            string.IsNullOrWhiteSpace(Name) || Name.Length > ApiLimits.NameLengthMax
+                ? new Dictionary<string, string[]> { ["name"] = [$"Give a name of 1 to {ApiLimits.NameLengthMax} characters."] }
+                : new Dictionary<string, string[]>();
+    }
+
+    public sealed record PricingRequest(int PercentBps, long FixedMinor, string Currency) : IValidatable
+    {
+        public IReadOnlyDictionary<string, string[]> Validate()
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (PercentBps is < 0 or > PercentBpsMax)
+            {
+                errors["percentBps"] = [$"Use 0 to {PercentBpsMax} basis points."];
+            }
+
+            if (FixedMinor is < 0 or > FixedFeeMinorMax)
+            {
+                errors["fixedMinor"] = [$"Use 0 to {FixedFeeMinorMax} minor units."];
+            }
+
+            if (!Domain.Monetary.Currency.TryParse(Currency, out _))
+            {
+                errors["currency"] = ["Use an active ISO 4217 code in upper case, e.g. EUR."];
+            }
+
+            return errors;
+        }
+    }
+
+    public sealed record CreatedMerchant(string Id, string Name, string ApiKey, DateTimeOffset CreatedAt);
+
+    public sealed record RotatedKey(string ApiKey);
+}

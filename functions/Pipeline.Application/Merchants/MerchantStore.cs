@@ -1,0 +1,147 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Ledger.Cosmos;
+
+namespace Pipeline.Application.Merchants;
+
+/// <summary>Merchants and the index of their API keys, in Cosmos DB.</summary>
+public sealed class MerchantStore(Database database, TimeProvider time)
+{
+    public const string MerchantsContainer = "merchants";
+    public const string ApiKeysContainer = "api-keys";
+
+    /// <summary>How many keys a merchant may hold at once: the current one and the one being rotated out.</summary>
+    public const int ActiveKeysMax = 2;
+
+    private readonly Container merchants = database.GetContainer(MerchantsContainer);
+    private readonly Container apiKeys = database.GetContainer(ApiKeysContainer);
+
+    public static IEnumerable<ContainerProperties> ContainerProperties() =>
+        [new(MerchantsContainer, "/id"), new(ApiKeysContainer, "/id")];
+
+    /// <summary>Creates a merchant and its first key; the key is returned here and never again.</summary>
+    public async Task<(MerchantView Merchant, string ApiKey)> CreateAsync(string name, CancellationToken cancellationToken)
+    {
+        var id = "mer_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var key = ApiKeys.Create();
+        var document = new MerchantDocument
+        {
+            Id = id,
+            Name = name,
+            ApiKeyHashes = [ApiKeys.Hash(key)],
+            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+        };
+
+        // The key index is written before the merchant: a crash in between leaves an index entry pointing at no
+        // merchant, which authenticates nobody, rather than a merchant with a key that cannot be found.
+        await apiKeys.CreateItemAsync(new ApiKeyDocument { Id = document.ApiKeyHashes[0], MerchantId = id }, new PartitionKey(document.ApiKeyHashes[0]), cancellationToken: cancellationToken);
+        await merchants.CreateItemAsync(document, new PartitionKey(id), cancellationToken: cancellationToken);
+        return (MerchantView.From(document), key);
+    }
+
+    public async Task<MerchantView?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var document = await ReadAsync(id, cancellationToken);
+        return document is null ? null : MerchantView.From(document);
+    }
+
+    /// <summary>The merchant a key belongs to, or null. A key whose merchant dropped it no longer authenticates.</summary>
+    public async Task<string?> FindByApiKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeys.Hash(key);
+        try
+        {
+            var index = (await apiKeys.ReadItemAsync<ApiKeyDocument>(hash, new PartitionKey(hash), cancellationToken: cancellationToken)).Resource;
+            var merchant = await ReadAsync(index.MerchantId, cancellationToken);
+            return merchant is not null && merchant.ApiKeyHashes.Contains(hash) ? merchant.Id : null;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Adds a new key; the previous newest stays valid, anything older is revoked. Null when the merchant does not exist.</summary>
+    public async Task<string?> RotateApiKeyAsync(string id, CancellationToken cancellationToken)
+    {
+        var key = ApiKeys.Create();
+        var hash = ApiKeys.Hash(key);
+        await apiKeys.CreateItemAsync(new ApiKeyDocument { Id = hash, MerchantId = id }, new PartitionKey(hash), cancellationToken: cancellationToken);
+        var dropped = await UpdateAsync(id, m => m with { ApiKeyHashes = [.. m.ApiKeyHashes.TakeLast(ActiveKeysMax - 1), hash] }, cancellationToken);
+        if (dropped is null)
+        {
+            await apiKeys.DeleteItemAsync<ApiKeyDocument>(hash, new PartitionKey(hash), cancellationToken: cancellationToken);
+            return null;
+        }
+
+        foreach (var old in dropped.ApiKeyHashes.SkipLast(ActiveKeysMax - 1))
+        {
+            await DeleteKeyIndexAsync(old, cancellationToken);
+        }
+
+        return key;
+    }
+
+    public async Task<MerchantView?> SetPricingAsync(string id, Pricing pricing, CancellationToken cancellationToken)
+    {
+        var before = await UpdateAsync(id, m => m with { Pricing = pricing }, cancellationToken);
+        return before is null ? null : MerchantView.From(before with { Pricing = pricing });
+    }
+
+    /// <summary>Compare-and-swap on the merchant document; returns the document as it was before, or null when missing.</summary>
+    private async Task<MerchantDocument?> UpdateAsync(string id, Func<MerchantDocument, MerchantDocument> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
+        {
+            var current = await ReadAsync(id, cancellationToken);
+            if (current is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                await merchants.ReplaceItemAsync(change(current) with { ETag = null }, id, new PartitionKey(id), new ItemRequestOptions { IfMatchEtag = current.ETag }, cancellationToken);
+                return current;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                // Another admin call changed the merchant; read it again.
+            }
+        }
+
+        throw new InvalidOperationException($"Merchant {id} kept changing; gave up.");
+    }
+
+    private async Task<MerchantDocument?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await merchants.ReadItemAsync<MerchantDocument>(id, new PartitionKey(id), cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task DeleteKeyIndexAsync(string hash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await apiKeys.DeleteItemAsync<ApiKeyDocument>(hash, new PartitionKey(hash), cancellationToken: cancellationToken);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already revoked.
+        }
+    }
+}
+
+/// <summary>A merchant as the API shows it (never its keys).</summary>
+public sealed record MerchantView(string Id, string Name, Pricing? Pricing, DateTimeOffset CreatedAt)
+{
+    internal static MerchantView From(MerchantDocument document) =>
+        new(document.Id, document.Name, document.Pricing, new DateTimeOffset(LedgerTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
+}

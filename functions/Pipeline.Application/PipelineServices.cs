@@ -1,0 +1,29 @@
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Health;
+using Pipeline.Application.Http;
+using Pipeline.Application.Idempotency;
+using Pipeline.Application.Ledger;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Application.Merchants;
+using Pipeline.Application.Settings;
+
+namespace Pipeline.Application;
+
+/// <summary>The services both hosts register; each host supplies only how to reach the Cosmos database.</summary>
+public static class PipelineServices
+{
+    public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, Database> database)
+    {
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(database);
+        services.AddSingleton<MerchantStore>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<Authenticator>();
+        services.AddSingleton<ILedgerStore>(sp => new CosmosLedgerStore(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
+        return services;
+    }
+}

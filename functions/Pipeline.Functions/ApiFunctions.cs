@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Pipeline.Application.Health;
+using Pipeline.Application.Http;
+using Pipeline.Application.Merchants;
+
+namespace Pipeline.Functions;
+
+/// <summary>
+/// One HTTP trigger per route of <see cref="ApiRoutes.All"/>, each a one-line call into the shared dispatcher.
+/// A test checks that these triggers and the route table name the same methods and paths.
+/// </summary>
+public sealed class ApiFunctions
+{
+    [Function("Health")]
+    public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, HealthRoutes.Health);
+
+    [Function("OpenApi")]
+    public Task<IResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/openapi.json")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, OpenApiDocument.Route);
+
+    [Function("CreateMerchant")]
+    public Task<IResult> CreateMerchant([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/merchants")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, MerchantRoutes.Create);
+
+    [Function("GetOwnMerchant")]
+    public Task<IResult> GetOwnMerchant([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/merchants/me")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, MerchantRoutes.Me);
+
+    [Function("RotateMerchantApiKey")]
+    public Task<IResult> RotateMerchantApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/merchants/{id}/api-keys")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, MerchantRoutes.RotateKey);
+
+    [Function("SetMerchantPricing")]
+    public Task<IResult> SetMerchantPricing([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/merchants/{id}/pricing")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, MerchantRoutes.SetPricing);
+}

@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Http;
+using Pipeline.Application.Merchants;
+using Pipeline.Local.Emulators;
+
+namespace Pipeline.Local;
+
+/// <summary>
+/// Pipeline on one machine: the routes of <see cref="ApiRoutes.All"/> through the same dispatcher as the Functions
+/// app, the Cosmos emulator started when no endpoint is configured, the containers created, a demo merchant
+/// seeded. Disposing it stops the server and everything it started.
+/// </summary>
+public sealed class LocalHost : IAsyncDisposable
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    private readonly CosmosEmulatorProcess? emulator;
+    private readonly CosmosClient client;
+
+    private LocalHost(WebApplication app, CosmosEmulatorProcess? emulator, CosmosClient client, string adminKeySource, string demoKey)
+    {
+        App = app;
+        this.emulator = emulator;
+        this.client = client;
+        AdminKeySource = adminKeySource;
+        DemoMerchantApiKey = demoKey;
+    }
+
+    public WebApplication App { get; }
+
+    public string AdminKeySource { get; }
+
+    public string DemoMerchantApiKey { get; }
+
+    /// <summary>The address the server listens on (with port 0, the port it was given).</summary>
+    public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public static async Task<LocalHost> StartAsync(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        var adminKeySource = EnsureAdminKey(builder.Configuration);
+        builder.WebHost.UseUrls(builder.Configuration["Pipeline:Local:Url"] ?? DefaultUrl);
+        var (emulator, endpoint) = await CosmosEndpointAsync(builder.Configuration);
+        var client = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey);
+        var databaseName = builder.Configuration[$"{CosmosOptions.Section}:DatabaseName"] ?? "pipeline";
+        Database database = await client.CreateDatabaseIfNotExistsAsync(databaseName);
+        await CosmosContainerCatalog.CreateIfNotExistsAsync(database);
+        builder.Services.AddPipeline(builder.Configuration, _ => database);
+
+        var app = builder.Build();
+        foreach (var route in ApiRoutes.All)
+        {
+            Func<HttpContext, Task<IResult>> dispatch = http => Api.DispatchAsync(http, route);
+            app.MapMethods(route.Path, [route.Method], dispatch).WithName(route.Name);
+        }
+
+        Func<HttpContext, IResult> notFound = Api.NotFound;
+        app.MapFallback(notFound);
+        await app.StartAsync();
+        var (_, demoKey) = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", CancellationToken.None);
+        return new LocalHost(app, emulator, client, adminKeySource, demoKey);
+    }
+
+    public void PrintWelcome(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteLine($"Pipeline local host listening on {BaseAddress}");
+        output.WriteLine($"  API:      {BaseAddress}api/v1/...   OpenAPI: {BaseAddress}api/v1/openapi.json   Health: {BaseAddress}api/v1/health");
+        output.WriteLine($"  Cosmos:   {(emulator is null ? "the endpoint in Pipeline:Cosmos:Endpoint" : $"local emulator at {emulator.Endpoint}")} (in memory: data is gone when it stops)");
+        output.WriteLine($"  Admin key: {AdminKeySource}");
+        output.WriteLine($"  Demo merchant API key (shown once): {DemoMerchantApiKey}");
+        output.WriteLine("Press Ctrl-C to stop; everything started here stops with it.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        client.Dispose();
+        if (emulator is not null)
+        {
+            await emulator.DisposeAsync();
+        }
+    }
+
+    /// <summary>Uses Pipeline:AdminKey when set; otherwise makes a random one for this run, so no key ever sits in the repo.</summary>
+    private static string EnsureAdminKey(ConfigurationManager configuration)
+    {
+        if (!string.IsNullOrEmpty(configuration["Pipeline:AdminKey"]))
+        {
+            return "from the setting Pipeline:AdminKey";
+        }
+
+        var key = "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        configuration["Pipeline:AdminKey"] = key;
+        return $"{key} (generated for this run; set Pipeline:AdminKey to choose one)";
+    }
+
+    private static async Task<(CosmosEmulatorProcess? Emulator, Uri Endpoint)> CosmosEndpointAsync(ConfigurationManager configuration)
+    {
+        var configured = configuration[$"{CosmosOptions.Section}:Endpoint"];
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return (null, new Uri(configured));
+        }
+
+        var emulator = await CosmosEmulatorProcess.StartAsync(CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory));
+        configuration[$"{CosmosOptions.Section}:Endpoint"] = emulator.Endpoint.ToString();
+        return (emulator, emulator.Endpoint);
+    }
+}

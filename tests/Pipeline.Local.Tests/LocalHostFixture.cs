@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Pipeline.Local.Tests;
+
+/// <summary>One local host (with its own Cosmos emulator) on a free loopback port for the whole collection.</summary>
+public sealed class LocalHostFixture : IAsyncLifetime
+{
+    public string AdminKey { get; } = "adm_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
+    public LocalHost Host { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Host = await LocalHost.StartAsync([], new Dictionary<string, string?>
+        {
+            ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
+            ["Pipeline:AdminKey"] = AdminKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        Http = new HttpClient { BaseAddress = Host.BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Host.DisposeAsync();
+    }
+
+    public HttpRequestMessage Request(HttpMethod method, string path, string? bearer = null, object? json = null, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        if (json is not null)
+        {
+            request.Content = json is string raw
+                ? new StringContent(raw, System.Text.Encoding.UTF8, "application/json")
+                : JsonContent.Create(json);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return request;
+    }
+
+    /// <summary>Creates a merchant as the admin; returns its id and API key.</summary>
+    public async Task<(string Id, string ApiKey)> CreateMerchantAsync(string name = "Test merchant")
+    {
+        using var response = await Http.SendAsync(Request(HttpMethod.Post, "api/v1/merchants", AdminKey, new { name }));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("id").GetString()!, body.GetProperty("apiKey").GetString()!);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalHostCollection : ICollectionFixture<LocalHostFixture>
+{
+    public const string Name = "Local host";
+}

@@ -1,6 +1,7 @@
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Http;
 using Pipeline.Application.Idempotency;
@@ -22,6 +23,9 @@ public static class PipelineServices
         services.AddSingleton<MerchantStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<Authenticator>();
+        services.AddSingleton<DeviceStore>();
+        services.AddSingleton<SignatureReplayGuard>();
+        services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<ILedgerStore>(sp => new CosmosLedgerStore(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
         return services;

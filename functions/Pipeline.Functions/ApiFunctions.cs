@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Http;
 using Pipeline.Application.Merchants;
@@ -31,6 +32,14 @@ public sealed class ApiFunctions
     [Function("RotateMerchantApiKey")]
     public Task<IResult> RotateMerchantApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/merchants/{id}/api-keys")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, MerchantRoutes.RotateKey);
+
+    [Function("RegisterDevice")]
+    public Task<IResult> RegisterDevice([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/devices")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, DeviceRoutes.Register);
+
+    [Function("DeviceCheckIn")]
+    public Task<IResult> DeviceCheckIn([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/devices/check-ins")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, DeviceRoutes.CheckIn);
 
     [Function("SetMerchantPricing")]
     public Task<IResult> SetMerchantPricing([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/merchants/{id}/pricing")] HttpRequest request) =>

@@ -1,10 +1,12 @@
 using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Application;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Secrets;
 
 // The Functions app: the same services as the local host, with Cosmos DB reached through the app's managed
 // identity (AZURE_CLIENT_ID names the user-assigned identity for DefaultAzureCredential).
@@ -18,6 +20,10 @@ var host = new HostBuilder()
             var cosmos = sp.GetRequiredService<IOptions<CosmosOptions>>().Value;
             return CosmosClients.ForAzure(cosmos.Endpoint!, new DefaultAzureCredential());
         });
+        services.AddOptions<KeyVaultOptions>().Bind(context.Configuration.GetSection(KeyVaultOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ISecretStore>(sp => new KeyVaultSecretStore(
+            new SecretClient(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.Uri!, new DefaultAzureCredential()),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddPipeline(context.Configuration, sp => sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>()
             .GetDatabase(sp.GetRequiredService<IOptions<CosmosOptions>>().Value.DatabaseName));
     })

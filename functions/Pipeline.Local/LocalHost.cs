@@ -6,6 +6,7 @@ using Pipeline.Application;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Secrets;
 using Pipeline.Local.Emulators;
 
 namespace Pipeline.Local;
@@ -55,6 +56,7 @@ public sealed class LocalHost : IAsyncDisposable
         var databaseName = builder.Configuration[$"{CosmosOptions.Section}:DatabaseName"] ?? "pipeline";
         Database database = await client.CreateDatabaseIfNotExistsAsync(databaseName);
         await CosmosContainerCatalog.CreateIfNotExistsAsync(database);
+        builder.Services.AddSingleton<ISecretStore, InMemorySecretStore>();
         builder.Services.AddPipeline(builder.Configuration, _ => database);
 
         var app = builder.Build();

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Devices;
 using Pipeline.Application.Idempotency;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Merchants;
@@ -18,6 +19,8 @@ public static class CosmosContainerCatalog
         LedgerContainers.TransfersProperties(),
         IdempotencyStore.ContainerProperties(),
         .. MerchantStore.ContainerProperties(),
+        DeviceStore.ContainerProperties(),
+        SignatureReplayGuard.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pipeline.Application.Devices;
 using Pipeline.Application.Idempotency;
 
 namespace Pipeline.Application.Http;
@@ -57,17 +58,16 @@ public static class Api
 
     private static async Task<ApiResponse> HandleAsync(HttpContext http, ApiRoute route)
     {
-        var caller = await http.RequestServices.GetRequiredService<Authenticator>().AuthenticateAsync(http.Request, http.RequestAborted);
-        var denied = Authorize(caller, route.Access);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
         var body = await RequestBody.ReadAsync(http.Request);
         if (body is null)
         {
             return ApiResponse.Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.BodyTooLarge, $"Bodies are limited to {ApiLimits.BodyBytesMax} bytes.");
+        }
+
+        var (caller, denied) = await AuthenticateAsync(http, route, body);
+        if (denied is not null)
+        {
+            return denied;
         }
 
         var routeValues = route.Match(TrimApi(http.Request.Path)) ?? new Dictionary<string, string>();
@@ -86,6 +86,22 @@ public static class Api
         }
 
         return response;
+    }
+
+    /// <summary>Device routes are authenticated by the request signature (over the raw body); the others by the bearer key.</summary>
+    private static async Task<(Caller Caller, ApiResponse? Denied)> AuthenticateAsync(HttpContext http, ApiRoute route, byte[] body)
+    {
+        if (route.Access == Access.Device)
+        {
+            var (device, check) = await http.RequestServices.GetRequiredService<DeviceAuthenticator>().AuthenticateAsync(http.Request, body, http.RequestAborted);
+            return device is not null
+                ? (device, null)
+                : (Caller.Anonymous, ApiResponse.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidSignature,
+                    $"The request signature was refused ({check.ToString().ToLowerInvariant()}): sign \"<timestamp>.<raw body>\" with the device secret, within {RequestSignature.Tolerance.TotalSeconds} s, once."));
+        }
+
+        var caller = await http.RequestServices.GetRequiredService<Authenticator>().AuthenticateAsync(http.Request, http.RequestAborted);
+        return (caller, Authorize(caller, route.Access));
     }
 
     private static ApiResponse? Authorize(Caller caller, Access access) => (access, caller.Kind) switch

@@ -6,6 +6,9 @@ public enum Access
     Anyone,
     Admin,
     Merchant,
+
+    /// <summary>Signed by a registered device (X-Device-* headers).</summary>
+    Device,
 }
 
 /// <summary>

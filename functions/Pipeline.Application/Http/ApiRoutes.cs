@@ -1,3 +1,4 @@
+using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Merchants;
 
@@ -14,5 +15,7 @@ public static class ApiRoutes
         MerchantRoutes.Me,
         MerchantRoutes.RotateKey,
         MerchantRoutes.SetPricing,
+        DeviceRoutes.Register,
+        DeviceRoutes.CheckIn,
     ];
 }

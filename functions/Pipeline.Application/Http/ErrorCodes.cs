@@ -14,6 +14,7 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string IdempotencyKeyInProgress = "idempotency_key_in_progress";
     public const string InvalidSignature = "invalid_signature";
+    public const string AlreadyExists = "already_exists";
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
 }

@@ -29,7 +29,7 @@ public sealed class KeyVaultSecretStore(SecretClient client, TimeProvider time) 
 
         try
         {
-            var secret = await client.GetSecretAsync(name, cancellationToken: cancellationToken);
+            var secret = await client.GetSecretAsync(name, version: null, cancellationToken);
             cache[name] = (secret.Value.Value, time.GetUtcNow() + CacheDuration);
             return secret.Value.Value;
         }

@@ -7,6 +7,7 @@ using Pipeline.Application.Http;
 using Pipeline.Application.Idempotency;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Settings;
 
@@ -28,6 +29,7 @@ public static class PipelineServices
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<ILedgerStore>(sp => new CosmosLedgerStore(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
+        services.AddSingleton<LedgerMaintenance>();
         return services;
     }
 }

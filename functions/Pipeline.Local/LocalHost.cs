@@ -2,9 +2,11 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Azure.Cosmos;
+using Microsoft.DurableTask.Testing;
 using Pipeline.Application;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
+using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Secrets;
 using Pipeline.Local.Emulators;
@@ -23,9 +25,10 @@ public sealed class LocalHost : IAsyncDisposable
     private readonly CosmosEmulatorProcess? emulator;
     private readonly CosmosClient client;
 
-    private LocalHost(WebApplication app, CosmosEmulatorProcess? emulator, CosmosClient client, string adminKeySource, string demoKey)
+    private LocalHost(WebApplication app, DurableTaskTestHost durable, CosmosEmulatorProcess? emulator, CosmosClient client, string adminKeySource, string demoKey)
     {
         App = app;
+        Durable = durable;
         this.emulator = emulator;
         this.client = client;
         AdminKeySource = adminKeySource;
@@ -33,6 +36,9 @@ public sealed class LocalHost : IAsyncDisposable
     }
 
     public WebApplication App { get; }
+
+    /// <summary>The Durable Task engine running the orchestrations (its client schedules and queries them).</summary>
+    public DurableTaskTestHost Durable { get; }
 
     public string AdminKeySource { get; }
 
@@ -69,8 +75,9 @@ public sealed class LocalHost : IAsyncDisposable
         Func<HttpContext, IResult> notFound = Api.NotFound;
         app.MapFallback(notFound);
         await app.StartAsync();
+        var durable = await StartDurableAsync(app.Services, builder.Configuration);
         var (_, demoKey) = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", CancellationToken.None);
-        return new LocalHost(app, emulator, client, adminKeySource, demoKey);
+        return new LocalHost(app, durable, emulator, client, adminKeySource, demoKey);
     }
 
     public void PrintWelcome(TextWriter output)
@@ -86,6 +93,8 @@ public sealed class LocalHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The Durable worker first: while its work-item stream is open, the server would wait ~30 s to stop.
+        await Durable.DisposeAsync();
         await App.StopAsync();
         await App.DisposeAsync();
         client.Dispose();
@@ -93,6 +102,24 @@ public sealed class LocalHost : IAsyncDisposable
         {
             await emulator.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The same orchestrator and activity classes as the Functions app, on DurableTask.Core through the in-process
+    /// gRPC sidecar (its in-memory orchestration service), and the eternal ledger maintenance orchestration started.
+    /// </summary>
+    private static async Task<DurableTaskTestHost> StartDurableAsync(IServiceProvider services, IConfiguration configuration)
+    {
+        var durable = await DurableTaskTestHost.StartAsync(
+            registry => registry.AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>(),
+            new DurableTaskTestHostOptions
+            {
+                LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
+                ConfigureServices = worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()),
+            });
+        var interval = configuration.GetValue("Pipeline:Local:MaintenanceInterval", MaintenanceSchedule.Default.Interval);
+        await MaintenanceScheduler.EnsureRunningAsync(durable.Client, MaintenanceSchedule.Default with { Interval = interval }, CancellationToken.None);
+        return durable;
     }
 
     /// <summary>Uses Pipeline:AdminKey when set; otherwise makes a random one for this run, so no key ever sits in the repo.</summary>

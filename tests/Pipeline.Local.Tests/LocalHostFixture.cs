@@ -21,6 +21,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
             ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
             ["Pipeline:AdminKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Pipeline:Local:MaintenanceInterval"] = "00:00:01",
         });
         Http = new HttpClient { BaseAddress = Host.BaseAddress };
     }

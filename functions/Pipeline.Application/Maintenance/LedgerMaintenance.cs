@@ -1,0 +1,55 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Pipeline.Application.Ledger;
+
+namespace Pipeline.Application.Maintenance;
+
+/// <summary>What one maintenance pass did.</summary>
+public sealed record MaintenanceResult(int HoldsExpired, int TransfersRecovered);
+
+/// <summary>How often the ledger is swept, and how old an unfinished transfer must be before recovery drives it.</summary>
+public sealed record MaintenanceSchedule(TimeSpan Interval, TimeSpan RecoverOlderThan)
+{
+    public static MaintenanceSchedule Default { get; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2));
+}
+
+/// <summary>
+/// One pass over the ledger: expire the holds whose timeout passed, and drive to their end the transfers that a
+/// crashed writer left in flight. Both are idempotent, so a pass that runs twice does no harm.
+/// </summary>
+public sealed class LedgerMaintenance(ILedgerStore ledger, ILogger<LedgerMaintenance> logger)
+{
+    public async Task<MaintenanceResult> RunOnceAsync(MaintenanceSchedule schedule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var expired = await ledger.ExpirePendingTransfersAsync(cancellationToken);
+        var recovered = await ledger.RecoverAsync(schedule.RecoverOlderThan, cancellationToken);
+        logger.LogInformation("Ledger maintenance expired {HoldsExpired} holds and recovered {TransfersRecovered} transfers", expired, recovered);
+        return new MaintenanceResult(expired, recovered);
+    }
+}
+
+/// <summary>The activity: one maintenance pass (all I/O lives here, none in the orchestrator).</summary>
+public sealed class LedgerMaintenanceActivity(LedgerMaintenance maintenance) : TaskActivity<MaintenanceSchedule, MaintenanceResult>
+{
+    public override Task<MaintenanceResult> RunAsync(TaskActivityContext context, MaintenanceSchedule input) =>
+        maintenance.RunOnceAsync(input, CancellationToken.None);
+}
+
+/// <summary>
+/// An eternal orchestration: a pass, then a durable timer, then continue-as-new (so its history stays short).
+/// Deterministic: time comes from the context. There is one instance, <see cref="InstanceId"/>.
+/// </summary>
+public sealed class LedgerMaintenanceOrchestrator : TaskOrchestrator<MaintenanceSchedule, MaintenanceResult>
+{
+    public const string InstanceId = "ledger-maintenance";
+
+    public override async Task<MaintenanceResult> RunAsync(TaskOrchestrationContext context, MaintenanceSchedule input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var result = await context.CallActivityAsync<MaintenanceResult>(nameof(LedgerMaintenanceActivity), input);
+        await context.CreateTimer(context.CurrentUtcDateTime.Add(input.Interval), CancellationToken.None);
+        context.ContinueAsNew(input);
+        return result;
+    }
+}

@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Azure.Cosmos;
 using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Options;
 using Pipeline.Application;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Secrets;
+using Pipeline.Application.Settings;
 using Pipeline.Local.Emulators;
 
 namespace Pipeline.Local;
@@ -60,12 +62,27 @@ public sealed class LocalHost : IAsyncDisposable
         var (emulator, endpoint) = await CosmosEndpointAsync(builder.Configuration);
         var client = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey);
         var databaseName = builder.Configuration[$"{CosmosOptions.Section}:DatabaseName"] ?? "pipeline";
-        Database database = await client.CreateDatabaseIfNotExistsAsync(databaseName);
-        await CosmosContainerCatalog.CreateIfNotExistsAsync(database);
         builder.Services.AddSingleton<ISecretStore, InMemorySecretStore>();
-        builder.Services.AddPipeline(builder.Configuration, _ => database);
-
+        builder.Services.AddPipeline(builder.Configuration, _ => client.GetDatabase(databaseName));
         var app = builder.Build();
+        try
+        {
+            // Settings first, before any I/O: a missing or invalid one stops start-up with a message naming it.
+            _ = app.Services.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            Database database = await client.CreateDatabaseIfNotExistsAsync(databaseName);
+            await CosmosContainerCatalog.CreateIfNotExistsAsync(database);
+        }
+        catch
+        {
+            client.Dispose();
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync();
+            }
+
+            throw;
+        }
+
         foreach (var route in ApiRoutes.All)
         {
             Func<HttpContext, Task<IResult>> dispatch = http => Api.DispatchAsync(http, route);

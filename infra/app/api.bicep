@@ -1,0 +1,127 @@
+// The Function App on Flex Consumption (.NET 10 isolated). On Flex the runtime, its version and scaling live in
+// functionAppConfig; FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not allowed as app settings.
+// Every app setting is identity-based or a plain value: no key, connection secret or SAS anywhere.
+param planName string
+param name string
+param location string
+param tags object
+param identityName string
+param applicationInsightsName string
+param storageAccountName string
+param deploymentContainerName string
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param serviceBusNamespaceName string
+param serviceBusTopicName string
+param keyVaultName string
+param alwaysReadyHttpInstances int
+param alwaysReadyDurableInstances int
+param maximumInstanceCount int
+param instanceMemoryMB int
+@description('Subnet for VNet integration, or empty for none.')
+param virtualNetworkSubnetId string
+
+// The Durable task hub in the runtime storage account; host.json reads it as %Pipeline__Durable__TaskHub%.
+var taskHubName = 'PipelineHub'
+// Always-ready groups: 'http' for every HTTP trigger, 'durable' for orchestrators, activities and entities.
+var alwaysReady = filter(
+  [
+    { name: 'http', instanceCount: alwaysReadyHttpInstances }
+    { name: 'durable', instanceCount: alwaysReadyDurableInstances }
+  ],
+  group => group.instanceCount > 0
+)
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: identityName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: storageAccountName
+}
+
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
+  name: serviceBusNamespaceName
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
+    functionAppConfig: {
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
+        }
+      }
+      scaleAndConcurrency: {
+        alwaysReady: alwaysReady
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      http20Enabled: true
+      appSettings: [
+        // The Functions host and the Durable task hub (Azure Storage backend), through the app identity.
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+        // Where telemetry goes; with local auth off, the authentication string makes the host use Entra tokens.
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsights.properties.ConnectionString }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+        }
+        // DefaultAzureCredential in the worker picks the user-assigned identity by this.
+        { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+        // Options classes of the code ([SettingsSection]); the contract test checks this list against them.
+        { name: 'Pipeline__Cosmos__Endpoint', value: cosmosEndpoint }
+        { name: 'Pipeline__Cosmos__DatabaseName', value: cosmosDatabaseName }
+        { name: 'Pipeline__KeyVault__Uri', value: keyVault.properties.vaultUri }
+        {
+          name: 'Pipeline__ServiceBus__FullyQualifiedNamespace'
+          value: split(replace(serviceBus.properties.serviceBusEndpoint, 'https://', ''), ':')[0]
+        }
+        { name: 'Pipeline__ServiceBus__Topic', value: serviceBusTopicName }
+        { name: 'Pipeline__Durable__TaskHub', value: taskHubName }
+        // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.
+        { name: 'Pipeline__AdminKey', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=admin-key)' }
+      ]
+    }
+  }
+}
+
+output name string = functionApp.name
+output uri string = 'https://${functionApp.properties.defaultHostName}'

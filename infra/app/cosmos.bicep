@@ -1,0 +1,133 @@
+// Cosmos DB (NoSQL): the ledger and every business document. Each container below mirrors one entry of
+// Pipeline.Application.Cosmos.CosmosContainerCatalog (name, partition key, TTL, unique keys, composite indexes);
+// the infrastructure contract test fails when they differ.
+param name string
+param location string
+param tags object
+@allowed(['autoscale', 'serverless'])
+param capacityMode string
+param autoscaleMaxThroughput int
+param privateNetworking bool
+
+var databaseName = 'pipeline'
+var serverless = capacityMode == 'serverless'
+
+// defaultTtl: null = no expiry; -1 = expiry only for items that carry a ttl; n = seconds.
+var containers = [
+  {
+    name: 'ledger-accounts'
+    partitionKeyPath: '/pk'
+    defaultTtl: null
+    uniqueKeys: []
+    // Serves the entry list's ORDER BY timestampMicros, pk.
+    compositeIndexes: [
+      [
+        { path: '/timestampMicros', order: 'ascending' }
+        { path: '/pk', order: 'ascending' }
+      ]
+    ]
+  }
+  {
+    name: 'ledger-transfers'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
+    // Idempotency records live 48 hours (ApiLimits.IdempotencyRetention).
+    name: 'idempotency'
+    partitionKeyPath: '/scope'
+    defaultTtl: 172800
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
+    name: 'merchants'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
+    name: 'api-keys'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
+    name: 'devices'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
+    // A device signature seen once is kept twice the timestamp tolerance (2 x 300 s), then expires.
+    name: 'signatures'
+    partitionKeyPath: '/id'
+    defaultTtl: 600
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [{ locationName: location, failoverPriority: 0, isZoneRedundant: false }]
+    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+    capabilities: serverless ? [{ name: 'EnableServerless' }] : []
+    // Keys are off: data-plane access is a Cosmos SQL role assignment in rbac.bicep.
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    // Point-in-time restore of the ledger; the 7-day tier has no charge.
+    backupPolicy: serverless
+      ? { type: 'Periodic' }
+      : { type: 'Continuous', continuousModeProperties: { tier: 'Continuous7Days' } }
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: { id: databaseName }
+    // Shared autoscale throughput: every container draws on one ceiling; idle cost is a tenth of it.
+    options: serverless ? {} : { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } }
+  }
+}
+
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [
+  for container in containers: {
+    parent: database
+    name: container.name
+    properties: {
+      resource: {
+        id: container.name
+        partitionKey: { paths: [container.partitionKeyPath], kind: 'Hash', version: 2 }
+        defaultTtl: container.defaultTtl
+        uniqueKeyPolicy: { uniqueKeys: container.uniqueKeys }
+        indexingPolicy: {
+          indexingMode: 'consistent'
+          automatic: true
+          includedPaths: [{ path: '/*' }]
+          excludedPaths: [{ path: '/"_etag"/?' }]
+          compositeIndexes: container.compositeIndexes
+        }
+      }
+    }
+  }
+]
+
+output id string = account.id
+output name string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name

@@ -1,9 +1,12 @@
 using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Azure.Security.KeyVault.Secrets;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using Pipeline.Application;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Secrets;
@@ -20,6 +23,9 @@ var host = new HostBuilder()
             var cosmos = sp.GetRequiredService<IOptions<CosmosOptions>>().Value;
             return CosmosClients.ForAzure(cosmos.Endpoint!, new DefaultAzureCredential());
         });
+        // Traces to Application Insights (authenticated with Entra ID, APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
+        services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter()
+            .WithTracing(traces => traces.AddSource(Telemetry.Sources));
         services.AddOptions<KeyVaultOptions>().Bind(context.Configuration.GetSection(KeyVaultOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ISecretStore>(sp => new KeyVaultSecretStore(
             new SecretClient(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.Uri!, new DefaultAzureCredential()),

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Azure.Cosmos;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using Pipeline.Application;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
@@ -63,6 +65,12 @@ public sealed class LocalHost : IAsyncDisposable
         var client = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey);
         var databaseName = builder.Configuration[$"{CosmosOptions.Section}:DatabaseName"] ?? "pipeline";
         builder.Services.AddSingleton<ISecretStore, InMemorySecretStore>();
+        var tracing = builder.Services.AddOpenTelemetry().WithTracing(traces => traces.AddSource(Telemetry.Sources).AddAspNetCoreInstrumentation());
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            tracing.UseOtlpExporter();
+        }
+
         builder.Services.AddPipeline(builder.Configuration, _ => client.GetDatabase(databaseName));
         var app = builder.Build();
         try

@@ -6,12 +6,19 @@ namespace Pipeline.Application.Cosmos;
 /// <summary>The one way Pipeline builds a <see cref="CosmosClient"/>: the document format of <see cref="CosmosJson"/>, and Gateway mode locally.</summary>
 public static class CosmosClients
 {
+    // The Cosmos SDK emits its "Azure.Cosmos.Operation" spans only behind this Azure SDK switch, which is how a
+    // request's trace reaches down to each Cosmos DB call.
+    static CosmosClients() => AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+
+    private static CosmosClientTelemetryOptions Tracing => new() { DisableDistributedTracing = false };
+
     /// <summary>For Azure: Direct mode and a managed identity (no keys anywhere).</summary>
     public static CosmosClient ForAzure(Uri endpoint, TokenCredential credential) =>
         new(endpoint.ToString(), credential, new CosmosClientOptions
         {
             UseSystemTextJsonSerializerWithOptions = CosmosJson.Options,
             ApplicationName = "pipeline",
+            CosmosClientTelemetryOptions = Tracing,
         });
 
     /// <summary>
@@ -25,5 +32,6 @@ public static class CosmosClients
             ConnectionMode = ConnectionMode.Gateway,
             LimitToEndpoint = true,
             ApplicationName = "pipeline",
+            CosmosClientTelemetryOptions = Tracing,
         });
 }

@@ -24,6 +24,8 @@ public static class Api
         var requestId = StampRequestId(http);
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline.Api");
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId, ["Route"] = route.Name });
+        using var activity = Telemetry.Source.StartActivity(route.Name);
+        activity?.SetTag("pipeline.request_id", requestId);
         ApiResponse response;
         try
         {
@@ -40,6 +42,7 @@ public static class Api
                 $"Something went wrong on our side. Quote request id {requestId} when you report it.");
         }
 
+        activity?.SetTag("http.response.status_code", response.Status);
         logger.LogInformation("{Method} {Route} answered {Status}", route.Method, route.Name, response.Status);
         return new ApiResult(response);
     }

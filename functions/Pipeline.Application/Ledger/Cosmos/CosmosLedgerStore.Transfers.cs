@@ -9,6 +9,8 @@ public sealed partial class CosmosLedgerStore
 {
     public async Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default)
     {
+        using var activity = Telemetry.Source.StartActivity("ledger.create_transfer");
+        activity?.SetTag("pipeline.transfer_id", transfer.Id.ToString());
         if (transfer.IsLinked)
         {
             return TransferResult.LinkedEventChainOpen;

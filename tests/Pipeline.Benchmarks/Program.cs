@@ -9,5 +9,5 @@ if (args.Length > 0 && args[0] == "ledger-store")
 }
 else
 {
-    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    BenchmarkSwitcher.FromAssembly(typeof(LedgerCoreBenchmarks).Assembly).Run(args);
 }

@@ -2,17 +2,18 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Azure.Cosmos;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Pipeline.Application;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Health;
 using Pipeline.Application.Http;
 using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Secrets;
 using Pipeline.Application.Settings;
+using Pipeline.Local.Durable;
 using Pipeline.Local.Emulators;
 
 namespace Pipeline.Local;
@@ -25,12 +26,16 @@ namespace Pipeline.Local;
 public sealed class LocalHost : IAsyncDisposable
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
+    public const string DefaultTaskHub = "PipelineLocal";
 
     private readonly CosmosEmulatorProcess? emulator;
     private readonly CosmosClient client;
 
-    private LocalHost(WebApplication app, DurableTaskTestHost durable, CosmosEmulatorProcess? emulator, CosmosClient client, string adminKeySource, string demoKey)
+    private readonly AzuriteProcess? azurite;
+
+    private LocalHost(WebApplication app, DurableEngine durable, AzuriteProcess? azurite, CosmosEmulatorProcess? emulator, CosmosClient client, string adminKeySource, string demoKey)
     {
+        this.azurite = azurite;
         App = app;
         Durable = durable;
         this.emulator = emulator;
@@ -42,7 +47,7 @@ public sealed class LocalHost : IAsyncDisposable
     public WebApplication App { get; }
 
     /// <summary>The Durable Task engine running the orchestrations (its client schedules and queries them).</summary>
-    public DurableTaskTestHost Durable { get; }
+    public DurableEngine Durable { get; }
 
     public string AdminKeySource { get; }
 
@@ -65,6 +70,8 @@ public sealed class LocalHost : IAsyncDisposable
         var client = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey);
         var databaseName = builder.Configuration[$"{CosmosOptions.Section}:DatabaseName"] ?? "pipeline";
         builder.Services.AddSingleton<ISecretStore, InMemorySecretStore>();
+        var taskHubHealth = new TaskHubHealthCheck();
+        builder.Services.AddSingleton<IHealthCheck>(taskHubHealth);
         var tracing = builder.Services.AddOpenTelemetry().WithTracing(traces => traces.AddSource(Telemetry.Sources).AddAspNetCoreInstrumentation());
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -100,9 +107,11 @@ public sealed class LocalHost : IAsyncDisposable
         Func<HttpContext, IResult> notFound = Api.NotFound;
         app.MapFallback(notFound);
         await app.StartAsync();
-        var durable = await StartDurableAsync(app.Services, builder.Configuration);
+        var (azurite, storage) = await StorageAsync(builder.Configuration);
+        var durable = await StartDurableAsync(storage, app.Services, builder.Configuration);
+        taskHubHealth.Engine = durable;
         var (_, demoKey) = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", CancellationToken.None);
-        return new LocalHost(app, durable, emulator, client, adminKeySource, demoKey);
+        return new LocalHost(app, durable, azurite, emulator, client, adminKeySource, demoKey);
     }
 
     public void PrintWelcome(TextWriter output)
@@ -111,6 +120,7 @@ public sealed class LocalHost : IAsyncDisposable
         output.WriteLine($"Pipeline local host listening on {BaseAddress}");
         output.WriteLine($"  API:      {BaseAddress}api/v1/...   OpenAPI: {BaseAddress}api/v1/openapi.json   Health: {BaseAddress}api/v1/health");
         output.WriteLine($"  Cosmos:   {(emulator is null ? "the endpoint in Pipeline:Cosmos:Endpoint" : $"local emulator at {emulator.Endpoint}")} (in memory: data is gone when it stops)");
+        output.WriteLine($"  Durable:  task hub on {(azurite is null ? "the storage account in Pipeline:Local:StorageConnectionString" : "Azurite (data in .azurite/, kept across restarts)")}");
         output.WriteLine($"  Admin key: {AdminKeySource}");
         output.WriteLine($"  Demo merchant API key (shown once): {DemoMerchantApiKey}");
         output.WriteLine("Press Ctrl-C to stop; everything started here stops with it.");
@@ -127,24 +137,42 @@ public sealed class LocalHost : IAsyncDisposable
         {
             await emulator.DisposeAsync();
         }
+
+        if (azurite is not null)
+        {
+            await azurite.DisposeAsync();
+        }
     }
 
     /// <summary>
-    /// The same orchestrator and activity classes as the Functions app, on DurableTask.Core through the in-process
-    /// gRPC sidecar (its in-memory orchestration service), and the eternal ledger maintenance orchestration started.
+    /// The same orchestrator and activity classes as the Functions app, on DurableTask.Core with the Azure Storage
+    /// backend on Azurite, and the eternal ledger maintenance orchestration started unless it already runs.
     /// </summary>
-    private static async Task<DurableTaskTestHost> StartDurableAsync(IServiceProvider services, IConfiguration configuration)
+    private static async Task<DurableEngine> StartDurableAsync(string storage, IServiceProvider services, IConfiguration configuration)
     {
-        var durable = await DurableTaskTestHost.StartAsync(
+        var durable = await DurableEngine.StartAsync(
+            storage,
+            configuration["Pipeline:Durable:TaskHub"] ?? DefaultTaskHub,
             registry => registry.AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>(),
-            new DurableTaskTestHostOptions
-            {
-                LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
-                ConfigureServices = worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()),
-            });
+            worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()));
         var interval = configuration.GetValue("Pipeline:Local:MaintenanceInterval", MaintenanceSchedule.Default.Interval);
         await MaintenanceScheduler.EnsureRunningAsync(durable.Client, MaintenanceSchedule.Default with { Interval = interval }, CancellationToken.None);
         return durable;
+    }
+
+    /// <summary>The storage account of the task hub: Pipeline:Local:StorageConnectionString, or Azurite started here with its data in a folder.</summary>
+    private static async Task<(AzuriteProcess? Azurite, string ConnectionString)> StorageAsync(IConfiguration configuration)
+    {
+        var configured = configuration["Pipeline:Local:StorageConnectionString"];
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return (null, configured);
+        }
+
+        var root = CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory);
+        var folder = configuration["Pipeline:Local:AzuriteFolder"] ?? Path.Combine(root, ".azurite");
+        var azurite = await AzuriteProcess.StartAsync(root, folder);
+        return (azurite, azurite.ConnectionString);
     }
 
     /// <summary>Uses Pipeline:AdminKey when set; otherwise makes a random one for this run, so no key ever sits in the repo.</summary>

@@ -22,6 +22,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
             ["Pipeline:AdminKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Pipeline:Local:MaintenanceInterval"] = "00:00:01",
+            ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-tests-" + Guid.NewGuid().ToString("N")),
         });
         Http = new HttpClient { BaseAddress = Host.BaseAddress };
     }

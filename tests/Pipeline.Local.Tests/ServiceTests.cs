@@ -16,6 +16,7 @@ public sealed class ServiceTests(LocalHostFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("ok", body.GetProperty("checks").GetProperty("cosmos").GetString());
+        Assert.Equal("ok", body.GetProperty("checks").GetProperty("taskHub").GetString());
     }
 
     [Fact]

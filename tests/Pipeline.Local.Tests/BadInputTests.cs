@@ -80,6 +80,18 @@ public sealed class BadInputTests(LocalHostFixture fixture)
         await AuthTests.AssertProblem(response, status, code);
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    public async Task A_body_that_is_not_json_is_415(string contentType)
+    {
+        using var request = fixture.Request(HttpMethod.Post, "api/v1/merchants", fixture.AdminKey);
+        request.Content = new StringContent("{\"name\":\"x\"}", Encoding.UTF8, contentType);
+        using var response = await fixture.Http.SendAsync(request);
+
+        await AuthTests.AssertProblem(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+    }
+
     [Fact]
     public async Task A_body_over_the_limit_is_413_even_without_a_content_length()
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Secrets;
 
@@ -57,15 +58,8 @@ public sealed class DeviceStore(Database database, ISecretStore secrets, TimePro
     /// <summary>The device and its owner, or null.</summary>
     public async Task<(DeviceView Device, string MerchantId)?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        try
-        {
-            var document = (await container.ReadItemAsync<DeviceDocument>(id, new PartitionKey(id), cancellationToken: cancellationToken)).Resource;
-            return (document.ToView(), document.MerchantId);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        var document = await container.ReadOrNullAsync<DeviceDocument>(id, id, cancellationToken);
+        return document is null ? null : (document.ToView(), document.MerchantId);
     }
 
     private sealed record DeviceDocument

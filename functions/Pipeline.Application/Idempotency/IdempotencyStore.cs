@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger.Cosmos;
 
@@ -119,17 +120,8 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
         }
     }
 
-    private async Task ReleaseAsync(IdempotencyRecord record, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await container.DeleteItemAsync<IdempotencyRecord>(record.Id, new PartitionKey(record.Scope), cancellationToken: cancellationToken);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Already gone (TTL or another release): nothing to give back.
-        }
-    }
+    private Task ReleaseAsync(IdempotencyRecord record, CancellationToken cancellationToken) =>
+        container.DeleteIfExistsAsync<IdempotencyRecord>(record.Id, record.Scope, cancellationToken);
 
     private static string Hash(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Ledger.Cosmos;
 
 namespace Pipeline.Application.Merchants;
@@ -50,16 +51,9 @@ public sealed class MerchantStore(Database database, TimeProvider time)
     public async Task<string?> FindByApiKeyAsync(string key, CancellationToken cancellationToken)
     {
         var hash = ApiKeys.Hash(key);
-        try
-        {
-            var index = (await apiKeys.ReadItemAsync<ApiKeyDocument>(hash, new PartitionKey(hash), cancellationToken: cancellationToken)).Resource;
-            var merchant = await ReadAsync(index.MerchantId, cancellationToken);
-            return merchant is not null && merchant.ApiKeyHashes.Contains(hash) ? merchant.Id : null;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        var index = await apiKeys.ReadOrNullAsync<ApiKeyDocument>(hash, hash, cancellationToken);
+        var merchant = index is null ? null : await ReadAsync(index.MerchantId, cancellationToken);
+        return merchant is not null && merchant.ApiKeyHashes.Contains(hash) ? merchant.Id : null;
     }
 
     /// <summary>Adds a new key; the previous newest stays valid, anything older is revoked. Null when the merchant does not exist.</summary>
@@ -77,7 +71,7 @@ public sealed class MerchantStore(Database database, TimeProvider time)
 
         foreach (var old in dropped.ApiKeyHashes.SkipLast(ActiveKeysMax - 1))
         {
-            await DeleteKeyIndexAsync(old, cancellationToken);
+            await apiKeys.DeleteIfExistsAsync<ApiKeyDocument>(old, old, cancellationToken);
         }
 
         return key;
@@ -114,29 +108,8 @@ public sealed class MerchantStore(Database database, TimeProvider time)
         throw new InvalidOperationException($"Merchant {id} kept changing; gave up.");
     }
 
-    private async Task<MerchantDocument?> ReadAsync(string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await merchants.ReadItemAsync<MerchantDocument>(id, new PartitionKey(id), cancellationToken: cancellationToken)).Resource;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private async Task DeleteKeyIndexAsync(string hash, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await apiKeys.DeleteItemAsync<ApiKeyDocument>(hash, new PartitionKey(hash), cancellationToken: cancellationToken);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Already revoked.
-        }
-    }
+    private Task<MerchantDocument?> ReadAsync(string id, CancellationToken cancellationToken) =>
+        merchants.ReadOrNullAsync<MerchantDocument>(id, id, cancellationToken);
 }
 
 /// <summary>A merchant as the API shows it (never its keys).</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -8,6 +7,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
+using Pipeline.Local.Emulators;
 
 namespace Pipeline.Local.Durable;
 
@@ -52,7 +52,7 @@ public sealed class DurableEngine : IAsyncDisposable
         });
         await orchestration.CreateIfNotExistsAsync();
 
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var sidecarBuilder = WebApplication.CreateSlimBuilder();
         sidecarBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
         sidecarBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
@@ -83,12 +83,5 @@ public sealed class DurableEngine : IAsyncDisposable
         await sidecar.StopAsync();
         await sidecar.DisposeAsync();
         channel.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -32,7 +32,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         await NodePackages.EnsureInstalledAsync(repositoryRoot);
         Directory.CreateDirectory(dataFolder);
-        int[] ports = [FreePort(), FreePort(), FreePort()];
+        int[] ports = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
         var startInfo = new ProcessStartInfo("node") { WorkingDirectory = repositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
         {
@@ -72,13 +72,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> AllListeningAsync(int[] ports)

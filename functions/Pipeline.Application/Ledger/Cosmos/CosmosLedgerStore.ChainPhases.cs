@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
@@ -188,7 +189,7 @@ public sealed partial class CosmosLedgerStore
             }
             else
             {
-                await DeleteIfExistsAsync(document.Id, cancellationToken);
+                await transfers.DeleteIfExistsAsync<TransferDocument>(document.Id, document.Id, cancellationToken);
             }
         }
     }
@@ -211,17 +212,5 @@ public sealed partial class CosmosLedgerStore
             new Side(AccountPartition(link.CreditAccountId, CreditShard(link.Id, creditMain.Shards)), entryId, kind, IsDebit: false, link.Id,
                 a => (TransferResult.Ok, change(a, false))),
         ];
-    }
-
-    private async Task DeleteIfExistsAsync(string transferId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await transfers.DeleteItemAsync<TransferDocument>(transferId, Key(transferId), cancellationToken: cancellationToken);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Already settled by another attempt.
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
@@ -65,7 +66,7 @@ public sealed partial class CosmosLedgerStore
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             created = false;
-            chain = (await ReadOrNullAsync<ChainDocument>(transfers, chain.Id, chain.Id, cancellationToken))!;
+            chain = (await transfers.ReadOrNullAsync<ChainDocument>(chain.Id, chain.Id, cancellationToken))!;
         }
 
         chain = await DriveChainAsync(chain, cancellationToken);
@@ -131,7 +132,7 @@ public sealed partial class CosmosLedgerStore
     /// <summary>A link found in flight (by a retry or recovery) is finished by finishing its chain.</summary>
     private async Task<TransferResult> ExecuteLinkAsync(TransferDocument link, CancellationToken cancellationToken)
     {
-        var chain = await ReadOrNullAsync<ChainDocument>(transfers, link.ChainId!, link.ChainId!, cancellationToken)
+        var chain = await transfers.ReadOrNullAsync<ChainDocument>(link.ChainId!, link.ChainId!, cancellationToken)
             ?? throw new InvalidOperationException($"Link {link.Id} names chain {link.ChainId}, which does not exist.");
         chain = await DriveChainAsync(chain, cancellationToken);
         var index = Array.FindIndex(chain.Links, l => l.Id.ToString() == link.Id);
@@ -150,7 +151,7 @@ public sealed partial class CosmosLedgerStore
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
             // Another attempt decided first; follow its decision from where it stands.
-            var current = (await ReadOrNullAsync<ChainDocument>(transfers, updated.Id, updated.Id, cancellationToken))!;
+            var current = (await transfers.ReadOrNullAsync<ChainDocument>(updated.Id, updated.Id, cancellationToken))!;
             return await DriveChainAsync(current, cancellationToken);
         }
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
@@ -9,7 +10,7 @@ public sealed partial class CosmosLedgerStore
 {
     private async Task<AccountDocument?> ReadAccountAsync(string partition, CancellationToken cancellationToken)
     {
-        var document = await ReadOrNullAsync<AccountDocument>(accounts, AccountDocument.DocumentId, partition, cancellationToken);
+        var document = await accounts.ReadOrNullAsync<AccountDocument>(AccountDocument.DocumentId, partition, cancellationToken);
         if (document is null)
         {
             cache.Forget(partition);
@@ -24,10 +25,10 @@ public sealed partial class CosmosLedgerStore
         cache.Get(partition) ?? await ReadAccountAsync(partition, cancellationToken);
 
     private Task<TransferDocument?> ReadTransferAsync(LedgerId id, CancellationToken cancellationToken) =>
-        ReadOrNullAsync<TransferDocument>(transfers, id.ToString(), id.ToString(), cancellationToken);
+        transfers.ReadOrNullAsync<TransferDocument>(id.ToString(), id.ToString(), cancellationToken);
 
     private Task<EntryDocument?> ReadEntryAsync(string partition, string entryId, CancellationToken cancellationToken) =>
-        ReadOrNullAsync<EntryDocument>(accounts, entryId, partition, cancellationToken);
+        accounts.ReadOrNullAsync<EntryDocument>(entryId, partition, cancellationToken);
 
     /// <summary>Compare-and-swap on an account document (no entry): <paramref name="change"/> returns null to give up.</summary>
     private async Task<bool> UpdateAccountAsync(string partition, Func<AccountDocument, AccountDocument?> change, CancellationToken cancellationToken)
@@ -72,22 +73,8 @@ public sealed partial class CosmosLedgerStore
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
-            var current = await ReadOrNullAsync<TransferDocument>(transfers, updated.Id, updated.Id, cancellationToken);
+            var current = await transfers.ReadOrNullAsync<TransferDocument>(updated.Id, updated.Id, cancellationToken);
             return (false, current ?? throw new InvalidOperationException($"Transfer {updated.Id} vanished."));
-        }
-    }
-
-    private static async Task<T?> ReadOrNullAsync<T>(Container container, string id, string partition, CancellationToken cancellationToken)
-        where T : class
-    {
-        try
-        {
-            var response = await container.ReadItemAsync<T>(id, Key(partition), cancellationToken: cancellationToken);
-            return response.Resource;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
         }
     }
 

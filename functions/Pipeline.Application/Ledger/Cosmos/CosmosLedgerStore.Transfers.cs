@@ -167,8 +167,10 @@ public sealed partial class CosmosLedgerStore
             ReleasedMinor = released,
             Timestamp = now,
             HoldState = request.IsPending ? PendingState.Pending : PendingState.None,
+            // The timeout runs from when the transfer was recorded, not from when a (possibly recovering) writer
+            // finished it, so a crash cannot stretch a hold.
             ExpiresMicros = request.IsPending && request.TimeoutSeconds != 0
-                ? LedgerTime.ToMicrosCeiling(now + (request.TimeoutSeconds * TimeSpan.TicksPerSecond))
+                ? document.CreatedMicros + (request.TimeoutSeconds * 1_000_000L)
                 : 0,
         };
         var (won, current) = await SwapTransferAsync(document, applied, cancellationToken);

@@ -10,7 +10,4 @@ internal static class LedgerTime
     public static long ToMicros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     public static long ToTicks(long micros) => (micros * 10) + DateTimeOffset.UnixEpoch.UtcTicks;
-
-    /// <summary>Rounded up, so a hold never expires before its timeout.</summary>
-    public static long ToMicrosCeiling(long ticks) => (ticks - DateTimeOffset.UnixEpoch.UtcTicks + 9) / 10;
 }

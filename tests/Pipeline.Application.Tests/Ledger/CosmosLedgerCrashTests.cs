@@ -72,6 +72,23 @@ public sealed class CosmosLedgerCrashTests(CosmosFixture cosmos)
     }
 
     [Fact]
+    public async Task A_hold_recovered_late_still_expires_on_time()
+    {
+        var database = await SetUpAsync(fundWallet: 1_000);
+        var hold = Move(LedgerId.FromName("late-hold"), Wallet, Payee, 300, TransferFlags.Pending) with { TimeoutSeconds = 60 };
+        await Assert.ThrowsAsync<SimulatedCrashException>(() =>
+            new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.DebitApplied, hold.Id)).CreateTransferAsync(hold));
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        var recovered = new CosmosLedgerStore(database, clock);
+        await recovered.RecoverAsync(TimeSpan.Zero);
+
+        Assert.Equal(1, await recovered.ExpirePendingTransfersAsync());
+        Assert.Equal(1_000, (await recovered.GetAccountAsync(Wallet))!.Value.AvailableMinor);
+        Assert.True((await recovered.AuditAsync()).Balanced);
+    }
+
+    [Fact]
     public async Task A_retry_of_the_request_finishes_a_crashed_transfer_without_waiting_for_recovery()
     {
         var database = await SetUpAsync(fundWallet: 1_000);

@@ -10,6 +10,7 @@ using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Settings;
+using Pipeline.Application.Wallets;
 
 namespace Pipeline.Application;
 
@@ -30,6 +31,7 @@ public static class PipelineServices
         services.AddSingleton<ILedgerStore>(sp => new CosmosLedgerStore(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
         services.AddSingleton<LedgerMaintenance>();
+        services.AddSingleton<WalletStore>();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Http;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Wallets;
 
 namespace Pipeline.Functions;
 
@@ -44,4 +45,24 @@ public sealed class ApiFunctions
     [Function("SetMerchantPricing")]
     public Task<IResult> SetMerchantPricing([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/merchants/{id}/pricing")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, MerchantRoutes.SetPricing);
+
+    [Function("CreateWallet")]
+    public Task<IResult> CreateWallet([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/wallets")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WalletRoutes.Create);
+
+    [Function("GetWallet")]
+    public Task<IResult> GetWallet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/wallets/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WalletRoutes.Get);
+
+    [Function("TopUpWallet")]
+    public Task<IResult> TopUpWallet([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/wallets/{id}/top-ups")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WalletRoutes.TopUp);
+
+    [Function("ListWalletEntries")]
+    public Task<IResult> ListWalletEntries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/wallets/{id}/entries")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WalletRoutes.Entries);
+
+    [Function("CreateTransfer")]
+    public Task<IResult> CreateTransfer([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/transfers")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WalletRoutes.Transfer);
 }

@@ -71,6 +71,13 @@ var containers = [
     uniqueKeys: []
     compositeIndexes: []
   }
+  {
+    name: 'wallets'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -3,6 +3,7 @@ using Pipeline.Application.Devices;
 using Pipeline.Application.Idempotency;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Wallets;
 
 namespace Pipeline.Application.Cosmos;
 
@@ -21,6 +22,7 @@ public static class CosmosContainerCatalog
         .. MerchantStore.ContainerProperties(),
         DeviceStore.ContainerProperties(),
         SignatureReplayGuard.ContainerProperties(),
+        WalletStore.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

@@ -1,6 +1,7 @@
 using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Wallets;
 
 namespace Pipeline.Application.Http;
 
@@ -17,5 +18,10 @@ public static class ApiRoutes
         MerchantRoutes.SetPricing,
         DeviceRoutes.Register,
         DeviceRoutes.CheckIn,
+        WalletRoutes.Create,
+        WalletRoutes.Get,
+        WalletRoutes.TopUp,
+        WalletRoutes.Entries,
+        WalletRoutes.Transfer,
     ];
 }

@@ -1,0 +1,128 @@
+using System.Globalization;
+using Pipeline.Application.Http;
+using Pipeline.Application.Ledger;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Wallets;
+
+/// <summary>Wallets of a merchant's customers, enterprises and vehicles: open, top up, read, page through history, pay each other.</summary>
+public static class WalletRoutes
+{
+    public const int EntriesPageSizeDefault = 50;
+
+    public static readonly ApiRoute Create = new("CreateWallet", "POST", "v1/wallets", Access.Merchant,
+        "Opens a wallet in one currency, optionally with an overdraft limit.", CreateAsync, typeof(CreateWalletRequest), typeof(WalletView));
+
+    public static readonly ApiRoute Get = new("GetWallet", "GET", "v1/wallets/{id}", Access.Merchant,
+        "A wallet with its balances: available, pending (held) and posted.", GetAsync, null, typeof(WalletView));
+
+    public static readonly ApiRoute TopUp = new("TopUpWallet", "POST", "v1/wallets/{id}/top-ups", Access.Merchant,
+        "Adds money to a wallet from the merchant's funding account.", TopUpAsync, typeof(TopUpRequest), typeof(MoneyMovement));
+
+    public static readonly ApiRoute Entries = new("ListWalletEntries", "GET", "v1/wallets/{id}/entries", Access.Merchant,
+        "The wallet's ledger entries, oldest first, each with the balances right after it; ?limit=&after=.", EntriesAsync, null, typeof(EntriesPage));
+
+    public static readonly ApiRoute Transfer = new("CreateTransfer", "POST", "v1/transfers", Access.Merchant,
+        "Moves money from one of the merchant's wallets to another (B2B payments).", TransferAsync, typeof(TransferRequest), typeof(MoneyMovement));
+
+    private static async Task<ApiResponse> CreateAsync(ApiRequest request)
+    {
+        if (request.TryRead<CreateWalletRequest>(out var body) is { } problem)
+        {
+            return problem;
+        }
+
+        var wallet = await request.Service<WalletStore>().CreateAsync(
+            request.Caller.MerchantId!, body.Owner, Currency.Parse(body.Currency), body.OverdraftLimit ?? 0, request.Aborted);
+        return ApiResponse.Created(wallet);
+    }
+
+    private static async Task<ApiResponse> GetAsync(ApiRequest request)
+    {
+        var wallet = await request.Service<WalletStore>().GetAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);
+        return wallet is null ? NotFound() : ApiResponse.Ok(wallet);
+    }
+
+    private static async Task<ApiResponse> TopUpAsync(ApiRequest request)
+    {
+        if (request.TryRead<TopUpRequest>(out var body) is { } problem)
+        {
+            return problem;
+        }
+
+        var wallets = request.Service<WalletStore>();
+        var wallet = await wallets.GetAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);
+        if (wallet is null)
+        {
+            return NotFound();
+        }
+
+        var transferId = LedgerId.Random(Random.Shared);
+        var result = await wallets.TopUpAsync(request.Caller.MerchantId!, wallet, body.Amount, transferId, request.Aborted);
+        return result.IsSuccess()
+            ? ApiResponse.Created(new MoneyMovement(transferId.ToString(), null, wallet.Id, body.Amount, wallet.Currency, body.Reference))
+            : LedgerProblems.From(result);
+    }
+
+    private static async Task<ApiResponse> TransferAsync(ApiRequest request)
+    {
+        if (request.TryRead<TransferRequest>(out var body) is { } problem)
+        {
+            return problem;
+        }
+
+        var wallets = request.Service<WalletStore>();
+        var from = await wallets.GetAsync(request.Caller.MerchantId!, body.FromWalletId, request.Aborted);
+        var to = await wallets.GetAsync(request.Caller.MerchantId!, body.ToWalletId, request.Aborted);
+        if (from is null || to is null)
+        {
+            return NotFound();
+        }
+
+        var transferId = LedgerId.Random(Random.Shared);
+        var result = await request.Service<ILedgerStore>().CreateTransferAsync(new Transfer
+        {
+            Id = transferId,
+            DebitAccountId = WalletStore.AccountOf(from.Id),
+            CreditAccountId = WalletStore.AccountOf(to.Id),
+            Amount = body.Amount,
+            Currency = Currency.Parse(body.Currency),
+            Code = TransferCodes.WalletTransfer,
+        }, request.Aborted);
+        return result.IsSuccess()
+            ? ApiResponse.Created(new MoneyMovement(transferId.ToString(), from.Id, to.Id, body.Amount, body.Currency, body.Reference))
+            : LedgerProblems.From(result);
+    }
+
+    private static async Task<ApiResponse> EntriesAsync(ApiRequest request)
+    {
+        var query = request.Http.Request.Query;
+        var limit = EntriesPageSizeDefault;
+        if (query.TryGetValue("limit", out var text)
+            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > LedgerLimits.EntryPageSizeMax))
+        {
+            return ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, $"limit must be 1 to {LedgerLimits.EntryPageSizeMax}.");
+        }
+
+        var wallet = await request.Service<WalletStore>().GetAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);
+        if (wallet is null)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            var page = await request.Service<ILedgerStore>().GetEntriesAsync(WalletStore.AccountOf(wallet.Id), query["after"].FirstOrDefault(), limit, request.Aborted);
+            return ApiResponse.Ok(new EntriesPage([.. page.Entries.Select(EntryView.From)], page.Next));
+        }
+        catch (ArgumentException)
+        {
+            return ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, "after must be a cursor from a previous page.");
+        }
+    }
+
+    private static ApiResponse NotFound() =>
+        ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No wallet of yours has this id.");
+}

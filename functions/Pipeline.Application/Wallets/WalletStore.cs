@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Ledger;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Wallets;
+
+public enum OwnerType
+{
+    Enterprise,
+    Customer,
+    Vehicle,
+}
+
+public sealed record WalletOwner(OwnerType Type, string Reference);
+
+/// <summary>A wallet as stored (container "wallets", partition = id): who owns it, whose merchant it is, its ledger account.</summary>
+internal sealed record WalletDocument
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    public required string MerchantId { get; init; }
+    public required WalletOwner Owner { get; init; }
+    public required string Currency { get; init; }
+    public long OverdraftLimitMinor { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long CreatedMicros { get; init; }
+}
+
+/// <summary>
+/// Wallets: a document for what the API shows, and a credit-normal ledger account (no overdraft beyond the
+/// wallet's limit) for the money. Money comes in from the merchant's funding account in the same currency.
+/// </summary>
+public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProvider time)
+{
+    public const string ContainerName = "wallets";
+
+    private readonly Container container = database.GetContainer(ContainerName);
+
+    public static ContainerProperties ContainerProperties() => new(ContainerName, "/id");
+
+    public static LedgerId AccountOf(string walletId) => LedgerId.FromName("wallet:" + walletId);
+
+    /// <summary>The merchant's funding account in a currency: where top-ups come from (debit-normal, unlimited).</summary>
+    public static LedgerId FundingAccountOf(string merchantId, Currency currency) => LedgerId.FromName($"merchant:{merchantId}:funding:{currency}");
+
+    public async Task<WalletView> CreateAsync(string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor, CancellationToken cancellationToken)
+    {
+        var id = "wal_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+        // The ledger account first: a wallet document whose account is missing would show no balance at all.
+        var flags = AccountFlags.DebitsMustNotExceedCredits;
+        var opened = await ledger.CreateAccountAsync(new NewAccount(AccountOf(id), currency, NormalBalance.Credit, flags, overdraftLimitMinor), 1, cancellationToken);
+        if (opened != CreateAccountResult.Ok)
+        {
+            throw new InvalidOperationException($"Opening the ledger account of wallet {id} answered {opened.Code()}.");
+        }
+
+        var document = new WalletDocument
+        {
+            Id = id,
+            MerchantId = merchantId,
+            Owner = owner,
+            Currency = currency.Code,
+            OverdraftLimitMinor = overdraftLimitMinor,
+            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+        };
+        await container.CreateItemAsync(document, new PartitionKey(id), cancellationToken: cancellationToken);
+        return (await ViewAsync(document, cancellationToken))!;
+    }
+
+    /// <summary>The merchant's wallet, or null when it does not exist or belongs to another merchant (the API says 404 for both).</summary>
+    public async Task<WalletView?> GetAsync(string merchantId, string id, CancellationToken cancellationToken)
+    {
+        var document = await container.ReadOrNullAsync<WalletDocument>(id, id, cancellationToken);
+        return document is null || document.MerchantId != merchantId ? null : await ViewAsync(document, cancellationToken);
+    }
+
+    /// <summary>Top-up: from the merchant's funding account (opened on first use) into the wallet.</summary>
+    public async Task<TransferResult> TopUpAsync(string merchantId, WalletView wallet, long amountMinor, LedgerId transferId, CancellationToken cancellationToken)
+    {
+        var currency = Currency.Parse(wallet.Currency);
+        var funding = FundingAccountOf(merchantId, currency);
+        await ledger.CreateAccountAsync(new NewAccount(funding, currency, NormalBalance.Debit), 1, cancellationToken);
+        return await ledger.CreateTransferAsync(new Transfer
+        {
+            Id = transferId,
+            DebitAccountId = funding,
+            CreditAccountId = AccountOf(wallet.Id),
+            Amount = amountMinor,
+            Currency = currency,
+            Code = TransferCodes.TopUp,
+        }, cancellationToken);
+    }
+
+    private async Task<WalletView?> ViewAsync(WalletDocument document, CancellationToken cancellationToken)
+    {
+        var account = await ledger.GetAccountAsync(AccountOf(document.Id), cancellationToken);
+        return account is not { } balances
+            ? null
+            : new WalletView(document.Id, document.Owner, document.Currency, document.OverdraftLimitMinor,
+                new WalletBalances(balances.AvailableMinor, balances.PendingOutMinor, balances.PostedMinor),
+                new DateTimeOffset(LedgerTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
+    }
+}
+
+/// <summary>Balances in minor units: what can be spent now, what is held, and what is posted.</summary>
+public sealed record WalletBalances(long Available, long Pending, long Posted);
+
+public sealed record WalletView(string Id, WalletOwner Owner, string Currency, long OverdraftLimit, WalletBalances Balances, DateTimeOffset CreatedAt);
+
+/// <summary>Why money moved, stored on every ledger transfer (chart of reasons).</summary>
+public static class TransferCodes
+{
+    public const ushort TopUp = 1;
+    public const ushort WalletTransfer = 2;
+}

@@ -70,8 +70,8 @@ public sealed class DeviceTests(LocalHostFixture fixture)
         var (id, secret) = await RegisterAsync();
         using var request = tampering switch
         {
-            "stale" => Signed(id, secret, "{}", Now() - 301),
-            "future" => Signed(id, secret, "{}", Now() + 301),
+            "stale" => Signed(id, secret, "{}", Now() - 310),
+            "future" => Signed(id, secret, "{}", Now() + 310),
             "forged" => Signed(id, "0000" + secret[4..], "{}"),
             "altered" => Signed(id, secret, "{\"amount\":1}", Now(), sendBody: "{\"amount\":1000}"),
             "unknown-device" => Signed("dev_000000000000000000000000", secret, "{}"),

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Http;
+using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Wallets;
 
@@ -65,4 +66,16 @@ public sealed class ApiFunctions
     [Function("CreateTransfer")]
     public Task<IResult> CreateTransfer([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/transfers")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, WalletRoutes.Transfer);
+
+    [Function("GetLedgerAccount")]
+    public Task<IResult> GetLedgerAccount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/ledger/accounts/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, LedgerRoutes.Account);
+
+    [Function("GetLedgerTransfer")]
+    public Task<IResult> GetLedgerTransfer([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/ledger/transfers/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, LedgerRoutes.Transfer);
+
+    [Function("GetLedgerAudit")]
+    public Task<IResult> GetLedgerAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/ledger/audit")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, LedgerRoutes.Audit);
 }

@@ -32,6 +32,31 @@ public sealed class WalletTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task Operators_read_the_ledger_behind_a_wallet_and_the_audit_and_merchants_cannot()
+    {
+        var (_, key) = await fixture.CreateMerchantAsync();
+        var wallet = await OpenAsync(key, "EUR");
+        using var topUp = await Post(key, $"api/v1/wallets/{wallet}/top-ups", new { amount = 1_234, reference = "r" });
+        var transferId = (await topUp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString();
+        using var walletResponse = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/wallets/{wallet}", key));
+        var accountId = (await walletResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ledgerAccountId").GetString();
+
+        using var account = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/ledger/accounts/{accountId}", fixture.AdminKey));
+        using var transfer = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/ledger/transfers/{transferId}", fixture.AdminKey));
+        using var audit = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, "api/v1/ledger/audit", fixture.AdminKey));
+        using var asMerchant = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, "api/v1/ledger/audit", key));
+        using var unknown = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, "api/v1/ledger/transfers/not-an-id", fixture.AdminKey));
+
+        Assert.Equal(1_234, (await account.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("creditsPosted").GetInt64());
+        Assert.Equal(1_234, (await transfer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amount").GetInt64());
+        var books = await audit.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(books.GetProperty("balanced").GetBoolean());
+        Assert.True(books.GetProperty("currencies").GetProperty("EUR").GetProperty("debits").GetInt64() >= 1_234);
+        await AuthTests.AssertProblem(asMerchant, HttpStatusCode.Forbidden, "forbidden");
+        await AuthTests.AssertProblem(unknown, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
     public async Task A_transfer_beyond_the_balance_is_insufficient_funds_and_moves_nothing()
     {
         var (_, key) = await fixture.CreateMerchantAsync();

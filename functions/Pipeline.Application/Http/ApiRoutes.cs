@@ -1,5 +1,6 @@
 using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
+using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Wallets;
 
@@ -23,5 +24,8 @@ public static class ApiRoutes
         WalletRoutes.TopUp,
         WalletRoutes.Entries,
         WalletRoutes.Transfer,
+        LedgerRoutes.Account,
+        LedgerRoutes.Transfer,
+        LedgerRoutes.Audit,
     ];
 }

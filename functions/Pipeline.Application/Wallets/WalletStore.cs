@@ -104,7 +104,7 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
         var account = await ledger.GetAccountAsync(AccountOf(document.Id), cancellationToken);
         return account is not { } balances
             ? null
-            : new WalletView(document.Id, document.Owner, document.Currency, document.OverdraftLimitMinor,
+            : new WalletView(document.Id, AccountOf(document.Id).ToString(), document.Owner, document.Currency, document.OverdraftLimitMinor,
                 new WalletBalances(balances.AvailableMinor, balances.PendingOutMinor, balances.PostedMinor),
                 new DateTimeOffset(LedgerTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
     }
@@ -113,7 +113,8 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
 /// <summary>Balances in minor units: what can be spent now, what is held, and what is posted.</summary>
 public sealed record WalletBalances(long Available, long Pending, long Posted);
 
-public sealed record WalletView(string Id, WalletOwner Owner, string Currency, long OverdraftLimit, WalletBalances Balances, DateTimeOffset CreatedAt);
+/// <param name="LedgerAccountId">The wallet's account in the ledger (GET /ledger/accounts/{id}, admin).</param>
+public sealed record WalletView(string Id, string LedgerAccountId, WalletOwner Owner, string Currency, long OverdraftLimit, WalletBalances Balances, DateTimeOffset CreatedAt);
 
 /// <summary>Why money moved, stored on every ledger transfer (chart of reasons).</summary>
 public static class TransferCodes

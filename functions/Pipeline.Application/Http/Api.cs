@@ -103,6 +103,12 @@ public static class Api
                     $"The request signature was refused ({check.ToString().ToLowerInvariant()}): sign \"<timestamp>.<raw body>\" with the device secret, within {RequestSignature.Tolerance.TotalSeconds} s, once."));
         }
 
+        // A route open to anyone never looks at the key, so a key sent anyway costs no lookups.
+        if (route.Access == Access.Anyone)
+        {
+            return (Caller.Anonymous, null);
+        }
+
         var caller = await http.RequestServices.GetRequiredService<Authenticator>().AuthenticateAsync(http.Request, http.RequestAborted);
         return (caller, Authorize(caller, route.Access));
     }

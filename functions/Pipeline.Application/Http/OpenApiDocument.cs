@@ -9,8 +9,12 @@ namespace Pipeline.Application.Http;
 /// </summary>
 public static class OpenApiDocument
 {
+    // The routes and types never change while the process runs, so the document is built once.
+    private static readonly Lazy<byte[]> Document = new(() => ApiResponse.Serialize(Build()));
+
     public static readonly ApiRoute Route = new("OpenApi", "GET", "v1/openapi.json", Access.Anyone,
-        "This document.", _ => Task.FromResult(new ApiResponse(StatusCodes.Status200OK, ApiResponse.Serialize(Build()), ApiResponse.Json)), null, null);
+        "This document.", _ => Task.FromResult(new ApiResponse(StatusCodes.Status200OK, Document.Value, ApiResponse.Json)), null, null);
+
 
     private static readonly JsonObject ProblemExample = new()
     {

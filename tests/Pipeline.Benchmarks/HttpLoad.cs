@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Pipeline.Local;
+
+namespace Pipeline.Benchmarks;
+
+/// <summary>
+/// HTTP load on the local host over loopback: wallet-to-wallet transfers per second and their latency, next to a
+/// trivial route of the same host (GET /openapi.json: a cached document, no I/O) measured in the same run. The host, its
+/// emulators and this load generator share the machine's two cores.
+/// </summary>
+internal static class HttpLoad
+{
+    private const int Wallets = 200;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
+        var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
+        var duration = TimeSpan.FromSeconds(seconds);
+        var adminKey = "adm_load_" + Guid.NewGuid().ToString("N");
+        await using var host = await LocalHost.StartAsync([], new Dictionary<string, string?>
+        {
+            ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
+            ["Pipeline:AdminKey"] = adminKey,
+            ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-load-" + Guid.NewGuid().ToString("N")),
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers }) { BaseAddress = host.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DemoMerchantApiKey);
+        var wallets = await OpenFundedWalletsAsync(http);
+
+        Console.WriteLine($"HTTP load on the local host: {seconds} s per phase, {workers} concurrent clients, {Wallets} funded wallets");
+        Console.WriteLine("| Phase | Requests | Failures | Rate | p50 | p99 |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(await LoadMeasurement.RunAsync("GET /api/v1/openapi.json (baseline: no I/O)", workers, duration, async (_, _) =>
+        {
+            using var response = await http.GetAsync("api/v1/openapi.json");
+            return response.StatusCode == HttpStatusCode.OK;
+        }));
+        Console.WriteLine(await LoadMeasurement.RunAsync("POST /api/v1/transfers", workers, duration, async (worker, i) =>
+        {
+            var random = new Random(HashCode.Combine(worker, i));
+            var from = random.Next(Wallets);
+            var to = (from + 1 + random.Next(Wallets - 1)) % Wallets;
+            using var response = await http.PostAsJsonAsync("api/v1/transfers",
+                new { fromWalletId = wallets[from], toWalletId = wallets[to], amount = 1, currency = "EUR", reference = "load" });
+            return response.StatusCode == HttpStatusCode.Created;
+        }));
+    }
+
+    private static async Task<string[]> OpenFundedWalletsAsync(HttpClient http)
+    {
+        var wallets = new string[Wallets];
+        for (var i = 0; i < Wallets; i++)
+        {
+            using var created = await http.PostAsJsonAsync("api/v1/wallets", new { owner = new { type = "customer", reference = $"load-{i}" }, currency = "EUR" });
+            wallets[i] = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            using var topUp = await http.PostAsJsonAsync($"api/v1/wallets/{wallets[i]}/top-ups", new { amount = 10_000_000, reference = "load" });
+            topUp.EnsureSuccessStatusCode();
+        }
+
+        return wallets;
+    }
+}

@@ -9,6 +9,7 @@ using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Payments;
 using Pipeline.Application.Settings;
 using Pipeline.Application.Wallets;
 
@@ -32,6 +33,8 @@ public static class PipelineServices
         services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
         services.AddSingleton<LedgerMaintenance>();
         services.AddSingleton<WalletStore>();
+        services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PaymentStore>();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Pipeline.Application.Health;
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 
 namespace Pipeline.Functions;
@@ -66,6 +67,34 @@ public sealed class ApiFunctions
     [Function("CreateTransfer")]
     public Task<IResult> CreateTransfer([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/transfers")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, WalletRoutes.Transfer);
+
+    [Function("CreatePayment")]
+    public Task<IResult> CreatePayment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/payments")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, PaymentRoutes.Create);
+
+    [Function("ListPayments")]
+    public Task<IResult> ListPayments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/payments")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, PaymentRoutes.List);
+
+    [Function("GetPayment")]
+    public Task<IResult> GetPayment([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/payments/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, PaymentRoutes.Get);
+
+    [Function("CapturePayment")]
+    public Task<IResult> CapturePayment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/payments/{id}/capture")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, PaymentRoutes.Capture);
+
+    [Function("IncrementPayment")]
+    public Task<IResult> IncrementPayment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/payments/{id}/increment")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, PaymentRoutes.Increment);
+
+    [Function("CancelPayment")]
+    public Task<IResult> CancelPayment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/payments/{id}/cancel")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, PaymentRoutes.Cancel);
+
+    [Function("RefundPayment")]
+    public Task<IResult> RefundPayment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/payments/{id}/refunds")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, PaymentRoutes.Refund);
 
     [Function("GetLedgerAccount")]
     public Task<IResult> GetLedgerAccount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/ledger/accounts/{id}")] HttpRequest request) =>

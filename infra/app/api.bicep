@@ -116,6 +116,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         }
         { name: 'Pipeline__ServiceBus__Topic', value: serviceBusTopicName }
         { name: 'Pipeline__Durable__TaskHub', value: taskHubName }
+        // How long a manual payment's hold lasts (PaymentOptions, 1 s to 30 days).
+        { name: 'Pipeline__Payments__AuthorizationWindow', value: '7.00:00:00' }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.
         { name: 'Pipeline__AdminKey', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=admin-key)' }
       ]

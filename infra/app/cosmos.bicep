@@ -78,6 +78,19 @@ var containers = [
     uniqueKeys: []
     compositeIndexes: []
   }
+  {
+    // One partition per merchant; serves the payment list's ORDER BY createdMicros DESC, id DESC.
+    name: 'payments'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: [
+      [
+        { path: '/createdMicros', order: 'descending' }
+        { path: '/id', order: 'descending' }
+      ]
+    ]
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -3,6 +3,7 @@ using Pipeline.Application.Devices;
 using Pipeline.Application.Idempotency;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 
 namespace Pipeline.Application.Cosmos;
@@ -23,6 +24,7 @@ public static class CosmosContainerCatalog
         DeviceStore.ContainerProperties(),
         SignatureReplayGuard.ContainerProperties(),
         WalletStore.ContainerProperties(),
+        PaymentStore.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

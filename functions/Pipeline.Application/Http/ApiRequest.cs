@@ -17,6 +17,25 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
 
     public string Route(string name) => routeValues[name];
 
+    /// <summary>False for a request sent without a body (routes whose fields are all optional accept that).</summary>
+    public bool HasBody => body.Length > 0;
+
+    /// <summary>
+    /// Like <see cref="TryRead{T}"/>, for a body whose fields are all optional: no body at all means
+    /// <paramref name="empty"/>; a body that is sent is held to the same strict contract.
+    /// </summary>
+    public ApiResponse? TryReadOptional<T>(T empty, out T value)
+        where T : class, IValidatable
+    {
+        if (!HasBody)
+        {
+            value = empty;
+            return null;
+        }
+
+        return TryRead(out value);
+    }
+
     /// <summary>
     /// Reads the body as <typeparamref name="T"/> under the strict contract, then validates it. Returns the
     /// problem to answer with (415, 400, 422) when it cannot be used.

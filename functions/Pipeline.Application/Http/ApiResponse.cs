@@ -16,9 +16,13 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType)
 
     public static ApiResponse Created(object body) => new(StatusCodes.Status201Created, Serialize(body), Json);
 
-    /// <summary>An RFC 9457 problem: type, title, status, detail, plus our stable <paramref name="code"/>.</summary>
-    public static ApiResponse Problem(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new(status, Serialize(new ProblemBody($"urn:pipeline:problem:{code}", Titles.For(code), status, detail, code, errors)), ProblemJson);
+    /// <summary>
+    /// An RFC 9457 problem: type, title, status, detail, plus our stable <paramref name="code"/>, the invalid fields,
+    /// and extension members (such as the id of the payment a decline left behind).
+    /// </summary>
+    public static ApiResponse Problem(
+        int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null, Dictionary<string, object>? extensions = null) =>
+        new(status, Serialize(new ProblemBody($"urn:pipeline:problem:{code}", Titles.For(code), status, detail, code, errors) { Extensions = extensions }), ProblemJson);
 
     public static byte[] Serialize(object body) => JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ApiJson.Options);
 
@@ -28,7 +32,11 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType)
         int Status,
         string Detail,
         string Code,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors)
+    {
+        [JsonExtensionData]
+        public Dictionary<string, object>? Extensions { get; init; }
+    }
 
     private static class Titles
     {

@@ -2,6 +2,7 @@ using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 
 namespace Pipeline.Application.Http;
@@ -24,6 +25,13 @@ public static class ApiRoutes
         WalletRoutes.TopUp,
         WalletRoutes.Entries,
         WalletRoutes.Transfer,
+        PaymentRoutes.Create,
+        PaymentRoutes.List,
+        PaymentRoutes.Get,
+        PaymentRoutes.Capture,
+        PaymentRoutes.Increment,
+        PaymentRoutes.Cancel,
+        PaymentRoutes.Refund,
         LedgerRoutes.Account,
         LedgerRoutes.Transfer,
         LedgerRoutes.Audit,

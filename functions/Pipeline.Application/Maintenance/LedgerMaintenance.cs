@@ -1,11 +1,12 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Ledger;
+using Pipeline.Application.Payments;
 
 namespace Pipeline.Application.Maintenance;
 
 /// <summary>What one maintenance pass did.</summary>
-public sealed record MaintenanceResult(int HoldsExpired, int TransfersRecovered);
+public sealed record MaintenanceResult(int HoldsExpired, int TransfersRecovered, int PaymentsFinished);
 
 /// <summary>How often the ledger is swept, and how old an unfinished transfer must be before recovery drives it.</summary>
 public sealed record MaintenanceSchedule(TimeSpan Interval, TimeSpan RecoverOlderThan)
@@ -14,18 +15,22 @@ public sealed record MaintenanceSchedule(TimeSpan Interval, TimeSpan RecoverOlde
 }
 
 /// <summary>
-/// One pass over the ledger: expire the holds whose timeout passed, and drive to their end the transfers that a
-/// crashed writer left in flight. Both are idempotent, so a pass that runs twice does no harm.
+/// One pass over the ledger: expire the holds whose timeout passed, drive to their end the transfers that a
+/// crashed writer left in flight, and finish the payment operations a crashed request left pending. All are
+/// idempotent, so a pass that runs twice does no harm.
 /// </summary>
-public sealed class LedgerMaintenance(ILedgerStore ledger, ILogger<LedgerMaintenance> logger)
+public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments, ILogger<LedgerMaintenance> logger)
 {
     public async Task<MaintenanceResult> RunOnceAsync(MaintenanceSchedule schedule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var expired = await ledger.ExpirePendingTransfersAsync(cancellationToken);
         var recovered = await ledger.RecoverAsync(schedule.RecoverOlderThan, cancellationToken);
-        logger.LogInformation("Ledger maintenance expired {HoldsExpired} holds and recovered {TransfersRecovered} transfers", expired, recovered);
-        return new MaintenanceResult(expired, recovered);
+        var finished = await payments.FinishAbandonedAsync(schedule.RecoverOlderThan, cancellationToken);
+        logger.LogInformation(
+            "Ledger maintenance expired {HoldsExpired} holds, recovered {TransfersRecovered} transfers and finished {PaymentsFinished} payment operations",
+            expired, recovered, finished);
+        return new MaintenanceResult(expired, recovered, finished);
     }
 }
 

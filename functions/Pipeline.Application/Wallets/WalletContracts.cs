@@ -66,14 +66,30 @@ internal static class AmountRules
     public static IReadOnlyDictionary<string, string[]> Check(long amount, string reference)
     {
         var errors = new Dictionary<string, string[]>();
-        if (amount is < 1 or > WalletLimits.AmountMinorMax)
-        {
-            errors["amount"] = [$"Use 1 to {WalletLimits.AmountMinorMax} minor units."];
-        }
-
+        CheckAmount(amount, "amount", errors);
         if (string.IsNullOrWhiteSpace(reference) || reference.Length > WalletLimits.ReferenceLengthMax)
         {
             errors["reference"] = [$"Give a reference of 1 to {WalletLimits.ReferenceLengthMax} characters."];
+        }
+
+        return errors;
+    }
+
+    public static void CheckAmount(long amount, string field, Dictionary<string, string[]> errors)
+    {
+        if (amount is < 1 or > WalletLimits.AmountMinorMax)
+        {
+            errors[field] = [$"Use 1 to {WalletLimits.AmountMinorMax} minor units."];
+        }
+    }
+
+    /// <summary>An amount that may be left out (meaning "all of it"), but when given is in range.</summary>
+    public static IReadOnlyDictionary<string, string[]> CheckOptional(long? amount)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (amount is { } value)
+        {
+            CheckAmount(value, "amount", errors);
         }
 
         return errors;

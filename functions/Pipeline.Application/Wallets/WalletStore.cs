@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
@@ -41,7 +42,12 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
 {
     public const string ContainerName = "wallets";
 
+    private const int CachedWalletsMax = 100_000;
+
     private readonly Container container = database.GetContainer(ContainerName);
+
+    // What payments read of a wallet (its merchant, its currency) never changes, so one read per process will do.
+    private readonly MemoryCache documents = new(new MemoryCacheOptions { SizeLimit = CachedWalletsMax });
 
     public static ContainerProperties ContainerProperties() => new(ContainerName, "/id");
 
@@ -78,8 +84,23 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
     /// <summary>The merchant's wallet, or null when it does not exist or belongs to another merchant (the API says 404 for both).</summary>
     public async Task<WalletView?> GetAsync(string merchantId, string id, CancellationToken cancellationToken)
     {
-        var document = await container.ReadOrNullAsync<WalletDocument>(id, id, cancellationToken);
-        return document is null || document.MerchantId != merchantId ? null : await ViewAsync(document, cancellationToken);
+        var document = await FindAsync(merchantId, id, cancellationToken);
+        return document is null ? null : await ViewAsync(document, cancellationToken);
+    }
+
+    /// <summary>The merchant's wallet without its balances (no ledger read), or null as for <see cref="GetAsync"/>.</summary>
+    internal async Task<WalletDocument?> FindAsync(string merchantId, string id, CancellationToken cancellationToken)
+    {
+        if (!documents.TryGetValue(id, out WalletDocument? document))
+        {
+            document = await container.ReadOrNullAsync<WalletDocument>(id, id, cancellationToken);
+            if (document is not null)
+            {
+                documents.Set(id, document, new MemoryCacheEntryOptions { Size = 1 });
+            }
+        }
+
+        return document?.MerchantId == merchantId ? document : null;
     }
 
     /// <summary>Top-up: from the merchant's funding account (opened on first use) into the wallet.</summary>
@@ -121,4 +142,9 @@ public static class TransferCodes
 {
     public const ushort TopUp = 1;
     public const ushort WalletTransfer = 2;
+    public const ushort PaymentCharge = 3;
+    public const ushort PaymentHold = 4;
+    public const ushort PaymentCapture = 5;
+    public const ushort PaymentRelease = 6;
+    public const ushort PaymentRefund = 7;
 }

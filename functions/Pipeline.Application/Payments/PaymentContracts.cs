@@ -1,0 +1,148 @@
+using Pipeline.Application.Http;
+using Pipeline.Application.Wallets;
+
+namespace Pipeline.Application.Payments;
+
+public enum CaptureMethod
+{
+    Automatic,
+    Manual,
+}
+
+/// <summary>Where a payment stands; the transitions are in docs/PAYMENTS.md.</summary>
+public enum PaymentStatus
+{
+    /// <summary>Recorded, its first ledger step not yet confirmed (seconds at most; any read completes it).</summary>
+    Processing,
+    RequiresCapture,
+    Succeeded,
+    Canceled,
+    Declined,
+    PartiallyRefunded,
+    Refunded,
+}
+
+public enum CancellationReason
+{
+    Requested,
+    Expired,
+}
+
+/// <summary>Bounds of a payment, enforced at the edge.</summary>
+public static class PaymentLimits
+{
+    public const int MetadataKeysMax = 20;
+    public const int MetadataKeyLengthMax = 40;
+    public const int MetadataValueLengthMax = 500;
+    public const int IncrementsMax = 20;
+    public const int RefundsMax = 50;
+    public const int PageSizeDefault = 20;
+    public const int PageSizeMax = 100;
+}
+
+public sealed record PaymentSource(string WalletId);
+
+public sealed record CreatePaymentRequest(
+    long Amount,
+    string Currency,
+    PaymentSource Source,
+    CaptureMethod CaptureMethod = CaptureMethod.Automatic,
+    string? Reference = null,
+    IReadOnlyDictionary<string, string>? Metadata = null) : IValidatable
+{
+    public IReadOnlyDictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        AmountRules.CheckAmount(Amount, "amount", errors);
+        if (!Domain.Monetary.Currency.TryParse(Currency, out _))
+        {
+            errors["currency"] = ["Use an active ISO 4217 code in upper case, e.g. EUR."];
+        }
+
+        if (string.IsNullOrWhiteSpace(Source.WalletId))
+        {
+            errors["source.walletId"] = ["Give the id of the wallet that pays."];
+        }
+
+        if (Reference is { } reference && (string.IsNullOrWhiteSpace(reference) || reference.Length > WalletLimits.ReferenceLengthMax))
+        {
+            errors["reference"] = [$"Give a reference of 1 to {WalletLimits.ReferenceLengthMax} characters, or none."];
+        }
+
+        if (Metadata is { } metadata
+            && (metadata.Count > PaymentLimits.MetadataKeysMax
+                || metadata.Any(m => m.Key.Length is 0 or > PaymentLimits.MetadataKeyLengthMax || m.Value.Length > PaymentLimits.MetadataValueLengthMax)))
+        {
+            errors["metadata"] = [$"Up to {PaymentLimits.MetadataKeysMax} keys of 1 to {PaymentLimits.MetadataKeyLengthMax} characters, values up to {PaymentLimits.MetadataValueLengthMax}."];
+        }
+
+        return errors;
+    }
+}
+
+/// <param name="Amount">What to capture; all that is capturable when left out. The rest is released at once.</param>
+public sealed record CaptureRequest(long? Amount = null) : IValidatable
+{
+    public IReadOnlyDictionary<string, string[]> Validate() => AmountRules.CheckOptional(Amount);
+}
+
+public sealed record IncrementRequest(long Amount) : IValidatable
+{
+    public IReadOnlyDictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        AmountRules.CheckAmount(Amount, "amount", errors);
+        return errors;
+    }
+}
+
+/// <param name="Amount">What to give back; all that is still refundable when left out.</param>
+public sealed record RefundRequest(long? Amount = null) : IValidatable
+{
+    public IReadOnlyDictionary<string, string[]> Validate() => AmountRules.CheckOptional(Amount);
+}
+
+/// <summary>A cancel takes no fields; an empty object (or no body) is fine.</summary>
+public sealed record CancelRequest : IValidatable
+{
+    public IReadOnlyDictionary<string, string[]> Validate() => new Dictionary<string, string[]>();
+}
+
+public enum HoldState
+{
+    Held,
+    Captured,
+    Released,
+}
+
+/// <summary>One authorisation of the payment (the first, then one per increment): a ledger hold.</summary>
+/// <param name="ResolvedByTransferId">The capture or release that ended it; null while held or when it expired in the ledger.</param>
+public sealed record HoldView(string TransferId, long Amount, HoldState State, long AmountCaptured, string? ResolvedByTransferId);
+
+public sealed record RefundView(string TransferId, long Amount, DateTimeOffset CreatedAt);
+
+/// <param name="Amount">What was authorised: the charge, or the first hold plus every increment.</param>
+/// <param name="ChargeTransferId">For an automatic payment, the ledger transfer that moved the money.</param>
+public sealed record PaymentView(
+    string Id,
+    PaymentStatus Status,
+    long Amount,
+    string Currency,
+    long AmountCapturable,
+    long AmountCaptured,
+    long AmountRefunded,
+    CaptureMethod CaptureMethod,
+    PaymentSource Source,
+    string? Reference,
+    IReadOnlyDictionary<string, string>? Metadata,
+    string? DeclineCode,
+    CancellationReason? CancellationReason,
+    DateTimeOffset? ExpiresAt,
+    string? ChargeTransferId,
+    IReadOnlyList<HoldView> Holds,
+    IReadOnlyList<RefundView> Refunds,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <param name="Next">The cursor for the next page (?after=), or null on the last page.</param>
+public sealed record PaymentsPage(IReadOnlyList<PaymentView> Payments, string? Next);

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.Application.Http;
+
+namespace Pipeline.Application.Payments;
+
+/// <summary>Payments from wallets: pay now (automatic) or hold and capture later (manual); increments, cancels, refunds.</summary>
+public static class PaymentRoutes
+{
+    public static readonly ApiRoute Create = new("CreatePayment", "POST", "v1/payments", Access.Merchant,
+        "Pays from a wallet: at once (captureMethod automatic) or as a hold to capture later (manual). A wallet that cannot pay gets 402.",
+        CreateAsync, typeof(CreatePaymentRequest), typeof(PaymentView));
+
+    public static readonly ApiRoute Get = new("GetPayment", "GET", "v1/payments/{id}", Access.Merchant,
+        "A payment: status, amounts authorised, capturable, captured and refunded, its holds and refunds.", GetAsync, null, typeof(PaymentView));
+
+    public static readonly ApiRoute List = new("ListPayments", "GET", "v1/payments", Access.Merchant,
+        "The merchant's payments, newest first; ?status=&limit=&after=.", ListAsync, null, typeof(PaymentsPage));
+
+    public static readonly ApiRoute Capture = new("CapturePayment", "POST", "v1/payments/{id}/capture", Access.Merchant,
+        "Captures all or part of a manual payment; what is not captured is released at once. Body optional.",
+        request => RunAsync<CaptureRequest>(request, new CaptureRequest(), OperationKind.Capture, r => r.Amount), typeof(CaptureRequest), typeof(PaymentView));
+
+    public static readonly ApiRoute Increment = new("IncrementPayment", "POST", "v1/payments/{id}/increment", Access.Merchant,
+        "Authorises more on a manual payment (another hold on the wallet, same window). A wallet that cannot pay gets 402.",
+        request => RunAsync<IncrementRequest>(request, null, OperationKind.Increment, r => r.Amount), typeof(IncrementRequest), typeof(PaymentView));
+
+    public static readonly ApiRoute Cancel = new("CancelPayment", "POST", "v1/payments/{id}/cancel", Access.Merchant,
+        "Cancels a manual payment before capture: its holds are released. No body.",
+        request => RunAsync<CancelRequest>(request, new CancelRequest(), OperationKind.Cancel, _ => null), null, typeof(PaymentView));
+
+    public static readonly ApiRoute Refund = new("RefundPayment", "POST", "v1/payments/{id}/refunds", Access.Merchant,
+        "Gives back all or part of what was captured, into the wallet; several refunds may follow each other. Body optional.",
+        request => RunAsync<RefundRequest>(request, new RefundRequest(), OperationKind.Refund, r => r.Amount, StatusCodes.Status201Created),
+        typeof(RefundRequest), typeof(PaymentView));
+
+    private static readonly Dictionary<string, PaymentStatus> Statuses =
+        Enum.GetValues<PaymentStatus>().ToDictionary(s => JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()), StringComparer.Ordinal);
+
+    private static async Task<ApiResponse> CreateAsync(ApiRequest request)
+    {
+        if (request.TryRead<CreatePaymentRequest>(out var body) is { } problem)
+        {
+            return problem;
+        }
+
+        var outcome = await request.Service<PaymentStore>().CreateAsync(request.Caller.MerchantId!, body, request.Aborted);
+        return Answer(outcome, StatusCodes.Status201Created);
+    }
+
+    private static async Task<ApiResponse> GetAsync(ApiRequest request)
+    {
+        var payment = await request.Service<PaymentStore>().GetAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);
+        return payment is null
+            ? ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No payment of yours has this id.")
+            : ApiResponse.Ok(payment);
+    }
+
+    private static async Task<ApiResponse> ListAsync(ApiRequest request)
+    {
+        var query = request.Http.Request.Query;
+        var limit = PaymentLimits.PageSizeDefault;
+        if (query.TryGetValue("limit", out var limitText)
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PaymentLimits.PageSizeMax))
+        {
+            return Invalid($"limit must be 1 to {PaymentLimits.PageSizeMax}.");
+        }
+
+        PaymentStatus? status = null;
+        if (query.TryGetValue("status", out var statusText))
+        {
+            if (!Statuses.TryGetValue(statusText.ToString(), out var parsed))
+            {
+                return Invalid($"status must be one of {string.Join(", ", Statuses.Keys)}.");
+            }
+
+            status = parsed;
+        }
+
+        try
+        {
+            var page = await request.Service<PaymentStore>().ListAsync(request.Caller.MerchantId!, status, limit, query["after"].FirstOrDefault(), request.Aborted);
+            return ApiResponse.Ok(page);
+        }
+        catch (ArgumentException)
+        {
+            return Invalid("after must be the next cursor of a previous page.");
+        }
+    }
+
+    private static async Task<ApiResponse> RunAsync<T>(ApiRequest request, T? empty, OperationKind kind, Func<T, long?> amount, int successStatus = StatusCodes.Status200OK)
+        where T : class, IValidatable
+    {
+        var problem = empty is null ? request.TryRead(out T body) : request.TryReadOptional(empty, out body);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await request.Service<PaymentStore>().RunAsync(request.Caller.MerchantId!, request.Route("id"), kind, amount(body), request.Aborted);
+        return Answer(outcome, successStatus);
+    }
+
+    /// <summary>The payment, or the problem with the payment's id (when there is one) so the caller can look it up.</summary>
+    private static ApiResponse Answer(PaymentOutcome outcome, int successStatus) =>
+        outcome.Refusal is { } refusal
+            ? ApiResponse.Problem(refusal.Status, refusal.Code, refusal.Detail, extensions: outcome.Payment is { } p ? new Dictionary<string, object> { ["paymentId"] = p.Id } : null)
+            : new ApiResponse(successStatus, ApiResponse.Serialize(outcome.Payment!), ApiResponse.Json);
+
+    private static ApiResponse Invalid(string detail) =>
+        ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, detail);
+}

@@ -1,0 +1,286 @@
+using Pipeline.Application.Http;
+using Pipeline.Application.Wallets;
+using Pipeline.Domain.Ledgers;
+
+namespace Pipeline.Application.Payments;
+
+/// <summary>A request the payment's state does not allow: the status and stable code to answer with; nothing changed.</summary>
+public sealed record PaymentRefusal(int Status, string Code, string Detail);
+
+/// <summary>The stable codes of refused payment operations (ledger refusals keep the ledger's own codes).</summary>
+public static class PaymentErrors
+{
+    public const string NotCapturable = "payment_not_capturable";
+    public const string NotIncrementable = "payment_not_incrementable";
+    public const string NotCancelable = "payment_not_cancelable";
+    public const string NotRefundable = "payment_not_refundable";
+    public const string AmountExceedsCapturable = "amount_exceeds_capturable";
+    public const string AmountExceedsRefundable = "amount_exceeds_refundable";
+    public const string AuthorizationExpired = "authorization_expired";
+    public const string IncrementLimitReached = "increment_limit_reached";
+    public const string RefundLimitReached = "refund_limit_reached";
+    public const string CurrencyMismatch = "currency_mismatch";
+    public const string Busy = "payment_busy";
+}
+
+/// <summary>
+/// The payment state machine, free of I/O: which operation a payment in a given state allows and which ledger
+/// steps it takes (<see cref="Plan"/>), and what the ledger's answers make of the payment (<see cref="Complete"/>).
+/// docs/PAYMENTS.md draws it.
+/// </summary>
+internal static class PaymentRules
+{
+    public static PaymentDocument Open(string id, string merchantId, CreatePaymentRequest request, TimeSpan window, long nowMicros)
+    {
+        var manual = request.CaptureMethod == CaptureMethod.Manual;
+        var step = manual
+            ? new PaymentStep(StepKind.Hold, 0, request.Amount, (uint)Math.Ceiling(window.TotalSeconds))
+            : new PaymentStep(StepKind.Charge, 0, request.Amount);
+        return new PaymentDocument
+        {
+            Id = id,
+            MerchantId = merchantId,
+            WalletId = request.Source.WalletId,
+            Currency = request.Currency,
+            CaptureMethod = request.CaptureMethod,
+            Status = PaymentStatus.Processing,
+            Amount = request.Amount,
+            Reference = request.Reference,
+            Metadata = request.Metadata,
+            HoldSteps = manual ? 1 : 0,
+            ExpiresAtMicros = manual ? nowMicros + ((long)window.TotalMilliseconds * 1000) : 0,
+            CreatedMicros = nowMicros,
+            UpdatedMicros = nowMicros,
+            Pending = new PaymentOperation(NewOperationId(), OperationKind.Authorize, request.Amount, [step], nowMicros),
+        };
+    }
+
+    public static string NewOperationId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>A manual payment whose authorisation window has passed while it still holds money.</summary>
+    public static bool IsDue(PaymentDocument payment, long nowMicros) =>
+        payment.Status == PaymentStatus.RequiresCapture && payment.ExpiresAtMicros <= nowMicros;
+
+    public static long Capturable(PaymentDocument payment, long nowMicros) =>
+        payment.Status == PaymentStatus.RequiresCapture && !IsDue(payment, nowMicros)
+            ? payment.Holds.Where(h => h.State == HoldState.Held).Sum(h => h.Amount)
+            : 0;
+
+    /// <summary>The operation <paramref name="kind"/> on the payment as it is, or why it is refused.</summary>
+    public static PaymentRefusal? Plan(PaymentDocument payment, OperationKind kind, long? amount, long nowMicros, out PaymentOperation operation)
+    {
+        operation = null!;
+        var held = payment.Holds.Where(h => h.State == HoldState.Held).ToList();
+        List<PaymentStep> steps;
+        long total;
+        switch (kind)
+        {
+            case OperationKind.Capture:
+                if (NotAuthorized(payment, PaymentErrors.NotCapturable, "captured") is { } notCapturable)
+                {
+                    return notCapturable;
+                }
+
+                var capturable = held.Sum(h => h.Amount);
+                total = amount ?? capturable;
+                if (total > capturable)
+                {
+                    return new(StatusCodes.Status422UnprocessableEntity, PaymentErrors.AmountExceedsCapturable,
+                        $"At most {capturable} can be captured; {total} was asked.");
+                }
+
+                // Holds in the order they were granted: each captures what is left to capture, the rest is released.
+                steps = [];
+                var left = total;
+                foreach (var hold in held)
+                {
+                    var take = Math.Min(left, hold.Amount);
+                    steps.Add(take > 0 ? new PaymentStep(StepKind.Capture, hold.Index, take) : new PaymentStep(StepKind.Release, hold.Index, hold.Amount));
+                    left -= take;
+                }
+
+                break;
+
+            case OperationKind.Increment:
+                if (NotAuthorized(payment, PaymentErrors.NotIncrementable, "incremented") is { } notIncrementable)
+                {
+                    return notIncrementable;
+                }
+
+                total = amount ?? throw new ArgumentNullException(nameof(amount), "An increment has an amount.");
+                if (payment.HoldSteps > PaymentLimits.IncrementsMax)
+                {
+                    return new(StatusCodes.Status409Conflict, PaymentErrors.IncrementLimitReached,
+                        $"A payment takes at most {PaymentLimits.IncrementsMax} increments.");
+                }
+
+                if (payment.Amount + total > WalletLimits.AmountMinorMax)
+                {
+                    return new(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed,
+                        $"A payment authorises at most {WalletLimits.AmountMinorMax} minor units in all.");
+                }
+
+                // The new hold ends no earlier than the window: a second past it, so the payment expires first.
+                var timeout = (uint)Math.Max(1, ((payment.ExpiresAtMicros - nowMicros + 999_999) / 1_000_000) + 1);
+                steps = [new PaymentStep(StepKind.Hold, payment.HoldSteps, total, timeout)];
+                break;
+
+            case OperationKind.Cancel or OperationKind.Expire:
+                if (payment.Status != PaymentStatus.RequiresCapture || (kind == OperationKind.Cancel && IsDue(payment, nowMicros)))
+                {
+                    return new(StatusCodes.Status409Conflict, PaymentErrors.NotCancelable, $"A payment that is {Describe(payment, nowMicros)} cannot be canceled.");
+                }
+
+                total = held.Sum(h => h.Amount);
+                steps = [.. held.Select(h => new PaymentStep(StepKind.Release, h.Index, h.Amount))];
+                break;
+
+            case OperationKind.Refund:
+                if (payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded))
+                {
+                    return new(StatusCodes.Status409Conflict, PaymentErrors.NotRefundable, $"A payment that is {Describe(payment, nowMicros)} cannot be refunded.");
+                }
+
+                var refundable = payment.AmountCaptured - payment.AmountRefunded;
+                total = amount ?? refundable;
+                if (total > refundable)
+                {
+                    return new(StatusCodes.Status422UnprocessableEntity, PaymentErrors.AmountExceedsRefundable,
+                        $"At most {refundable} can still be refunded; {total} was asked.");
+                }
+
+                if (payment.RefundSteps >= PaymentLimits.RefundsMax)
+                {
+                    return new(StatusCodes.Status409Conflict, PaymentErrors.RefundLimitReached, $"A payment takes at most {PaymentLimits.RefundsMax} refunds.");
+                }
+
+                steps = [new PaymentStep(StepKind.Refund, payment.RefundSteps, total)];
+                break;
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Payments are authorised when they are opened.");
+        }
+
+        operation = new PaymentOperation(NewOperationId(), kind, total, steps, nowMicros);
+        return null;
+    }
+
+    /// <summary>The operation as planned, recorded on the payment; the next write must be its completion.</summary>
+    public static PaymentDocument Begin(PaymentDocument payment, PaymentOperation operation) => payment with
+    {
+        Pending = operation,
+        HoldSteps = payment.HoldSteps + operation.Steps.Count(s => s.Kind == StepKind.Hold),
+        RefundSteps = payment.RefundSteps + operation.Steps.Count(s => s.Kind == StepKind.Refund),
+        UpdatedMicros = operation.StartedMicros,
+    };
+
+    /// <summary>Folds the ledger's answer to each step of the pending operation into the payment.</summary>
+    public static PaymentDocument Complete(PaymentDocument payment, IReadOnlyList<TransferResult> results, long nowMicros)
+    {
+        var operation = payment.Pending ?? throw new InvalidOperationException("No operation is pending.");
+        string? failure = null;
+        var p = payment;
+        for (var i = 0; i < operation.Steps.Count; i++)
+        {
+            var step = operation.Steps[i];
+            var result = results[i];
+            var done = result.IsSuccess();
+            switch (step.Kind)
+            {
+                case StepKind.Charge:
+                    p = done
+                        ? p with { Status = PaymentStatus.Succeeded, AmountCaptured = step.Amount }
+                        : p with { Status = PaymentStatus.Declined, DeclineCode = result.Code() };
+                    failure = done ? null : result.Code();
+                    break;
+
+                case StepKind.Hold when operation.Kind == OperationKind.Authorize:
+                    p = done
+                        ? p with { Status = PaymentStatus.RequiresCapture, Holds = [new PaymentHold(step.Index, step.Amount, HoldState.Held, 0, null)] }
+                        : p with { Status = PaymentStatus.Declined, DeclineCode = result.Code() };
+                    failure = done ? null : result.Code();
+                    break;
+
+                case StepKind.Hold:
+                    p = done ? p with { Amount = p.Amount + step.Amount, Holds = [.. p.Holds, new PaymentHold(step.Index, step.Amount, HoldState.Held, 0, null)] } : p;
+                    failure = done ? null : result.Code();
+                    break;
+
+                case StepKind.Capture when done:
+                    p = WithHold(p, step.Index, h => h with { State = HoldState.Captured, AmountCaptured = step.Amount, ResolvedBy = StepKind.Capture }) with
+                    {
+                        AmountCaptured = p.AmountCaptured + step.Amount,
+                    };
+                    break;
+
+                // The ledger released the hold because its window passed between our check and the capture.
+                case StepKind.Capture when result == TransferResult.PendingTransferExpired:
+                    p = WithHold(p, step.Index, h => h with { State = HoldState.Released });
+                    break;
+
+                case StepKind.Release when done || result is TransferResult.PendingTransferExpired or TransferResult.PendingTransferAlreadyVoided:
+                    p = WithHold(p, step.Index, h => h with { State = HoldState.Released, ResolvedBy = done ? StepKind.Release : null });
+                    break;
+
+                case StepKind.Refund:
+                    p = done
+                        ? p with { AmountRefunded = p.AmountRefunded + step.Amount, Refunds = [.. p.Refunds, new PaymentRefund(step.Index, step.Amount, nowMicros)] }
+                        : p;
+                    failure = done ? null : result.Code();
+                    break;
+
+                default:
+                    // Holds are only captured or released through these steps, each once; anything else is a defect.
+                    throw new InvalidOperationException($"Payment {p.Id}: the ledger answered {result.Code()} to {step.Kind} of hold {step.Index}.");
+            }
+        }
+
+        switch (operation.Kind)
+        {
+            case OperationKind.Capture:
+                p = p.AmountCaptured > 0
+                    ? p with { Status = PaymentStatus.Succeeded }
+                    : p with { Status = PaymentStatus.Canceled, CancellationReason = CancellationReason.Expired };
+                failure = p.AmountCaptured > 0 ? null : PaymentErrors.AuthorizationExpired;
+                break;
+            case OperationKind.Cancel:
+                p = p with { Status = PaymentStatus.Canceled, CancellationReason = CancellationReason.Requested };
+                break;
+            case OperationKind.Expire:
+                p = p with { Status = PaymentStatus.Canceled, CancellationReason = CancellationReason.Expired };
+                break;
+            case OperationKind.Refund when failure is null:
+                p = p with { Status = p.AmountRefunded == p.AmountCaptured ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded };
+                break;
+        }
+
+        return p with
+        {
+            Pending = null,
+            UpdatedMicros = nowMicros,
+            History = [.. p.History, new OperationRecord(operation.Id, operation.Kind, operation.Amount, failure, nowMicros)],
+        };
+    }
+
+    /// <summary>The status a reader sees: a payment past its window shows canceled even before the sweep records it.</summary>
+    public static (PaymentStatus Status, CancellationReason? Reason) Visible(PaymentDocument payment, long nowMicros) =>
+        payment.Pending is null && IsDue(payment, nowMicros)
+            ? (PaymentStatus.Canceled, CancellationReason.Expired)
+            : (payment.Status, payment.CancellationReason);
+
+    private static PaymentRefusal? NotAuthorized(PaymentDocument payment, string code, string verb) =>
+        payment switch
+        {
+            { Status: PaymentStatus.Canceled, CancellationReason: CancellationReason.Expired } =>
+                new(StatusCodes.Status409Conflict, PaymentErrors.AuthorizationExpired, $"The authorisation window has passed; the payment cannot be {verb}."),
+            { Status: not PaymentStatus.RequiresCapture } =>
+                new(StatusCodes.Status409Conflict, code, $"A payment that is {Describe(payment, 0)} cannot be {verb}."),
+            _ => null,
+        };
+
+    private static string Describe(PaymentDocument payment, long nowMicros) =>
+        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(Visible(payment, nowMicros).Status.ToString());
+
+    private static PaymentDocument WithHold(PaymentDocument payment, int index, Func<PaymentHold, PaymentHold> change) =>
+        payment with { Holds = [.. payment.Holds.Select(h => h.Index == index ? change(h) : h)] };
+}

@@ -1,0 +1,283 @@
+using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Ledger;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Application.Wallets;
+using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Payments;
+
+/// <summary>What became of a payment request: the payment, and the refusal when the operation did not go through.</summary>
+public sealed record PaymentOutcome(PaymentView? Payment, PaymentRefusal? Refusal);
+
+/// <summary>
+/// Payments from wallets: the document (see <see cref="PaymentDocument"/> for the protocol) and the ledger
+/// transfers behind each transition. Money goes from the wallet to the merchant's revenue account and back.
+/// </summary>
+public sealed partial class PaymentStore(
+    Database database, ILedgerStore ledger, WalletStore wallets, TimeProvider time, IOptions<PaymentOptions> options, ILogger<PaymentStore> logger)
+{
+    public const string ContainerName = "payments";
+
+    /// <summary>Rounds of read, finish-what-is-pending, try-to-begin before a request gives up under contention.</summary>
+    private const int AttemptsMax = 64;
+
+    /// <summary>A read finishes an operation left pending only after this long: a younger one is still being run by its request.</summary>
+    private static readonly TimeSpan ReadFinishesAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>The merchant's revenue account takes a credit from every payment: spread over partitions.</summary>
+    private const int RevenueCreditShards = 4;
+
+    private readonly Container container = database.GetContainer(ContainerName);
+    private readonly ConcurrentDictionary<LedgerId, bool> openedAccounts = new();
+
+    public static ContainerProperties ContainerProperties()
+    {
+        var properties = new ContainerProperties(ContainerName, "/merchantId");
+        properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
+        {
+            new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },
+            new() { Path = "/id", Order = CompositePathSortOrder.Descending },
+        });
+        return properties;
+    }
+
+    /// <summary>Where a merchant's payments are credited in a currency (credit-normal; refunds are debited from it).</summary>
+    public static LedgerId RevenueAccountOf(string merchantId, Currency currency) => LedgerId.FromName($"merchant:{merchantId}:revenue:{currency}");
+
+    private long NowMicros => LedgerTime.ToMicros(time.GetUtcNow());
+
+    public async Task<PaymentOutcome> CreateAsync(string merchantId, CreatePaymentRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var wallet = await wallets.FindAsync(merchantId, request.Source.WalletId, cancellationToken);
+        if (wallet is null)
+        {
+            return Refused(StatusCodes.Status404NotFound, Http.ErrorCodes.NotFound, "No wallet of yours has the id in source.walletId.");
+        }
+
+        if (wallet.Currency != request.Currency)
+        {
+            return Refused(StatusCodes.Status422UnprocessableEntity, PaymentErrors.CurrencyMismatch, $"The wallet holds {wallet.Currency}; the payment is in {request.Currency}.");
+        }
+
+        await EnsureRevenueAccountAsync(merchantId, Currency.Parse(request.Currency), cancellationToken);
+        var id = "pay_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var payment = PaymentRules.Open(id, merchantId, request, options.Value.AuthorizationWindow, NowMicros);
+        var created = await container.CreateItemAsync(payment, Key(merchantId), cancellationToken: cancellationToken);
+        var finished = await FinishPendingAsync(payment with { ETag = created.ETag }, cancellationToken);
+        return OutcomeOf(finished, payment.Pending!.Id);
+    }
+
+    /// <summary>The payment, or null when the merchant has none with this id.</summary>
+    public async Task<PaymentView?> GetAsync(string merchantId, string id, CancellationToken cancellationToken)
+    {
+        var payment = await ReadAsync(merchantId, id, cancellationToken);
+        if (payment?.Pending is { } pending && NowMicros - pending.StartedMicros > ReadFinishesAfter.Ticks / 10)
+        {
+            payment = await FinishPendingAsync(payment, cancellationToken);
+        }
+
+        return payment is null ? null : View(payment);
+    }
+
+    /// <summary>
+    /// Runs one operation on the payment. Requests on one payment are serialised by its ETag: each first finishes
+    /// whatever operation it finds pending, so the state it plans from is settled, and concurrent requests that
+    /// want the same transition see it done by the first and are refused.
+    /// </summary>
+    internal async Task<PaymentOutcome> RunAsync(string merchantId, string id, OperationKind kind, long? amount, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < AttemptsMax; attempt++)
+        {
+            var payment = await ReadAsync(merchantId, id, cancellationToken);
+            if (payment is null)
+            {
+                return Refused(StatusCodes.Status404NotFound, Http.ErrorCodes.NotFound, "No payment of yours has this id.");
+            }
+
+            if (payment.Pending is not null)
+            {
+                await FinishPendingAsync(payment, cancellationToken);
+                continue;
+            }
+
+            var now = NowMicros;
+            if (PaymentRules.IsDue(payment, now))
+            {
+                PaymentRules.Plan(payment, OperationKind.Expire, null, now, out var expiry);
+                await TryBeginAsync(payment, expiry, cancellationToken);
+                continue;
+            }
+
+            if (PaymentRules.Plan(payment, kind, amount, now, out var operation) is { } refusal)
+            {
+                return new PaymentOutcome(View(payment), refusal);
+            }
+
+            if (await TryBeginAsync(payment, operation, cancellationToken) is { } finished)
+            {
+                return OutcomeOf(finished, operation.Id);
+            }
+        }
+
+        logger.LogWarning("Payment {PaymentId}: {Kind} gave up after {Attempts} rounds of contention", id, kind, AttemptsMax);
+        return Refused(StatusCodes.Status409Conflict, PaymentErrors.Busy, "The payment is being changed by other requests; try again.");
+    }
+
+    /// <summary>
+    /// Finishes the operations that requests left pending when they died (the maintenance sweep calls this);
+    /// returns how many. Until then, the next request on such a payment finishes it too.
+    /// </summary>
+    public async Task<int> FinishAbandonedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var before = Numbers.Literal(NowMicros - (olderThan.Ticks / 10));
+        var query = new QueryDefinition($"SELECT * FROM c WHERE c.pending != null AND c.updatedMicros < {before}");
+        var finished = 0;
+        using var iterator = container.GetItemQueryIterator<PaymentDocument>(query);
+        while (iterator.HasMoreResults)
+        {
+            foreach (var payment in await iterator.ReadNextAsync(cancellationToken))
+            {
+                await FinishPendingAsync(payment, cancellationToken);
+                finished++;
+            }
+        }
+
+        return finished;
+    }
+
+    /// <summary>Records the operation (If-Match) and runs it; null when another request changed the payment first.</summary>
+    private async Task<PaymentDocument?> TryBeginAsync(PaymentDocument payment, PaymentOperation operation, CancellationToken cancellationToken)
+    {
+        var begun = PaymentRules.Begin(payment, operation);
+        var etag = await TryReplaceAsync(begun, payment.ETag!, cancellationToken);
+        return etag is null ? null : await FinishPendingAsync(begun with { ETag = etag }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the pending operation's ledger steps (again, if someone ran them before: the ledger answers "exists")
+    /// and records the outcome. Returns the payment with that operation finished, by this call or another.
+    /// </summary>
+    private async Task<PaymentDocument> FinishPendingAsync(PaymentDocument payment, CancellationToken cancellationToken)
+    {
+        var operation = payment.Pending!;
+        while (true)
+        {
+            var results = await RunStepsAsync(payment, operation, cancellationToken);
+            var finished = PaymentRules.Complete(payment, results, NowMicros);
+            if (await TryReplaceAsync(finished, payment.ETag!, cancellationToken) is { } etag)
+            {
+                return finished with { ETag = etag };
+            }
+
+            var current = await ReadAsync(payment.MerchantId, payment.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Payment {payment.Id} disappeared while an operation was pending.");
+            if (current.Pending?.Id != operation.Id)
+            {
+                return current;
+            }
+
+            payment = current;
+        }
+    }
+
+    private async Task<TransferResult[]> RunStepsAsync(PaymentDocument payment, PaymentOperation operation, CancellationToken cancellationToken)
+    {
+        var results = new TransferResult[operation.Steps.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = await ledger.CreateTransferAsync(TransferOf(payment, operation.Steps[i]), cancellationToken);
+        }
+
+        return results;
+    }
+
+    private static Transfer TransferOf(PaymentDocument payment, PaymentStep step)
+    {
+        var wallet = WalletStore.AccountOf(payment.WalletId);
+        var currency = Currency.Parse(payment.Currency);
+        var revenue = RevenueAccountOf(payment.MerchantId, currency);
+        var id = payment.TransferIdOf(step.Kind, step.Index);
+        return step.Kind switch
+        {
+            StepKind.Charge => new Transfer { Id = id, DebitAccountId = wallet, CreditAccountId = revenue, Amount = step.Amount, Currency = currency, Code = TransferCodes.PaymentCharge },
+            StepKind.Hold => new Transfer
+            {
+                Id = id, DebitAccountId = wallet, CreditAccountId = revenue, Amount = step.Amount, Currency = currency,
+                Flags = TransferFlags.Pending, TimeoutSeconds = step.TimeoutSeconds, Code = TransferCodes.PaymentHold,
+            },
+            StepKind.Capture => new Transfer
+            {
+                Id = id, PendingId = payment.TransferIdOf(StepKind.Hold, step.Index), Amount = step.Amount, Flags = TransferFlags.PostPending, Code = TransferCodes.PaymentCapture,
+            },
+            StepKind.Release => new Transfer
+            {
+                Id = id, PendingId = payment.TransferIdOf(StepKind.Hold, step.Index), Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending, Code = TransferCodes.PaymentRelease,
+            },
+            StepKind.Refund => new Transfer { Id = id, DebitAccountId = revenue, CreditAccountId = wallet, Amount = step.Amount, Currency = currency, Code = TransferCodes.PaymentRefund },
+            _ => throw new ArgumentOutOfRangeException(nameof(step), step.Kind, null),
+        };
+    }
+
+    private async Task EnsureRevenueAccountAsync(string merchantId, Currency currency, CancellationToken cancellationToken)
+    {
+        var account = RevenueAccountOf(merchantId, currency);
+        if (openedAccounts.ContainsKey(account))
+        {
+            return;
+        }
+
+        var opened = await ledger.CreateAccountAsync(new NewAccount(account, currency, NormalBalance.Credit), RevenueCreditShards, cancellationToken);
+        if (opened is not (CreateAccountResult.Ok or CreateAccountResult.Exists))
+        {
+            throw new InvalidOperationException($"Opening the revenue account of merchant {merchantId} in {currency} answered {opened.Code()}.");
+        }
+
+        openedAccounts.TryAdd(account, true);
+    }
+
+    private async Task<PaymentDocument?> ReadAsync(string merchantId, string id, CancellationToken cancellationToken) =>
+        await container.ReadOrNullAsync<PaymentDocument>(id, merchantId, cancellationToken);
+
+    /// <summary>Replaces the payment if it is still at <paramref name="etag"/>; the new ETag, or null when it was not.</summary>
+    private async Task<string?> TryReplaceAsync(PaymentDocument payment, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await container.ReplaceItemAsync(payment with { ETag = null }, payment.Id, Key(payment.MerchantId),
+                new ItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false }, cancellationToken);
+            return response.ETag;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return null;
+        }
+    }
+
+    private PaymentOutcome OutcomeOf(PaymentDocument payment, string operationId)
+    {
+        var record = payment.History.LastOrDefault(h => h.Id == operationId)
+            ?? throw new InvalidOperationException($"Payment {payment.Id} finished without operation {operationId}.");
+        return new PaymentOutcome(View(payment), record.Failure is { } code ? FailureOf(record.Kind, code) : null);
+    }
+
+    /// <summary>A refused ledger step: a decline (402) for what authorises money, a conflict for an expired window, else the ledger's 422.</summary>
+    private static PaymentRefusal FailureOf(OperationKind kind, string code) => kind switch
+    {
+        OperationKind.Authorize or OperationKind.Increment => new(StatusCodes.Status402PaymentRequired, code, "The wallet cannot pay this amount: the payment was declined."),
+        _ when code == PaymentErrors.AuthorizationExpired => new(StatusCodes.Status409Conflict, code, "The authorisation window passed before the capture: the hold was released."),
+        _ => new(StatusCodes.Status422UnprocessableEntity, code, $"The ledger refused the {kind.ToString().ToLowerInvariant()}."),
+    };
+
+    private static PaymentOutcome Refused(int status, string code, string detail) => new(null, new PaymentRefusal(status, code, detail));
+
+    private static PartitionKey Key(string merchantId) => new(merchantId);
+}

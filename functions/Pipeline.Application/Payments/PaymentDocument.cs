@@ -63,7 +63,7 @@ internal sealed record PaymentDocument
     public LedgerId TransferIdOf(StepKind kind, int index) => LedgerId.FromName($"payment:{Id}:{kind}:{index}".ToLowerInvariant());
 }
 
-internal enum OperationKind
+internal enum PaymentOperationKind
 {
     Authorize,
     Increment,
@@ -87,10 +87,10 @@ internal enum StepKind
 /// <param name="TimeoutSeconds">For a hold: its expiry, fixed when planned so a re-run asks the ledger the same.</param>
 internal sealed record PaymentStep(StepKind Kind, int Index, long Amount, uint TimeoutSeconds = 0);
 
-internal sealed record PaymentOperation(string Id, OperationKind Kind, long Amount, IReadOnlyList<PaymentStep> Steps, long StartedMicros);
+internal sealed record PaymentOperation(string Id, PaymentOperationKind Kind, long Amount, IReadOnlyList<PaymentStep> Steps, long StartedMicros);
 
 /// <param name="Failure">The stable code of why it failed, or null when it succeeded.</param>
-internal sealed record OperationRecord(string Id, OperationKind Kind, long Amount, string? Failure, long AtMicros);
+internal sealed record OperationRecord(string Id, PaymentOperationKind Kind, long Amount, string? Failure, long AtMicros);
 
 internal sealed record PaymentHold(int Index, long Amount, HoldState State, long AmountCaptured, StepKind? ResolvedBy);
 

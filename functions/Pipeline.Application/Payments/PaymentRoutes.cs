@@ -19,19 +19,19 @@ public static class PaymentRoutes
 
     public static readonly ApiRoute Capture = new("CapturePayment", "POST", "v1/payments/{id}/capture", Access.Merchant,
         "Captures all or part of a manual payment; what is not captured is released at once. Body optional.",
-        request => RunAsync<CaptureRequest>(request, new CaptureRequest(), OperationKind.Capture, r => r.Amount), typeof(CaptureRequest), typeof(PaymentView));
+        request => RunAsync<CaptureRequest>(request, new CaptureRequest(), PaymentOperationKind.Capture, r => r.Amount), typeof(CaptureRequest), typeof(PaymentView));
 
     public static readonly ApiRoute Increment = new("IncrementPayment", "POST", "v1/payments/{id}/increment", Access.Merchant,
         "Authorises more on a manual payment (another hold on the wallet, same window). A wallet that cannot pay gets 402.",
-        request => RunAsync<IncrementRequest>(request, null, OperationKind.Increment, r => r.Amount), typeof(IncrementRequest), typeof(PaymentView));
+        request => RunAsync<IncrementRequest>(request, null, PaymentOperationKind.Increment, r => r.Amount), typeof(IncrementRequest), typeof(PaymentView));
 
     public static readonly ApiRoute Cancel = new("CancelPayment", "POST", "v1/payments/{id}/cancel", Access.Merchant,
         "Cancels a manual payment before capture: its holds are released. No body.",
-        request => RunAsync<CancelRequest>(request, new CancelRequest(), OperationKind.Cancel, _ => null), null, typeof(PaymentView));
+        request => RunAsync<CancelRequest>(request, new CancelRequest(), PaymentOperationKind.Cancel, _ => null), null, typeof(PaymentView));
 
     public static readonly ApiRoute Refund = new("RefundPayment", "POST", "v1/payments/{id}/refunds", Access.Merchant,
         "Gives back all or part of what was captured, into the wallet; several refunds may follow each other. Body optional.",
-        request => RunAsync<RefundRequest>(request, new RefundRequest(), OperationKind.Refund, r => r.Amount, StatusCodes.Status201Created),
+        request => RunAsync<RefundRequest>(request, new RefundRequest(), PaymentOperationKind.Refund, r => r.Amount, StatusCodes.Status201Created),
         typeof(RefundRequest), typeof(PaymentView));
 
     private static readonly Dictionary<string, PaymentStatus> Statuses =
@@ -88,7 +88,7 @@ public static class PaymentRoutes
         }
     }
 
-    private static async Task<ApiResponse> RunAsync<T>(ApiRequest request, T? empty, OperationKind kind, Func<T, long?> amount, int successStatus = StatusCodes.Status200OK)
+    private static async Task<ApiResponse> RunAsync<T>(ApiRequest request, T? empty, PaymentOperationKind kind, Func<T, long?> amount, int successStatus = StatusCodes.Status200OK)
         where T : class, IValidatable
     {
         var problem = empty is null ? request.TryRead(out T body) : request.TryReadOptional(empty, out body);

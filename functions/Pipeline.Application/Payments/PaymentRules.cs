@@ -51,7 +51,7 @@ internal static class PaymentRules
             ExpiresAtMicros = manual ? nowMicros + ((long)window.TotalMilliseconds * 1000) : 0,
             CreatedMicros = nowMicros,
             UpdatedMicros = nowMicros,
-            Pending = new PaymentOperation(NewOperationId(), OperationKind.Authorize, request.Amount, [step], nowMicros),
+            Pending = new PaymentOperation(NewOperationId(), PaymentOperationKind.Authorize, request.Amount, [step], nowMicros),
         };
     }
 
@@ -67,7 +67,7 @@ internal static class PaymentRules
             : 0;
 
     /// <summary>The operation <paramref name="kind"/> on the payment as it is, or why it is refused.</summary>
-    public static PaymentRefusal? Plan(PaymentDocument payment, OperationKind kind, long? amount, long nowMicros, out PaymentOperation operation)
+    public static PaymentRefusal? Plan(PaymentDocument payment, PaymentOperationKind kind, long? amount, long nowMicros, out PaymentOperation operation)
     {
         operation = null!;
         var held = payment.Holds.Where(h => h.State == HoldState.Held).ToList();
@@ -75,7 +75,7 @@ internal static class PaymentRules
         long total;
         switch (kind)
         {
-            case OperationKind.Capture:
+            case PaymentOperationKind.Capture:
                 if (NotAuthorized(payment, PaymentErrors.NotCapturable, "captured") is { } notCapturable)
                 {
                     return notCapturable;
@@ -101,7 +101,7 @@ internal static class PaymentRules
 
                 break;
 
-            case OperationKind.Increment:
+            case PaymentOperationKind.Increment:
                 if (NotAuthorized(payment, PaymentErrors.NotIncrementable, "incremented") is { } notIncrementable)
                 {
                     return notIncrementable;
@@ -125,8 +125,8 @@ internal static class PaymentRules
                 steps = [new PaymentStep(StepKind.Hold, payment.HoldSteps, total, timeout)];
                 break;
 
-            case OperationKind.Cancel or OperationKind.Expire:
-                if (payment.Status != PaymentStatus.RequiresCapture || (kind == OperationKind.Cancel && IsDue(payment, nowMicros)))
+            case PaymentOperationKind.Cancel or PaymentOperationKind.Expire:
+                if (payment.Status != PaymentStatus.RequiresCapture || (kind == PaymentOperationKind.Cancel && IsDue(payment, nowMicros)))
                 {
                     return new(StatusCodes.Status409Conflict, PaymentErrors.NotCancelable, $"A payment that is {Describe(payment, nowMicros)} cannot be canceled.");
                 }
@@ -135,7 +135,7 @@ internal static class PaymentRules
                 steps = [.. held.Select(h => new PaymentStep(StepKind.Release, h.Index, h.Amount))];
                 break;
 
-            case OperationKind.Refund:
+            case PaymentOperationKind.Refund:
                 if (payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded))
                 {
                     return new(StatusCodes.Status409Conflict, PaymentErrors.NotRefundable, $"A payment that is {Describe(payment, nowMicros)} cannot be refunded.");
@@ -194,7 +194,7 @@ internal static class PaymentRules
                     failure = done ? null : result.Code();
                     break;
 
-                case StepKind.Hold when operation.Kind == OperationKind.Authorize:
+                case StepKind.Hold when operation.Kind == PaymentOperationKind.Authorize:
                     p = done
                         ? p with { Status = PaymentStatus.RequiresCapture, Holds = [new PaymentHold(step.Index, step.Amount, HoldState.Held, 0, null)] }
                         : p with { Status = PaymentStatus.Declined, DeclineCode = result.Code() };
@@ -237,19 +237,19 @@ internal static class PaymentRules
 
         switch (operation.Kind)
         {
-            case OperationKind.Capture:
+            case PaymentOperationKind.Capture:
                 p = p.AmountCaptured > 0
                     ? p with { Status = PaymentStatus.Succeeded }
                     : p with { Status = PaymentStatus.Canceled, CancellationReason = CancellationReason.Expired };
                 failure = p.AmountCaptured > 0 ? null : PaymentErrors.AuthorizationExpired;
                 break;
-            case OperationKind.Cancel:
+            case PaymentOperationKind.Cancel:
                 p = p with { Status = PaymentStatus.Canceled, CancellationReason = CancellationReason.Requested };
                 break;
-            case OperationKind.Expire:
+            case PaymentOperationKind.Expire:
                 p = p with { Status = PaymentStatus.Canceled, CancellationReason = CancellationReason.Expired };
                 break;
-            case OperationKind.Refund when failure is null:
+            case PaymentOperationKind.Refund when failure is null:
                 p = p with { Status = p.AmountRefunded == p.AmountCaptured ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded };
                 break;
         }

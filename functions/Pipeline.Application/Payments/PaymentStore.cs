@@ -93,7 +93,7 @@ public sealed partial class PaymentStore(
     /// whatever operation it finds pending, so the state it plans from is settled, and concurrent requests that
     /// want the same transition see it done by the first and are refused.
     /// </summary>
-    internal async Task<PaymentOutcome> RunAsync(string merchantId, string id, OperationKind kind, long? amount, CancellationToken cancellationToken)
+    internal async Task<PaymentOutcome> RunAsync(string merchantId, string id, PaymentOperationKind kind, long? amount, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < AttemptsMax; attempt++)
         {
@@ -112,7 +112,7 @@ public sealed partial class PaymentStore(
             var now = NowMicros;
             if (PaymentRules.IsDue(payment, now))
             {
-                PaymentRules.Plan(payment, OperationKind.Expire, null, now, out var expiry);
+                PaymentRules.Plan(payment, PaymentOperationKind.Expire, null, now, out var expiry);
                 await TryBeginAsync(payment, expiry, cancellationToken);
                 continue;
             }
@@ -139,7 +139,7 @@ public sealed partial class PaymentStore(
     public async Task<int> FinishAbandonedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
         var before = Numbers.Literal(NowMicros - (olderThan.Ticks / 10));
-        var query = new QueryDefinition($"SELECT * FROM c WHERE c.pending != null AND c.updatedMicros < {before}");
+        var query = new QueryDefinition($"SELECT * FROM c WHERE c.pending != null AND c.updatedMicros <= {before}");
         var finished = 0;
         using var iterator = container.GetItemQueryIterator<PaymentDocument>(query);
         while (iterator.HasMoreResults)
@@ -270,9 +270,9 @@ public sealed partial class PaymentStore(
     }
 
     /// <summary>A refused ledger step: a decline (402) for what authorises money, a conflict for an expired window, else the ledger's 422.</summary>
-    private static PaymentRefusal FailureOf(OperationKind kind, string code) => kind switch
+    private static PaymentRefusal FailureOf(PaymentOperationKind kind, string code) => kind switch
     {
-        OperationKind.Authorize or OperationKind.Increment => new(StatusCodes.Status402PaymentRequired, code, "The wallet cannot pay this amount: the payment was declined."),
+        PaymentOperationKind.Authorize or PaymentOperationKind.Increment => new(StatusCodes.Status402PaymentRequired, code, "The wallet cannot pay this amount: the payment was declined."),
         _ when code == PaymentErrors.AuthorizationExpired => new(StatusCodes.Status409Conflict, code, "The authorisation window passed before the capture: the hold was released."),
         _ => new(StatusCodes.Status422UnprocessableEntity, code, $"The ledger refused the {kind.ToString().ToLowerInvariant()}."),
     };

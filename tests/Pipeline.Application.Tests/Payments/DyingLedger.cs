@@ -1,0 +1,48 @@
+using Pipeline.Application.Ledger;
+using Pipeline.Domain.Ledgers;
+
+namespace Pipeline.Application.Tests.Payments;
+
+/// <summary>
+/// A ledger whose caller dies on its Nth transfer: before handing the transfer over, or after the ledger applied
+/// it but before the answer came back. Everything else goes straight through.
+/// </summary>
+internal sealed class DyingLedger(ILedgerStore inner, int dieOnCall, bool afterApplying) : ILedgerStore
+{
+    private int calls;
+
+    public async Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default)
+    {
+        var dies = Interlocked.Increment(ref calls) == dieOnCall;
+        if (dies && !afterApplying)
+        {
+            throw new ProcessDiedException();
+        }
+
+        var result = await inner.CreateTransferAsync(transfer, cancellationToken);
+        return dies ? throw new ProcessDiedException() : result;
+    }
+
+    public Task<CreateAccountResult> CreateAccountAsync(NewAccount spec, int creditShards = 1, CancellationToken cancellationToken = default) =>
+        inner.CreateAccountAsync(spec, creditShards, cancellationToken);
+
+    public Task<CloseAccountResult> CloseAccountAsync(LedgerId id, CancellationToken cancellationToken = default) => inner.CloseAccountAsync(id, cancellationToken);
+
+    public Task<Account?> GetAccountAsync(LedgerId id, CancellationToken cancellationToken = default) => inner.GetAccountAsync(id, cancellationToken);
+
+    public Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Payments make one transfer at a time.");
+
+    public Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default) => inner.GetTransferAsync(id, cancellationToken);
+
+    public Task<EntryPage> GetEntriesAsync(LedgerId accountId, string? after, int limit, CancellationToken cancellationToken = default) =>
+        inner.GetEntriesAsync(accountId, after, limit, cancellationToken);
+
+    public Task<int> ExpirePendingTransfersAsync(CancellationToken cancellationToken = default) => inner.ExpirePendingTransfersAsync(cancellationToken);
+
+    public Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default) => inner.RecoverAsync(olderThan, cancellationToken);
+
+    public Task<LedgerAudit> AuditAsync(CancellationToken cancellationToken = default) => inner.AuditAsync(cancellationToken);
+}
+
+internal sealed class ProcessDiedException() : Exception("The process died here (simulated).");

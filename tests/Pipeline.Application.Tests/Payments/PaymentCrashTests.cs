@@ -1,0 +1,107 @@
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Application.Ledger;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Application.Payments;
+using Pipeline.Application.Wallets;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Tests.Payments;
+
+/// <summary>
+/// A request that dies around any ledger step of any payment operation — before the ledger saw the step, or
+/// after it applied it but before the payment recorded that — leaves the operation pending on the payment. A
+/// fresh process (the maintenance sweep, or the next request) finishes it: then the payment must show exactly
+/// what an uninterrupted run shows, the wallet must hold what the payment says, and the books must balance.
+/// </summary>
+[Collection(CosmosCollection.Name)]
+public sealed class PaymentCrashTests(CosmosFixture cosmos)
+{
+    private const string Merchant = "mer_crash";
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Each operation, the ledger call it dies on (1-based), whether that call was applied first, and the result expected after finishing.</summary>
+    public static TheoryData<string, int, bool> CrashPoints()
+    {
+        var data = new TheoryData<string, int, bool>();
+        foreach (var (operation, calls) in new[] { ("charge", 1), ("hold", 1), ("capture-both", 2), ("capture-part", 2), ("cancel", 2), ("increment", 1), ("refund", 1) })
+        {
+            for (var call = 1; call <= calls; call++)
+            {
+                data.Add(operation, call, false);
+                data.Add(operation, call, true);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CrashPoints))]
+    public async Task An_operation_interrupted_around_any_ledger_step_is_finished_by_a_fresh_process(string operation, int dieOnCall, bool afterApplying)
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock);
+        var healthy = Payments(database, ledger);
+        var wallets = new WalletStore(database, ledger, clock);
+        var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
+        await wallets.TopUpAsync(Merchant, wallet, 10_000, Domain.Ledgers.LedgerId.FromName("top-up"), default);
+
+        // Bring a payment to the state the operation starts from, without faults.
+        var manual = new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Manual);
+        string? id = null;
+        if (operation is "capture-both" or "capture-part" or "cancel")
+        {
+            id = (await healthy.CreateAsync(Merchant, manual, default)).Payment!.Id;
+            Assert.Null((await healthy.RunAsync(Merchant, id, PaymentOperationKind.Increment, 1_000, default)).Refusal);
+        }
+        else if (operation is "increment")
+        {
+            id = (await healthy.CreateAsync(Merchant, manual, default)).Payment!.Id;
+        }
+        else if (operation is "refund")
+        {
+            id = (await healthy.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, default)).Payment!.Id;
+        }
+
+        var dying = Payments(database, new DyingLedger(ledger, dieOnCall, afterApplying));
+        await Assert.ThrowsAsync<ProcessDiedException>(() => operation switch
+        {
+            "charge" => dying.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, default),
+            "hold" => dying.CreateAsync(Merchant, manual, default),
+            "capture-both" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 1_500, default),
+            "capture-part" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 400, default),
+            "cancel" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, default),
+            "increment" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 700, default),
+            _ => dying.RunAsync(Merchant, id!, PaymentOperationKind.Refund, 300, default),
+        });
+        Assert.True((await ledger.AuditAsync()).Balanced, "The books must balance while the operation is pending.");
+
+        var fresh = Payments(database, new CosmosLedgerStore(database, clock));
+        Assert.Equal(1, await fresh.FinishAbandonedAsync(TimeSpan.Zero, default));
+        Assert.Equal(0, await fresh.FinishAbandonedAsync(TimeSpan.Zero, default));
+
+        var payment = Assert.Single((await fresh.ListAsync(Merchant, null, 10, null, default)).Payments);
+        var expected = operation switch
+        {
+            "charge" => (PaymentStatus.Succeeded, 1_000L, 0L, 0L),
+            "hold" => (PaymentStatus.RequiresCapture, 0, 0, 1_000),
+            "capture-both" => (PaymentStatus.Succeeded, 1_500, 0, 0),
+            "capture-part" => (PaymentStatus.Succeeded, 400, 0, 0),
+            "cancel" => (PaymentStatus.Canceled, 0, 0, 0),
+            "increment" => (PaymentStatus.RequiresCapture, 0, 0, 1_700),
+            _ => (PaymentStatus.PartiallyRefunded, 1_000, 300, 0),
+        };
+        Assert.Equal(expected, (payment.Status, payment.AmountCaptured, payment.AmountRefunded, payment.AmountCapturable));
+
+        var balances = (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances;
+        Assert.Equal(10_000 - payment.AmountCaptured + payment.AmountRefunded, balances.Posted);
+        Assert.Equal(payment.AmountCapturable, balances.Pending);
+        Assert.True((await ledger.AuditAsync()).Balanced);
+    }
+
+    private PaymentStore Payments(Database database, ILedgerStore ledger) =>
+        new(database, ledger, new WalletStore(database, ledger, clock), clock, Options.Create(new PaymentOptions()), NullLogger<PaymentStore>.Instance);
+}

@@ -8,7 +8,7 @@ using Pipeline.Local;
 namespace Pipeline.Benchmarks;
 
 /// <summary>
-/// HTTP load on the local host over loopback: wallet-to-wallet transfers per second and their latency, next to a
+/// HTTP load on the local host over loopback: wallet-to-wallet transfers and wallet payments per second and their latency, next to a
 /// trivial route of the same host (GET /openapi.json: a cached document, no I/O) measured in the same run. The host, its
 /// emulators and this load generator share the machine's two cores.
 /// </summary>
@@ -48,6 +48,13 @@ internal static class HttpLoad
             var to = (from + 1 + random.Next(Wallets - 1)) % Wallets;
             using var response = await http.PostAsJsonAsync("api/v1/transfers",
                 new { fromWalletId = wallets[from], toWalletId = wallets[to], amount = 1, currency = "EUR", reference = "load" });
+            return response.StatusCode == HttpStatusCode.Created;
+        }));
+        Console.WriteLine(await LoadMeasurement.RunAsync("POST /api/v1/payments (automatic capture)", workers, duration, async (worker, i) =>
+        {
+            var wallet = wallets[new Random(HashCode.Combine(worker, i)).Next(Wallets)];
+            using var response = await http.PostAsJsonAsync("api/v1/payments",
+                new { amount = 1, currency = "EUR", source = new { walletId = wallet }, captureMethod = "automatic", reference = "load" });
             return response.StatusCode == HttpStatusCode.Created;
         }));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Ledger.Cosmos;
 
@@ -15,8 +16,18 @@ public sealed class MerchantStore(Database database, TimeProvider time)
     /// <summary>How many keys a merchant may hold at once: the current one and the one being rotated out.</summary>
     public const int ActiveKeysMax = 2;
 
+    /// <summary>
+    /// How long an instance trusts a key it has checked. Every request would otherwise cost two reads before
+    /// any work; the price is that a key revoked by another instance keeps working here for up to this long
+    /// (the instance that rotates forgets the revoked key at once). docs/OPERATIONS.md says so.
+    /// </summary>
+    public static readonly TimeSpan KeyCacheTtl = TimeSpan.FromSeconds(15);
+
+    private const int CachedKeysMax = 100_000;
+
     private readonly Container merchants = database.GetContainer(MerchantsContainer);
     private readonly Container apiKeys = database.GetContainer(ApiKeysContainer);
+    private readonly MemoryCache keys = new(new MemoryCacheOptions { SizeLimit = CachedKeysMax });
 
     public static IEnumerable<ContainerProperties> ContainerProperties() =>
         [new(MerchantsContainer, "/id"), new(ApiKeysContainer, "/id")];
@@ -51,9 +62,22 @@ public sealed class MerchantStore(Database database, TimeProvider time)
     public async Task<string?> FindByApiKeyAsync(string key, CancellationToken cancellationToken)
     {
         var hash = ApiKeys.Hash(key);
+        if (keys.TryGetValue(hash, out string? cached))
+        {
+            return cached;
+        }
+
         var index = await apiKeys.ReadOrNullAsync<ApiKeyDocument>(hash, hash, cancellationToken);
         var merchant = index is null ? null : await ReadAsync(index.MerchantId, cancellationToken);
-        return merchant is not null && merchant.ApiKeyHashes.Contains(hash) ? merchant.Id : null;
+        var merchantId = merchant is not null && merchant.ApiKeyHashes.Contains(hash) ? merchant.Id : null;
+
+        // Only keys that authenticate are remembered: unknown keys must not fill the cache.
+        if (merchantId is not null)
+        {
+            keys.Set(hash, merchantId, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = KeyCacheTtl });
+        }
+
+        return merchantId;
     }
 
     /// <summary>Adds a new key; the previous newest stays valid, anything older is revoked. Null when the merchant does not exist.</summary>
@@ -71,6 +95,7 @@ public sealed class MerchantStore(Database database, TimeProvider time)
 
         foreach (var old in dropped.ApiKeyHashes.SkipLast(ActiveKeysMax - 1))
         {
+            keys.Remove(old);
             await apiKeys.DeleteIfExistsAsync<ApiKeyDocument>(old, old, cancellationToken);
         }
 

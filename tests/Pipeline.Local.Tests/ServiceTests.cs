@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -31,7 +32,16 @@ public sealed class ServiceTests(LocalHostFixture fixture)
             var operation = document.GetProperty("paths").GetProperty(route.Path).GetProperty(route.Method.ToLowerInvariant());
             Assert.Equal(route.Name, operation.GetProperty("operationId").GetString());
             Assert.True(operation.GetProperty("responses").TryGetProperty("default", out _));
+            Assert.True(operation.GetProperty("responses").TryGetProperty(route.SuccessStatus.ToString(CultureInfo.InvariantCulture), out _), route.Name);
         }
+
+        // A body whose fields are all optional may be left out; a capture answers 200, a refund creates (201).
+        var capture = document.GetProperty("paths").GetProperty("/api/v1/payments/{id}/capture").GetProperty("post");
+        Assert.False(capture.GetProperty("requestBody").GetProperty("required").GetBoolean());
+        Assert.True(capture.GetProperty("responses").TryGetProperty("200", out _));
+        var payment = document.GetProperty("paths").GetProperty("/api/v1/payments").GetProperty("post");
+        Assert.True(payment.GetProperty("requestBody").GetProperty("required").GetBoolean());
+        Assert.True(document.GetProperty("paths").GetProperty("/api/v1/payments/{id}/refunds").GetProperty("post").GetProperty("responses").TryGetProperty("201", out _));
 
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("Problem", out _));
         var create = document.GetProperty("paths").GetProperty("/api/v1/merchants").GetProperty("post");

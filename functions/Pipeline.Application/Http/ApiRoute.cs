@@ -26,6 +26,12 @@ public sealed record ApiRoute(string Name, string Method, string Template, Acces
 
     public string Path => "/api/" + Template;
 
+    /// <summary>The status of success, as the OpenAPI document states it: 201 for a POST that creates, unless set.</summary>
+    public int SuccessStatus { get; init; } = Method == "POST" ? StatusCodes.Status201Created : StatusCodes.Status200OK;
+
+    /// <summary>Whether a body must be sent: not when every field of the request type is optional.</summary>
+    public bool RequiresBody => RequestType?.GetConstructors().Any(c => c.GetParameters().Any(p => !p.HasDefaultValue)) ?? false;
+
     /// <summary>The route's parameters if <paramref name="path"/> (below /api/) matches it; null otherwise.</summary>
     public IReadOnlyDictionary<string, string>? Match(string path) => template.Match(path);
 }

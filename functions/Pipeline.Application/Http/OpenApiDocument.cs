@@ -55,7 +55,7 @@ public static class OpenApiDocument
 
     private static JsonObject Operation(ApiRoute route)
     {
-        var success = route.Method == "POST" ? "201" : "200";
+        var success = route.SuccessStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var responses = new JsonObject
         {
             [success] = Body("Success", route.ResponseType),
@@ -83,7 +83,7 @@ public static class OpenApiDocument
         {
             operation["requestBody"] = new JsonObject
             {
-                ["required"] = true,
+                ["required"] = route.RequiresBody,
                 ["content"] = new JsonObject { [ApiResponse.Json] = new JsonObject { ["schema"] = Schema(route.RequestType) } },
             };
         }

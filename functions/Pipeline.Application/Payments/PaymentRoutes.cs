@@ -17,22 +17,21 @@ public static class PaymentRoutes
     public static readonly ApiRoute List = new("ListPayments", "GET", "v1/payments", Access.Merchant,
         "The merchant's payments, newest first; ?status=&limit=&after=.", ListAsync, null, typeof(PaymentsPage));
 
-    public static readonly ApiRoute Capture = new("CapturePayment", "POST", "v1/payments/{id}/capture", Access.Merchant,
+    public static readonly ApiRoute Capture = Operation("CapturePayment", "capture", PaymentOperationKind.Capture,
         "Captures all or part of a manual payment; what is not captured is released at once. Body optional.",
-        request => RunAsync<CaptureRequest>(request, new CaptureRequest(), PaymentOperationKind.Capture, r => r.Amount), typeof(CaptureRequest), typeof(PaymentView));
+        new CaptureRequest(), r => r.Amount);
 
-    public static readonly ApiRoute Increment = new("IncrementPayment", "POST", "v1/payments/{id}/increment", Access.Merchant,
+    public static readonly ApiRoute Increment = Operation<IncrementRequest>("IncrementPayment", "increment", PaymentOperationKind.Increment,
         "Authorises more on a manual payment (another hold on the wallet, same window). A wallet that cannot pay gets 402.",
-        request => RunAsync<IncrementRequest>(request, null, PaymentOperationKind.Increment, r => r.Amount), typeof(IncrementRequest), typeof(PaymentView));
+        null, r => r.Amount);
 
-    public static readonly ApiRoute Cancel = new("CancelPayment", "POST", "v1/payments/{id}/cancel", Access.Merchant,
-        "Cancels a manual payment before capture: its holds are released. No body.",
-        request => RunAsync<CancelRequest>(request, new CancelRequest(), PaymentOperationKind.Cancel, _ => null), null, typeof(PaymentView));
+    public static readonly ApiRoute Cancel = Operation("CancelPayment", "cancel", PaymentOperationKind.Cancel,
+        "Cancels a manual payment before capture: its holds are released. No body (or {}).",
+        new CancelRequest(), _ => null);
 
-    public static readonly ApiRoute Refund = new("RefundPayment", "POST", "v1/payments/{id}/refunds", Access.Merchant,
+    public static readonly ApiRoute Refund = Operation("RefundPayment", "refunds", PaymentOperationKind.Refund,
         "Gives back all or part of what was captured, into the wallet; several refunds may follow each other. Body optional.",
-        request => RunAsync<RefundRequest>(request, new RefundRequest(), PaymentOperationKind.Refund, r => r.Amount, StatusCodes.Status201Created),
-        typeof(RefundRequest), typeof(PaymentView));
+        new RefundRequest(), r => r.Amount, StatusCodes.Status201Created);
 
     private static readonly Dictionary<string, PaymentStatus> Statuses =
         Enum.GetValues<PaymentStatus>().ToDictionary(s => JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()), StringComparer.Ordinal);
@@ -88,7 +87,20 @@ public static class PaymentRoutes
         }
     }
 
-    private static async Task<ApiResponse> RunAsync<T>(ApiRequest request, T? empty, PaymentOperationKind kind, Func<T, long?> amount, int successStatus = StatusCodes.Status200OK)
+    /// <summary>
+    /// A POST on /payments/{id}/&lt;verb&gt;. <paramref name="empty"/> is the request a call without a body means; null
+    /// when a body is required.
+    /// </summary>
+    private static ApiRoute Operation<T>(
+        string name, string verb, PaymentOperationKind kind, string summary, T? empty, Func<T, long?> amount, int successStatus = StatusCodes.Status200OK)
+        where T : class, IValidatable =>
+        new(name, "POST", $"v1/payments/{{id}}/{verb}", Access.Merchant, summary, request => RunAsync(request, empty, kind, amount, successStatus),
+            typeof(T), typeof(PaymentView))
+        {
+            SuccessStatus = successStatus,
+        };
+
+    private static async Task<ApiResponse> RunAsync<T>(ApiRequest request, T? empty, PaymentOperationKind kind, Func<T, long?> amount, int successStatus)
         where T : class, IValidatable
     {
         var problem = empty is null ? request.TryRead(out T body) : request.TryReadOptional(empty, out body);

@@ -78,7 +78,7 @@ public sealed partial class PaymentStore
             p.DeclineCode,
             reason,
             p.ExpiresAtMicros == 0 ? null : At(p.ExpiresAtMicros),
-            p.CaptureMethod == CaptureMethod.Automatic && p.Status != PaymentStatus.Declined ? p.TransferIdOf(StepKind.Charge, 0).ToString() : null,
+            p.CaptureMethod == CaptureMethod.Automatic && p.AmountCaptured > 0 ? p.TransferIdOf(StepKind.Charge, 0).ToString() : null,
             [.. p.Holds.Select(h => new HoldView(
                 p.TransferIdOf(StepKind.Hold, h.Index).ToString(),
                 h.Amount,

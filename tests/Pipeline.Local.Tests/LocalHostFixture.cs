@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Pipeline.Local.Tests;
 
 /// <summary>One local host (with its own Cosmos emulator) on a free loopback port for the whole collection.</summary>
-public sealed class LocalHostFixture : IAsyncLifetime
+public class LocalHostFixture : IAsyncLifetime
 {
     public string AdminKey { get; } = "adm_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
@@ -16,16 +16,25 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await LocalHost.StartAsync([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
             ["Pipeline:AdminKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Pipeline:Local:MaintenanceInterval"] = "00:00:01",
             ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-tests-" + Guid.NewGuid().ToString("N")),
-        });
+        };
+        foreach (var (name, value) in ExtraSettings)
+        {
+            settings[name] = value;
+        }
+
+        Host = await LocalHost.StartAsync([], settings);
         Http = new HttpClient { BaseAddress = Host.BaseAddress };
     }
+
+    /// <summary>Settings a derived fixture adds to (or changes in) the host's.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
     public async Task DisposeAsync()
     {
@@ -54,6 +63,13 @@ public sealed class LocalHostFixture : IAsyncLifetime
         }
 
         return request;
+    }
+
+    /// <summary>A new merchant, as a client of the payment routes.</summary>
+    internal async Task<PaymentClient> PaymentClientAsync()
+    {
+        var (_, key) = await CreateMerchantAsync();
+        return new PaymentClient(Http, key, Host.App.Services);
     }
 
     /// <summary>Creates a merchant as the admin; returns its id and API key.</summary>

@@ -11,7 +11,7 @@ public sealed class PaymentConcurrencyTests(LocalHostFixture fixture)
     [Fact]
     public async Task Of_50_concurrent_captures_of_one_payment_exactly_one_succeeds()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(10_000);
         var id = (await client.PayAsync(wallet, 6_000, "manual")).GetProperty("id").GetString()!;
 
@@ -29,7 +29,7 @@ public sealed class PaymentConcurrencyTests(LocalHostFixture fixture)
     [Fact]
     public async Task Of_20_concurrent_payments_on_a_wallet_that_affords_10_exactly_10_succeed()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(10_000);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
@@ -48,7 +48,7 @@ public sealed class PaymentConcurrencyTests(LocalHostFixture fixture)
     [Fact]
     public async Task Refunds_racing_a_capture_never_give_back_more_than_was_captured()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(10_000);
         var id = (await client.PayAsync(wallet, 1_000, "manual")).GetProperty("id").GetString()!;
 
@@ -75,7 +75,7 @@ public sealed class PaymentConcurrencyTests(LocalHostFixture fixture)
     [Fact]
     public async Task A_cancel_racing_a_capture_leaves_one_of_them_done_and_the_wallet_whole()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(5_000);
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -96,12 +96,6 @@ public sealed class PaymentConcurrencyTests(LocalHostFixture fixture)
         var captured = outcomes.Where((o, i) => i % 2 == 0 && o.Status == HttpStatusCode.OK).Count() * 1_000L;
         Assert.Equal((5_000 - captured, 0, 5_000 - captured), await client.BalancesAsync(wallet));
         await client.AssertBooksBalancedAsync();
-    }
-
-    private async Task<PaymentClient> ClientAsync()
-    {
-        var (_, key) = await fixture.CreateMerchantAsync();
-        return new PaymentClient(fixture.Http, key, fixture.Host.App.Services);
     }
 
     private static async Task<(HttpStatusCode Status, string? Code, JsonElement Body)> SendAsync(PaymentClient client, string path, object? body)

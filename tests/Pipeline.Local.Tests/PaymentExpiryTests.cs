@@ -1,47 +1,12 @@
 using System.Net;
-using System.Security.Cryptography;
 
 namespace Pipeline.Local.Tests;
 
 /// <summary>A host whose authorisation window is 3 seconds, so holds expire while the test watches.</summary>
-public sealed class ShortWindowHostFixture : IAsyncLifetime
+public sealed class ShortWindowHostFixture : LocalHostFixture
 {
-    public const string Window = "00:00:03";
-
-    public string AdminKey { get; } = "adm_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-
-    public LocalHost Host { get; private set; } = null!;
-
-    public HttpClient Http { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Host = await LocalHost.StartAsync([], new Dictionary<string, string?>
-        {
-            ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
-            ["Pipeline:AdminKey"] = AdminKey,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Pipeline:Local:MaintenanceInterval"] = "00:00:01",
-            ["Pipeline:Payments:AuthorizationWindow"] = Window,
-            ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-tests-" + Guid.NewGuid().ToString("N")),
-        });
-        Http = new HttpClient { BaseAddress = Host.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Http.Dispose();
-        await Host.DisposeAsync();
-    }
-
-    internal async Task<PaymentClient> ClientAsync()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/merchants") { Content = System.Net.Http.Json.JsonContent.Create(new { name = "Expiry" }) };
-        request.Headers.Authorization = new("Bearer", AdminKey);
-        using var response = await Http.SendAsync(request);
-        var key = (await PaymentClient.ExpectAsync(response, HttpStatusCode.Created)).GetProperty("apiKey").GetString()!;
-        return new PaymentClient(Http, key, Host.App.Services);
-    }
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } =
+        new Dictionary<string, string?> { ["Pipeline:Payments:AuthorizationWindow"] = "00:00:03" };
 }
 
 /// <summary>Holds end when the authorisation window passes: the money goes back, the payment shows canceled, a late capture is refused.</summary>
@@ -50,7 +15,7 @@ public sealed class PaymentExpiryTests(ShortWindowHostFixture fixture) : IClassF
     [Fact]
     public async Task A_hold_and_its_increment_are_released_when_the_window_passes_and_a_late_capture_is_refused()
     {
-        var client = await fixture.ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(1_000);
         var id = (await client.PayAsync(wallet, 600, "manual")).GetProperty("id").GetString()!;
         await PaymentClient.ExpectAsync(await client.PostAsync($"api/v1/payments/{id}/increment", new { amount = 100 }), HttpStatusCode.OK);
@@ -84,7 +49,7 @@ public sealed class PaymentExpiryTests(ShortWindowHostFixture fixture) : IClassF
     [Fact]
     public async Task Captures_racing_the_expiry_either_capture_or_leave_the_wallet_whole()
     {
-        var client = await fixture.ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(10_000);
         var ids = new List<string>();
         for (var i = 0; i < 10; i++)

@@ -10,7 +10,7 @@ public sealed class PaymentTests(LocalHostFixture fixture)
     [Fact]
     public async Task A_manual_payment_is_held_incremented_partly_captured_and_refunded_twice()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(10_000);
 
         var held = await client.PayAsync(wallet, 5_000, "manual", new { order = "A-17" });
@@ -56,7 +56,7 @@ public sealed class PaymentTests(LocalHostFixture fixture)
     [Fact]
     public async Task An_automatic_payment_moves_the_money_at_once_and_is_refunded_in_full()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(1_000);
 
         var paid = await client.PayAsync(wallet, 400, "automatic");
@@ -75,7 +75,7 @@ public sealed class PaymentTests(LocalHostFixture fixture)
     [Fact]
     public async Task A_wallet_that_cannot_pay_is_declined_with_402_and_the_declined_payment_is_kept()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(100);
 
         using var response = await client.PostAsync("api/v1/payments", new { amount = 101, currency = "EUR", source = new { walletId = wallet }, captureMethod = "manual" });
@@ -98,7 +98,7 @@ public sealed class PaymentTests(LocalHostFixture fixture)
     [Fact]
     public async Task Every_transition_the_state_does_not_allow_is_refused_with_its_code_and_changes_nothing()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(100_000);
         var automatic = (await client.PayAsync(wallet, 1_000, "automatic")).GetProperty("id").GetString()!;
         var manual = (await client.PayAsync(wallet, 1_000, "manual")).GetProperty("id").GetString()!;
@@ -157,7 +157,7 @@ public sealed class PaymentTests(LocalHostFixture fixture)
     [InlineData("{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"nowhere\"}}", HttpStatusCode.NotFound, "not_found")]
     public async Task Bad_payments_are_refused_and_create_nothing(string body, HttpStatusCode status, string code)
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         using var response = await client.PostAsync("api/v1/payments", body);
 
         await AuthTests.AssertProblem(response, status, code);
@@ -167,8 +167,8 @@ public sealed class PaymentTests(LocalHostFixture fixture)
     [Fact]
     public async Task Too_much_metadata_a_wallet_in_another_currency_and_another_merchants_payment_are_refused()
     {
-        var client = await ClientAsync();
-        var other = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
+        var other = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(1_000);
         var usd = await client.OpenWalletAsync(1_000, "USD");
         var theirs = await other.OpenWalletAsync(1_000);
@@ -188,12 +188,13 @@ public sealed class PaymentTests(LocalHostFixture fixture)
         await AuthTests.AssertProblem(foreignRead, HttpStatusCode.NotFound, "not_found");
         Assert.Equal("requires_capture", (await other.PaymentAsync(theirPayment)).GetProperty("status").GetString());
         Assert.Empty((await client.GetAsync("api/v1/payments")).GetProperty("payments").EnumerateArray());
+        await client.AssertBooksBalancedAsync();
     }
 
     [Fact]
     public async Task Payments_are_listed_newest_first_by_status_page_by_page()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(100_000);
         var created = new List<string>();
         foreach (var (amount, method) in new[] { (1L, "automatic"), (2L, "manual"), (3L, "automatic"), (4L, "manual"), (5L, "automatic") })
@@ -222,12 +223,14 @@ public sealed class PaymentTests(LocalHostFixture fixture)
             using var response = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, "api/v1/payments?" + query, client.ApiKey));
             await AuthTests.AssertProblem(response, HttpStatusCode.UnprocessableEntity, "validation_failed");
         }
+
+        await client.AssertBooksBalancedAsync();
     }
 
     [Fact]
     public async Task A_payment_retried_with_its_idempotency_key_is_charged_once()
     {
-        var client = await ClientAsync();
+        var client = await fixture.PaymentClientAsync();
         var wallet = await client.OpenWalletAsync(1_000);
         var body = new { amount = 300, currency = "EUR", source = new { walletId = wallet } };
 
@@ -243,12 +246,6 @@ public sealed class PaymentTests(LocalHostFixture fixture)
         Assert.Equal((700, 0, 700), await client.BalancesAsync(wallet));
         Assert.Single((await client.GetAsync("api/v1/payments")).GetProperty("payments").EnumerateArray());
         await client.AssertBooksBalancedAsync();
-    }
-
-    private async Task<PaymentClient> ClientAsync()
-    {
-        var (_, key) = await fixture.CreateMerchantAsync();
-        return new PaymentClient(fixture.Http, key, fixture.Host.App.Services);
     }
 
     private static Task<JsonElement> ExpectOk(HttpResponseMessage response) => PaymentClient.ExpectAsync(response, HttpStatusCode.OK);

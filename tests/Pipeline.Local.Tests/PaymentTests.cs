@@ -155,6 +155,7 @@ public sealed class PaymentTests(LocalHostFixture fixture)
     [InlineData("{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"w\"},\"reference\":\"\"}", HttpStatusCode.UnprocessableEntity, "validation_failed")]
     [InlineData("{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"w\"},\"metadata\":{\"k\":1}}", HttpStatusCode.BadRequest, "malformed_json")]
     [InlineData("{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"nowhere\"}}", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"w\"},\"metadata\":{\"k\":null}}", HttpStatusCode.UnprocessableEntity, "validation_failed")]
     public async Task Bad_payments_are_refused_and_create_nothing(string body, HttpStatusCode status, string code)
     {
         var client = await fixture.PaymentClientAsync();
@@ -189,6 +190,46 @@ public sealed class PaymentTests(LocalHostFixture fixture)
         Assert.Equal("requires_capture", (await other.PaymentAsync(theirPayment)).GetProperty("status").GetString());
         Assert.Empty((await client.GetAsync("api/v1/payments")).GetProperty("payments").EnumerateArray());
         await client.AssertBooksBalancedAsync();
+    }
+
+    [Fact]
+    public async Task Twenty_increments_are_granted_and_declined_ones_do_not_count()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var wallet = await client.OpenWalletAsync(1_000);
+        var id = (await client.PayAsync(wallet, 10, "manual")).GetProperty("id").GetString()!;
+        using (var declined = await client.PostAsync($"api/v1/payments/{id}/increment", new { amount = 5_000 }))
+        {
+            await AuthTests.AssertProblem(declined, HttpStatusCode.PaymentRequired, "insufficient_funds");
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            await ExpectOk(await client.PostAsync($"api/v1/payments/{id}/increment", new { amount = 1 }));
+        }
+
+        using var beyond = await client.PostAsync($"api/v1/payments/{id}/increment", new { amount = 1 });
+        await AuthTests.AssertProblem(beyond, HttpStatusCode.Conflict, "increment_limit_reached");
+        var payment = await client.PaymentAsync(id);
+        Assert.Equal(30, payment.GetProperty("amountCapturable").GetInt64());
+        Assert.Equal(21, payment.GetProperty("holds").GetArrayLength());
+        Assert.Equal((970, 30, 1_000), await client.BalancesAsync(wallet));
+        await client.AssertBooksBalancedAsync();
+    }
+
+    [Theory]
+    [InlineData("pay_%252F")]
+    [InlineData("%2E%2E")]
+    [InlineData("pay_00000000000000000000000G")]
+    [InlineData("PAY_000000000000000000000000")]
+    public async Task Ids_that_are_not_payment_ids_are_not_found(string id)
+    {
+        var client = await fixture.PaymentClientAsync();
+        using var read = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/payments/{id}", client.ApiKey));
+        using var capture = await client.PostAsync($"api/v1/payments/{id}/capture");
+
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, capture.StatusCode);
     }
 
     [Fact]

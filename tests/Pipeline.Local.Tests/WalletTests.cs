@@ -101,6 +101,8 @@ public sealed class WalletTests(LocalHostFixture fixture)
         using var mixed = await Post(mine, "api/v1/transfers", new { fromWalletId = myWallet, toWalletId = myUsdWallet, amount = 1, currency = "EUR", reference = "x" });
 
         await AuthTests.AssertProblem(read, HttpStatusCode.NotFound, "not_found");
+        using var odd = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, "api/v1/wallets/wal_%252F..", mine));
+        await AuthTests.AssertProblem(odd, HttpStatusCode.NotFound, "not_found");
         await AuthTests.AssertProblem(pay, HttpStatusCode.NotFound, "not_found");
         await AuthTests.AssertProblem(topUp, HttpStatusCode.NotFound, "not_found");
         await AuthTests.AssertProblem(mixed, HttpStatusCode.UnprocessableEntity, "accounts_must_have_the_same_currency");

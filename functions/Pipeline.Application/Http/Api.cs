@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Devices;
@@ -123,7 +122,7 @@ public static class Api
     /// <summary>Every response carries a request id, to quote in a support request and to find in the logs.</summary>
     private static string StampRequestId(HttpContext http)
     {
-        var requestId = "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var requestId = ResourceIds.New("req_");
         http.Response.Headers[RequestIdHeader] = requestId;
         return requestId;
     }

@@ -28,6 +28,12 @@ public interface ILedgerStore
 
     Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Why the transfer with this id was refused, or null when it was not (applied, in flight, or unknown). A
+    /// resubmission of a refused id answers only id_already_failed; a caller re-running its own step asks this.
+    /// </summary>
+    Task<TransferResult?> GetFailureAsync(LedgerId id, CancellationToken cancellationToken = default);
+
     /// <summary>The account's entries, oldest first, after the cursor of the previous page.</summary>
     Task<EntryPage> GetEntriesAsync(LedgerId accountId, string? after, int limit, CancellationToken cancellationToken = default);
 

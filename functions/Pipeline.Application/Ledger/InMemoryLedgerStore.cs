@@ -30,6 +30,9 @@ public sealed class InMemoryLedgerStore(TimeProvider time) : ILedgerStore
     public Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default) =>
         Locked(() => ledger.TryGetTransfer(id, out var transfer) ? transfer : (TransferRecord?)null);
 
+    public Task<TransferResult?> GetFailureAsync(LedgerId id, CancellationToken cancellationToken = default) =>
+        Locked(() => ledger.FailureOf(id));
+
     public Task<int> ExpirePendingTransfersAsync(CancellationToken cancellationToken = default) =>
         Locked(ledger.ExpirePendingTransfers);
 

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Http;
 using Pipeline.Application.Ledger.Cosmos;
 
 namespace Pipeline.Application.Merchants;
@@ -35,7 +35,7 @@ public sealed class MerchantStore(Database database, TimeProvider time)
     /// <summary>Creates a merchant and its first key; the key is returned here and never again.</summary>
     public async Task<(MerchantView Merchant, string ApiKey)> CreateAsync(string name, CancellationToken cancellationToken)
     {
-        var id = "mer_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var id = ResourceIds.New("mer_");
         var key = ApiKeys.Create();
         var document = new MerchantDocument
         {

@@ -34,8 +34,14 @@ public static class PaymentLimits
     public const int MetadataKeysMax = 20;
     public const int MetadataKeyLengthMax = 40;
     public const int MetadataValueLengthMax = 500;
+    /// <summary>Increments granted; refused attempts count too, up to four times as many.</summary>
     public const int IncrementsMax = 20;
+
+    /// <summary>Refunds granted; refused attempts count too, up to four times as many.</summary>
     public const int RefundsMax = 50;
+
+    /// <summary>How many attempts per granted one a payment records before refusing more (its history stays bounded).</summary>
+    public const int AttemptsPerGrant = 4;
     public const int PageSizeDefault = 20;
     public const int PageSizeMax = 100;
 }
@@ -71,9 +77,9 @@ public sealed record CreatePaymentRequest(
 
         if (Metadata is { } metadata
             && (metadata.Count > PaymentLimits.MetadataKeysMax
-                || metadata.Any(m => m.Key.Length is 0 or > PaymentLimits.MetadataKeyLengthMax || m.Value.Length > PaymentLimits.MetadataValueLengthMax)))
+                || metadata.Any(m => m.Key.Length is 0 or > PaymentLimits.MetadataKeyLengthMax || m.Value is null || m.Value.Length > PaymentLimits.MetadataValueLengthMax)))
         {
-            errors["metadata"] = [$"Up to {PaymentLimits.MetadataKeysMax} keys of 1 to {PaymentLimits.MetadataKeyLengthMax} characters, values up to {PaymentLimits.MetadataValueLengthMax}."];
+            errors["metadata"] = [$"Up to {PaymentLimits.MetadataKeysMax} keys of 1 to {PaymentLimits.MetadataKeyLengthMax} characters, string values up to {PaymentLimits.MetadataValueLengthMax}."];
         }
 
         return errors;

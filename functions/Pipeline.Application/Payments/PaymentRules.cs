@@ -61,8 +61,18 @@ internal static class PaymentRules
     public static bool IsDue(PaymentDocument payment, long nowMicros) =>
         payment.Status == PaymentStatus.RequiresCapture && payment.ExpiresAtMicros <= nowMicros;
 
+    /// <summary>
+    /// Captures and increments close a little before the window ends (5 s, or a quarter of a shorter window), so
+    /// that none planned in time is still being recorded when readers start to show the payment expired.
+    /// </summary>
+    public static bool IsClosing(PaymentDocument payment, long nowMicros) =>
+        payment.Status == PaymentStatus.RequiresCapture
+        && payment.ExpiresAtMicros - Math.Min(ClosingMicros, (payment.ExpiresAtMicros - payment.CreatedMicros) / 4) <= nowMicros;
+
+    private const long ClosingMicros = 5_000_000;
+
     public static long Capturable(PaymentDocument payment, long nowMicros) =>
-        payment.Status == PaymentStatus.RequiresCapture && !IsDue(payment, nowMicros)
+        payment.Status == PaymentStatus.RequiresCapture && !IsClosing(payment, nowMicros)
             ? payment.Holds.Where(h => h.State == HoldState.Held).Sum(h => h.Amount)
             : 0;
 
@@ -76,7 +86,7 @@ internal static class PaymentRules
         switch (kind)
         {
             case PaymentOperationKind.Capture:
-                if (NotAuthorized(payment, PaymentErrors.NotCapturable, "captured") is { } notCapturable)
+                if (NotAuthorized(payment, nowMicros, PaymentErrors.NotCapturable, "captured") is { } notCapturable)
                 {
                     return notCapturable;
                 }
@@ -102,13 +112,13 @@ internal static class PaymentRules
                 break;
 
             case PaymentOperationKind.Increment:
-                if (NotAuthorized(payment, PaymentErrors.NotIncrementable, "incremented") is { } notIncrementable)
+                if (NotAuthorized(payment, nowMicros, PaymentErrors.NotIncrementable, "incremented") is { } notIncrementable)
                 {
                     return notIncrementable;
                 }
 
                 total = amount ?? throw new ArgumentNullException(nameof(amount), "An increment has an amount.");
-                if (payment.HoldSteps > PaymentLimits.IncrementsMax)
+                if (payment.Holds.Count > PaymentLimits.IncrementsMax || payment.HoldSteps > PaymentLimits.IncrementsMax * PaymentLimits.AttemptsPerGrant)
                 {
                     return new(StatusCodes.Status409Conflict, PaymentErrors.IncrementLimitReached,
                         $"A payment takes at most {PaymentLimits.IncrementsMax} increments.");
@@ -149,7 +159,7 @@ internal static class PaymentRules
                         $"At most {refundable} can still be refunded; {total} was asked.");
                 }
 
-                if (payment.RefundSteps >= PaymentLimits.RefundsMax)
+                if (payment.Refunds.Count >= PaymentLimits.RefundsMax || payment.RefundSteps >= PaymentLimits.RefundsMax * PaymentLimits.AttemptsPerGrant)
                 {
                     return new(StatusCodes.Status409Conflict, PaymentErrors.RefundLimitReached, $"A payment takes at most {PaymentLimits.RefundsMax} refunds.");
                 }
@@ -268,15 +278,18 @@ internal static class PaymentRules
             ? (PaymentStatus.Canceled, CancellationReason.Expired)
             : (payment.Status, payment.CancellationReason);
 
-    private static PaymentRefusal? NotAuthorized(PaymentDocument payment, string code, string verb) =>
+    private static PaymentRefusal? NotAuthorized(PaymentDocument payment, long nowMicros, string code, string verb) =>
         payment switch
         {
-            { Status: PaymentStatus.Canceled, CancellationReason: CancellationReason.Expired } =>
-                new(StatusCodes.Status409Conflict, PaymentErrors.AuthorizationExpired, $"The authorisation window has passed; the payment cannot be {verb}."),
+            { Status: PaymentStatus.Canceled, CancellationReason: CancellationReason.Expired } => Expired(verb),
+            { Status: PaymentStatus.RequiresCapture } when IsClosing(payment, nowMicros) => Expired(verb),
             { Status: not PaymentStatus.RequiresCapture } =>
                 new(StatusCodes.Status409Conflict, code, $"A payment that is {Describe(payment, 0)} cannot be {verb}."),
             _ => null,
         };
+
+    private static PaymentRefusal Expired(string verb) =>
+        new(StatusCodes.Status409Conflict, PaymentErrors.AuthorizationExpired, $"The authorisation window has passed or is about to; the payment cannot be {verb}.");
 
     private static string Describe(PaymentDocument payment, long nowMicros) =>
         System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(Visible(payment, nowMicros).Status.ToString());

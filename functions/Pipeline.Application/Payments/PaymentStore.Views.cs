@@ -54,7 +54,7 @@ public sealed partial class PaymentStore
         var colon = cursor.IndexOf(':', StringComparison.Ordinal);
         return colon > 0
             && long.TryParse(cursor.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
-            && cursor.AsSpan(colon + 1).StartsWith("pay_", StringComparison.Ordinal)
+            && IsPaymentId(cursor[(colon + 1)..])
             ? (micros, cursor[(colon + 1)..])
             : throw new ArgumentException("Not a payment cursor.", nameof(cursor));
     }

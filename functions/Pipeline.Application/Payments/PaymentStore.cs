@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Wallets;
@@ -25,6 +25,8 @@ public sealed partial class PaymentStore(
     Database database, ILedgerStore ledger, WalletStore wallets, TimeProvider time, IOptions<PaymentOptions> options, ILogger<PaymentStore> logger)
 {
     public const string ContainerName = "payments";
+
+    private const string IdPrefix = "pay_";
 
     /// <summary>Rounds of read, finish-what-is-pending, try-to-begin before a request gives up under contention.</summary>
     private const int AttemptsMax = 64;
@@ -60,7 +62,7 @@ public sealed partial class PaymentStore(
         var wallet = await wallets.FindAsync(merchantId, request.Source.WalletId, cancellationToken);
         if (wallet is null)
         {
-            return Refused(StatusCodes.Status404NotFound, Http.ErrorCodes.NotFound, "No wallet of yours has the id in source.walletId.");
+            return Refused(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No wallet of yours has the id in source.walletId.");
         }
 
         if (wallet.Currency != request.Currency)
@@ -69,7 +71,7 @@ public sealed partial class PaymentStore(
         }
 
         await EnsureRevenueAccountAsync(merchantId, Currency.Parse(request.Currency), cancellationToken);
-        var id = "pay_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var id = ResourceIds.New(IdPrefix);
         var payment = PaymentRules.Open(id, merchantId, request, options.Value.AuthorizationWindow, NowMicros);
         var created = await container.CreateItemAsync(payment, Key(merchantId), cancellationToken: cancellationToken);
         var finished = await FinishPendingAsync(payment with { ETag = created.ETag }, cancellationToken);
@@ -100,7 +102,7 @@ public sealed partial class PaymentStore(
             var payment = await ReadAsync(merchantId, id, cancellationToken);
             if (payment is null)
             {
-                return Refused(StatusCodes.Status404NotFound, Http.ErrorCodes.NotFound, "No payment of yours has this id.");
+                return Refused(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No payment of yours has this id.");
             }
 
             if (payment.Pending is not null)
@@ -139,15 +141,24 @@ public sealed partial class PaymentStore(
     public async Task<int> FinishAbandonedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
         var before = Numbers.Literal(NowMicros - (olderThan.Ticks / 10));
-        var query = new QueryDefinition($"SELECT * FROM c WHERE c.pending != null AND c.updatedMicros <= {before}");
+        // IS_OBJECT, not "!= null": in Cosmos DB comparing an object with null is undefined, which matches nothing.
+        var query = new QueryDefinition($"SELECT * FROM c WHERE IS_OBJECT(c.pending) AND c.updatedMicros <= {before}");
         var finished = 0;
         using var iterator = container.GetItemQueryIterator<PaymentDocument>(query);
         while (iterator.HasMoreResults)
         {
             foreach (var payment in await iterator.ReadNextAsync(cancellationToken))
             {
-                await FinishPendingAsync(payment, cancellationToken);
-                finished++;
+                try
+                {
+                    await FinishPendingAsync(payment, cancellationToken);
+                    finished++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One payment that cannot be finished must not hold up the others; it is tried again next pass.
+                    logger.LogError(e, "Payment {PaymentId}: its pending {Kind} could not be finished", payment.Id, payment.Pending!.Kind);
+                }
             }
         }
 
@@ -194,7 +205,14 @@ public sealed partial class PaymentStore(
         var results = new TransferResult[operation.Steps.Count];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = await ledger.CreateTransferAsync(TransferOf(payment, operation.Steps[i]), cancellationToken);
+            var transfer = TransferOf(payment, operation.Steps[i]);
+            results[i] = await ledger.CreateTransferAsync(transfer, cancellationToken);
+
+            // A step refused on an earlier run answers only "already failed" now; the payment records the reason.
+            if (results[i] == TransferResult.IdAlreadyFailed)
+            {
+                results[i] = await ledger.GetFailureAsync(transfer.Id, cancellationToken) ?? TransferResult.IdAlreadyFailed;
+            }
         }
 
         return results;
@@ -244,8 +262,11 @@ public sealed partial class PaymentStore(
         openedAccounts.TryAdd(account, true);
     }
 
+    /// <summary>The payment, or null; an id that is not one of ours is not looked up at all.</summary>
     private async Task<PaymentDocument?> ReadAsync(string merchantId, string id, CancellationToken cancellationToken) =>
-        await container.ReadOrNullAsync<PaymentDocument>(id, merchantId, cancellationToken);
+        IsPaymentId(id) ? await container.ReadOrNullAsync<PaymentDocument>(id, merchantId, cancellationToken) : null;
+
+    private static bool IsPaymentId(string id) => ResourceIds.IsValid(id, IdPrefix);
 
     /// <summary>Replaces the payment if it is still at <paramref name="etag"/>; the new ETag, or null when it was not.</summary>
     private async Task<string?> TryReplaceAsync(PaymentDocument payment, string etag, CancellationToken cancellationToken)

@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Domain.Ledgers;
@@ -42,6 +42,8 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
 {
     public const string ContainerName = "wallets";
 
+    private const string IdPrefix = "wal_";
+
     private const int CachedWalletsMax = 100_000;
 
     private readonly Container container = database.GetContainer(ContainerName);
@@ -58,7 +60,7 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
 
     public async Task<WalletView> CreateAsync(string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor, CancellationToken cancellationToken)
     {
-        var id = "wal_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var id = ResourceIds.New(IdPrefix);
 
         // The ledger account first: a wallet document whose account is missing would show no balance at all.
         var flags = AccountFlags.DebitsMustNotExceedCredits;
@@ -91,6 +93,11 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
     /// <summary>The merchant's wallet without its balances (no ledger read), or null as for <see cref="GetAsync"/>.</summary>
     internal async Task<WalletDocument?> FindAsync(string merchantId, string id, CancellationToken cancellationToken)
     {
+        if (!ResourceIds.IsValid(id, IdPrefix))
+        {
+            return null;
+        }
+
         if (!documents.TryGetValue(id, out WalletDocument? document))
         {
             document = await container.ReadOrNullAsync<WalletDocument>(id, id, cancellationToken);

@@ -96,7 +96,7 @@ public sealed partial class Ledger
         if (!result.IsSuccess() && result is not (TransferResult.IdMustNotBeZero or TransferResult.IdAlreadyFailed)
             && !IsExistsWithDifferent(result))
         {
-            failedTransferIds.Add(id);
+            failedTransferIds.TryAdd(id, result);
         }
     }
 
@@ -129,7 +129,7 @@ public sealed partial class Ledger
 
     private TransferResult ApplyToSlot(in Transfer transfer, ref TransferRecord slot, long now, bool recordUndo)
     {
-        if (failedTransferIds.Count != 0 && failedTransferIds.Contains(transfer.Id))
+        if (failedTransferIds.Count != 0 && failedTransferIds.ContainsKey(transfer.Id))
         {
             return TransferResult.IdAlreadyFailed;
         }

@@ -16,7 +16,8 @@ public sealed partial class Ledger
 
     // Ids of transfers that were rejected for their own reasons: an id is decided once, so a replay of a
     // rejected transfer answers id_already_failed instead of being re-judged against a ledger that has moved on.
-    private readonly HashSet<LedgerId> failedTransferIds = [];
+    /// <summary>Rejected ids and why: a rejected id stays rejected, and the reason can be asked for later.</summary>
+    private readonly Dictionary<LedgerId, TransferResult> failedTransferIds = [];
     private readonly PriorityQueue<LedgerId, long> expiries = new();
     private readonly UndoLog undo = new();
     private long lastTimestamp;
@@ -43,6 +44,9 @@ public sealed partial class Ledger
     public bool TryGetAccount(LedgerId id, out Account account) => accounts.TryGetValue(id, out account);
 
     public bool TryGetTransfer(LedgerId id, out TransferRecord transfer) => transfers.TryGetValue(id, out transfer);
+
+    /// <summary>Why the transfer with this id was rejected (a resubmission only answers id_already_failed); null if it was not.</summary>
+    public TransferResult? FailureOf(LedgerId id) => failedTransferIds.TryGetValue(id, out var failure) ? failure : null;
 
     public CreateAccountResult CreateAccount(in NewAccount spec)
     {

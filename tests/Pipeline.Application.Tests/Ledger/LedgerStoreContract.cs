@@ -88,6 +88,7 @@ public abstract class LedgerStoreContract : IAsyncLifetime
         Assert.Equal(1_000, (await AccountOf(Funding)).PostedMinor);
         var record = await Store.GetTransferAsync(transfer.Id);
         Assert.Equal(1_000, record!.Value.AmountMinor);
+        Assert.Null(await Store.GetFailureAsync(transfer.Id));
         await AssertBalanced();
     }
 
@@ -98,6 +99,8 @@ public abstract class LedgerStoreContract : IAsyncLifetime
         Assert.Equal(TransferResult.InsufficientFunds, await Store.CreateTransferAsync(overdraw));
         await Fund(Wallet, 100);
         Assert.Equal(TransferResult.IdAlreadyFailed, await Store.CreateTransferAsync(overdraw));
+        Assert.Equal(TransferResult.InsufficientFunds, await Store.GetFailureAsync(overdraw.Id));
+        Assert.Null(await Store.GetFailureAsync(NextId()));
 
         Assert.Equal(TransferResult.AccountsMustHaveTheSameCurrency, await Store.CreateTransferAsync(Move(NextId(), Funding, Usd, 1)));
         Assert.Equal(TransferResult.CreditAccountNotFound, await Store.CreateTransferAsync(Move(NextId(), Funding, NextId(), 1)));

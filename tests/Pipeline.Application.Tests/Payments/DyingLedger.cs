@@ -35,6 +35,8 @@ internal sealed class DyingLedger(ILedgerStore inner, int dieOnCall, bool afterA
 
     public Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default) => inner.GetTransferAsync(id, cancellationToken);
 
+    public Task<TransferResult?> GetFailureAsync(LedgerId id, CancellationToken cancellationToken = default) => inner.GetFailureAsync(id, cancellationToken);
+
     public Task<EntryPage> GetEntriesAsync(LedgerId accountId, string? after, int limit, CancellationToken cancellationToken = default) =>
         inner.GetEntriesAsync(accountId, after, limit, cancellationToken);
 

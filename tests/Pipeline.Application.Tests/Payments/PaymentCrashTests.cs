@@ -22,11 +22,19 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
     private const string Merchant = "mer_crash";
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
-    /// <summary>Each operation, the ledger call it dies on (1-based), whether that call was applied first, and the result expected after finishing.</summary>
+    /// <summary>
+    /// Each operation, the ledger call it dies on (1-based), and whether the ledger answered that call first. The
+    /// last three are refused steps: re-run, the ledger answers only "already failed", and the payment must still
+    /// record the first answer (insufficient funds; a hold the ledger had already expired).
+    /// </summary>
     public static TheoryData<string, int, bool> CrashPoints()
     {
         var data = new TheoryData<string, int, bool>();
-        foreach (var (operation, calls) in new[] { ("charge", 1), ("hold", 1), ("capture-both", 2), ("capture-part", 2), ("cancel", 2), ("increment", 1), ("refund", 1) })
+        foreach (var (operation, calls) in new[]
+        {
+            ("charge", 1), ("hold", 1), ("capture-both", 2), ("capture-part", 2), ("cancel", 2), ("increment", 1), ("refund", 1),
+            ("charge-declined", 1), ("increment-declined", 1), ("expire-after-ledger", 2),
+        })
         {
             for (var call = 1; call <= calls; call++)
             {
@@ -52,18 +60,25 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         // Bring a payment to the state the operation starts from, without faults.
         var manual = new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Manual);
         string? id = null;
-        if (operation is "capture-both" or "capture-part" or "cancel")
+        if (operation is "capture-both" or "capture-part" or "cancel" or "expire-after-ledger")
         {
             id = (await healthy.CreateAsync(Merchant, manual, default)).Payment!.Id;
             Assert.Null((await healthy.RunAsync(Merchant, id, PaymentOperationKind.Increment, 1_000, default)).Refusal);
         }
-        else if (operation is "increment")
+        else if (operation is "increment" or "increment-declined")
         {
             id = (await healthy.CreateAsync(Merchant, manual, default)).Payment!.Id;
         }
         else if (operation is "refund")
         {
             id = (await healthy.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, default)).Payment!.Id;
+        }
+
+        if (operation is "expire-after-ledger")
+        {
+            // The window passes and the ledger's sweep releases both holds before anything touches the payment.
+            clock.Advance(TimeSpan.FromDays(8));
+            Assert.Equal(2, await ledger.ExpirePendingTransfersAsync());
         }
 
         var dying = Payments(database, new DyingLedger(ledger, dieOnCall, afterApplying));
@@ -75,6 +90,9 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
             "capture-part" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 400, default),
             "cancel" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, default),
             "increment" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 700, default),
+            "charge-declined" => dying.CreateAsync(Merchant, manual with { Amount = 20_000, CaptureMethod = CaptureMethod.Automatic }, default),
+            "increment-declined" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 50_000, default),
+            "expire-after-ledger" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, default),
             _ => dying.RunAsync(Merchant, id!, PaymentOperationKind.Refund, 300, default),
         });
         Assert.True((await ledger.AuditAsync()).Balanced, "The books must balance while the operation is pending.");
@@ -92,9 +110,14 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
             "capture-part" => (PaymentStatus.Succeeded, 400, 0, 0),
             "cancel" => (PaymentStatus.Canceled, 0, 0, 0),
             "increment" => (PaymentStatus.RequiresCapture, 0, 0, 1_700),
+            "charge-declined" => (PaymentStatus.Declined, 0, 0, 0),
+            "increment-declined" => (PaymentStatus.RequiresCapture, 0, 0, 1_000),
+            "expire-after-ledger" => (PaymentStatus.Canceled, 0, 0, 0),
             _ => (PaymentStatus.PartiallyRefunded, 1_000, 300, 0),
         };
         Assert.Equal(expected, (payment.Status, payment.AmountCaptured, payment.AmountRefunded, payment.AmountCapturable));
+        Assert.Equal(operation == "charge-declined" ? "insufficient_funds" : null, payment.DeclineCode);
+        Assert.Equal(operation == "expire-after-ledger" ? CancellationReason.Expired : operation == "cancel" ? CancellationReason.Requested : null, payment.CancellationReason);
 
         var balances = (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances;
         Assert.Equal(10_000 - payment.AmountCaptured + payment.AmountRefunded, balances.Posted);

@@ -123,6 +123,12 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
         return document is { State: TransferState.Applied } ? document.ToRecord() : null;
     }
 
+    public async Task<TransferResult?> GetFailureAsync(LedgerId id, CancellationToken cancellationToken = default)
+    {
+        var document = await ReadTransferAsync(id, cancellationToken);
+        return document is { State: TransferState.Failed } ? ParseCode(document.Failure!) : null;
+    }
+
     /// <summary>The main account document and, for a sharded account, its other shards; empty when it does not exist.</summary>
     private async Task<IReadOnlyList<AccountDocument>> ReadShardsAsync(LedgerId id, CancellationToken cancellationToken)
     {

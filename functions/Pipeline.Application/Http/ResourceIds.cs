@@ -1,0 +1,19 @@
+using System.Security.Cryptography;
+
+namespace Pipeline.Application.Http;
+
+/// <summary>
+/// Ids of what the API creates: a type prefix ("pay_", "wal_", ...) and 96 random bits in lower-case hex. An id
+/// from a URL that does not have this shape names nothing of ours, so it is answered 404 without a lookup.
+/// </summary>
+public static class ResourceIds
+{
+    private const int RandomBytes = 12;
+
+    public static string New(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomBytes));
+
+    public static bool IsValid(string id, string prefix) =>
+        id.Length == prefix.Length + (2 * RandomBytes)
+        && id.StartsWith(prefix, StringComparison.Ordinal)
+        && !id.AsSpan(prefix.Length).ContainsAnyExcept("0123456789abcdef");
+}

@@ -193,6 +193,48 @@ public sealed class PaymentTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task Malformed_payment_requests_get_a_problem_and_change_nothing()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var wallet = await client.OpenWalletAsync(10_000);
+        var id = (await client.PayAsync(wallet, 1_000, "manual")).GetProperty("id").GetString()!;
+        var paid = (await client.PayAsync(wallet, 1_000, "automatic")).GetProperty("id").GetString()!;
+        string[] bodies =
+        [
+            "{", "[]", "null", "42", "\"x\"", "{\"amount\":}", "{\"amount\":1,}", "{\"amount\":\"1\"}", "{\"amount\":1.5}", "{\"amount\":-1}",
+            "{\"amount\":0}", "{\"amount\":99999999999999999999}", "{\"amount\":1,\"extra\":true}", "{/*c*/\"amount\":1}",
+            "{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":null}}", "{\"amount\":1,\"currency\":\"EUR\",\"source\":[]}",
+            "{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"" + wallet + "\"},\"metadata\":[]}",
+            "{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"" + wallet + "\"},\"captureMethod\":1}",
+        ];
+        string[] paths = ["api/v1/payments", $"api/v1/payments/{id}/capture", $"api/v1/payments/{id}/increment", $"api/v1/payments/{paid}/refunds", $"api/v1/payments/{id}/cancel"];
+        var before = (await client.BalancesAsync(wallet), (await client.PaymentAsync(id)).GetProperty("updatedAt").GetString(), (await client.PaymentAsync(paid)).GetProperty("updatedAt").GetString());
+
+        var outcomes = new List<string>();
+        foreach (var path in paths)
+        {
+            foreach (var body in bodies)
+            {
+                foreach (var contentType in new[] { "application/json", "text/plain" })
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8) };
+                    request.Content.Headers.ContentType = new(contentType);
+                    request.Headers.Authorization = new("Bearer", client.ApiKey);
+                    using var response = await fixture.Http.SendAsync(request);
+                    if ((int)response.StatusCode is < 400 or >= 500 || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    {
+                        outcomes.Add($"{path} [{contentType}] {body} -> {(int)response.StatusCode}");
+                    }
+                }
+            }
+        }
+
+        Assert.Empty(outcomes);
+        Assert.Equal(before, (await client.BalancesAsync(wallet), (await client.PaymentAsync(id)).GetProperty("updatedAt").GetString(), (await client.PaymentAsync(paid)).GetProperty("updatedAt").GetString()));
+        Assert.Equal(2, (await client.GetAsync("api/v1/payments")).GetProperty("payments").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Twenty_increments_are_granted_and_declined_ones_do_not_count()
     {
         var client = await fixture.PaymentClientAsync();

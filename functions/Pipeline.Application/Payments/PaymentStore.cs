@@ -73,7 +73,7 @@ public sealed partial class PaymentStore(
         await EnsureRevenueAccountAsync(merchantId, Currency.Parse(request.Currency), cancellationToken);
         var id = ResourceIds.New(IdPrefix);
         var payment = PaymentRules.Open(id, merchantId, request, options.Value.AuthorizationWindow, NowMicros);
-        var created = await container.CreateItemAsync(payment, Key(merchantId), cancellationToken: cancellationToken);
+        var created = await container.CreateItemAsync(payment, Key(merchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
         var finished = await FinishPendingAsync(payment with { ETag = created.ETag }, cancellationToken);
         return OutcomeOf(finished, payment.Pending!.Id);
     }

@@ -12,6 +12,10 @@ public static class ResourceIds
 
     public static string New(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomBytes));
 
+    /// <summary>The same id for the same seed (e.g. a merchant and its Idempotency-Key): a retry finds what the first attempt made.</summary>
+    public static string Derived(string prefix, string seed) =>
+        prefix + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed)).AsSpan(0, RandomBytes));
+
     public static bool IsValid(string id, string prefix) =>
         id.Length == prefix.Length + (2 * RandomBytes)
         && id.StartsWith(prefix, StringComparison.Ordinal)

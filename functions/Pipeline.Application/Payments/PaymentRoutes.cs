@@ -43,7 +43,8 @@ public static class PaymentRoutes
             return problem;
         }
 
-        var outcome = await request.Service<PaymentStore>().CreateAsync(request.Caller.MerchantId!, body, request.Aborted);
+        var key = request.Http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        var outcome = await request.Service<PaymentStore>().CreateAsync(request.Caller.MerchantId!, body, string.IsNullOrEmpty(key) ? null : key, request.Aborted);
         return Answer(outcome, StatusCodes.Status201Created);
     }
 

@@ -56,7 +56,12 @@ public sealed partial class PaymentStore(
 
     private long NowMicros => LedgerTime.ToMicros(time.GetUtcNow());
 
-    public async Task<PaymentOutcome> CreateAsync(string merchantId, CreatePaymentRequest request, CancellationToken cancellationToken)
+    /// <param name="idempotencyKey">
+    /// The request's Idempotency-Key, if any. The payment's id is then derived from it: a retry after an answer
+    /// that never arrived (a crash, a 5xx — the idempotency record is not kept for those) finds the payment the
+    /// first attempt made, which the sweep would otherwise complete, instead of charging a second time.
+    /// </param>
+    public async Task<PaymentOutcome> CreateAsync(string merchantId, CreatePaymentRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var wallet = await wallets.FindAsync(merchantId, request.Source.WalletId, cancellationToken);
@@ -71,11 +76,38 @@ public sealed partial class PaymentStore(
         }
 
         await EnsureRevenueAccountAsync(merchantId, Currency.Parse(request.Currency), cancellationToken);
-        var id = ResourceIds.New(IdPrefix);
+        var id = idempotencyKey is null ? ResourceIds.New(IdPrefix) : ResourceIds.Derived(IdPrefix, $"{merchantId}\n{idempotencyKey}");
         var payment = PaymentRules.Open(id, merchantId, request, options.Value.AuthorizationWindow, NowMicros);
-        var created = await container.CreateItemAsync(payment, Key(merchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
-        var finished = await FinishPendingAsync(payment with { ETag = created.ETag }, cancellationToken);
-        return OutcomeOf(finished, payment.Pending!.Id);
+        try
+        {
+            var created = await container.CreateItemAsync(payment, Key(merchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+            var finished = await FinishPendingAsync(payment with { ETag = created.ETag }, cancellationToken);
+            return OutcomeOf(finished, payment.Pending!.Id);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict && idempotencyKey is not null)
+        {
+            return await ResumeAsync(merchantId, id, request, cancellationToken);
+        }
+    }
+
+    /// <summary>The payment an earlier attempt with the same Idempotency-Key made, finished; refused if it was a different payment.</summary>
+    private async Task<PaymentOutcome> ResumeAsync(string merchantId, string id, CreatePaymentRequest request, CancellationToken cancellationToken)
+    {
+        var payment = await ReadAsync(merchantId, id, cancellationToken)
+            ?? throw new InvalidOperationException($"Payment {id} conflicted on create but cannot be read.");
+        while (payment.History.Count == 0)
+        {
+            payment = payment.Pending is null ? throw new InvalidOperationException($"Payment {id} has neither history nor a pending operation.")
+                : await FinishPendingAsync(payment, cancellationToken);
+        }
+
+        var authorization = payment.History[0];
+        var same = payment.WalletId == request.Source.WalletId && payment.Currency == request.Currency && payment.CaptureMethod == request.CaptureMethod
+            && authorization.Amount == request.Amount && payment.Reference == request.Reference
+            && (payment.Metadata ?? new Dictionary<string, string>()).OrderBy(m => m.Key).SequenceEqual((request.Metadata ?? new Dictionary<string, string>()).OrderBy(m => m.Key));
+        return same
+            ? OutcomeOf(payment, authorization.Id)
+            : Refused(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used for a different payment; use a new key.");
     }
 
     /// <summary>The payment, or null when the merchant has none with this id.</summary>

@@ -62,16 +62,16 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         string? id = null;
         if (operation is "capture-both" or "capture-part" or "cancel" or "expire-after-ledger")
         {
-            id = (await healthy.CreateAsync(Merchant, manual, default)).Payment!.Id;
+            id = (await healthy.CreateAsync(Merchant, manual, null, default)).Payment!.Id;
             Assert.Null((await healthy.RunAsync(Merchant, id, PaymentOperationKind.Increment, 1_000, default)).Refusal);
         }
         else if (operation is "increment" or "increment-declined")
         {
-            id = (await healthy.CreateAsync(Merchant, manual, default)).Payment!.Id;
+            id = (await healthy.CreateAsync(Merchant, manual, null, default)).Payment!.Id;
         }
         else if (operation is "refund")
         {
-            id = (await healthy.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, default)).Payment!.Id;
+            id = (await healthy.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, null, default)).Payment!.Id;
         }
 
         if (operation is "expire-after-ledger")
@@ -84,13 +84,13 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var dying = Payments(database, new DyingLedger(ledger, dieOnCall, afterApplying));
         await Assert.ThrowsAsync<ProcessDiedException>(() => operation switch
         {
-            "charge" => dying.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, default),
-            "hold" => dying.CreateAsync(Merchant, manual, default),
+            "charge" => dying.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, null, default),
+            "hold" => dying.CreateAsync(Merchant, manual, null, default),
             "capture-both" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 1_500, default),
             "capture-part" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 400, default),
             "cancel" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, default),
             "increment" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 700, default),
-            "charge-declined" => dying.CreateAsync(Merchant, manual with { Amount = 20_000, CaptureMethod = CaptureMethod.Automatic }, default),
+            "charge-declined" => dying.CreateAsync(Merchant, manual with { Amount = 20_000, CaptureMethod = CaptureMethod.Automatic }, null, default),
             "increment-declined" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 50_000, default),
             "expire-after-ledger" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, default),
             _ => dying.RunAsync(Merchant, id!, PaymentOperationKind.Refund, 300, default),
@@ -122,6 +122,35 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var balances = (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances;
         Assert.Equal(10_000 - payment.AmountCaptured + payment.AmountRefunded, balances.Posted);
         Assert.Equal(payment.AmountCapturable, balances.Pending);
+        Assert.True((await ledger.AuditAsync()).Balanced);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_payment_retried_with_its_idempotency_key_after_its_process_died_is_charged_once(bool afterApplying)
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock);
+        var wallets = new WalletStore(database, ledger, clock);
+        var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
+        await wallets.TopUpAsync(Merchant, wallet, 10_000, Domain.Ledgers.LedgerId.FromName("top-up"), default);
+        var request = new CreatePaymentRequest(3_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Automatic, "order 1");
+
+        await Assert.ThrowsAsync<ProcessDiedException>(() =>
+            Payments(database, new DyingLedger(ledger, 1, afterApplying)).CreateAsync(Merchant, request, "order-1", default));
+        var fresh = Payments(database, new CosmosLedgerStore(database, clock));
+        var retried = await fresh.CreateAsync(Merchant, request, "order-1", default);
+        var again = await fresh.CreateAsync(Merchant, request, "order-1", default);
+        var different = await fresh.CreateAsync(Merchant, request with { Amount = 3_001 }, "order-1", default);
+
+        Assert.Null(retried.Refusal);
+        Assert.Equal(PaymentStatus.Succeeded, retried.Payment!.Status);
+        Assert.Equal(retried.Payment.Id, again.Payment!.Id);
+        Assert.Equal("idempotency_key_reused", different.Refusal!.Code);
+        Assert.Equal(0, await fresh.FinishAbandonedAsync(TimeSpan.Zero, default));
+        Assert.Single((await fresh.ListAsync(Merchant, null, 10, null, default)).Payments);
+        Assert.Equal(7_000, (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
         Assert.True((await ledger.AuditAsync()).Balanced);
     }
 

@@ -49,7 +49,7 @@ public sealed class PaymentRandomConcurrencyTests(CosmosFixture cosmos)
             // A few new payments per round, then a burst of operations on random payments, all at once.
             var created = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => stores[i % stores.Length].CreateAsync(Merchant,
                 new CreatePaymentRequest(random.Next(1, 4_000), "EUR", new PaymentSource(walletIds[random.Next(walletIds.Count)]),
-                    random.Next(3) == 0 ? CaptureMethod.Automatic : CaptureMethod.Manual), default)));
+                    random.Next(3) == 0 ? CaptureMethod.Automatic : CaptureMethod.Manual), null, default)));
             payments.AddRange(created.Select(c => c.Payment!.Id));
 
             var burst = Enumerable.Range(0, 24).Select(_ =>

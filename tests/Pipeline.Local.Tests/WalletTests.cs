@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Idempotency;
 using Pipeline.Application.Ledger;
 
 namespace Pipeline.Local.Tests;
@@ -54,6 +56,28 @@ public sealed class WalletTests(LocalHostFixture fixture)
         Assert.True(books.GetProperty("currencies").GetProperty("EUR").GetProperty("debits").GetInt64() >= 1_234);
         await AuthTests.AssertProblem(asMerchant, HttpStatusCode.Forbidden, "forbidden");
         await AuthTests.AssertProblem(unknown, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task A_top_up_and_a_transfer_retried_with_their_key_after_the_answer_was_lost_move_money_once()
+    {
+        var (merchantId, key) = await fixture.CreateMerchantAsync();
+        var buyer = await OpenAsync(key, "EUR");
+        var seller = await OpenAsync(key, "EUR");
+        var transfer = new { fromWalletId = buyer, toWalletId = seller, amount = 300, currency = "EUR", reference = "invoice 9" };
+
+        var firstTopUp = await SendKeyedAsync(key, $"api/v1/wallets/{buyer}/top-ups", new { amount = 1_000, reference = "r" }, "tu-1");
+        var firstTransfer = await SendKeyedAsync(key, "api/v1/transfers", transfer, "tr-1");
+        // As if both processes had died after the ledger step: their answers were never stored, so the retries run again.
+        await ForgetIdempotencyRecordsAsync(merchantId);
+        var retriedTopUp = await SendKeyedAsync(key, $"api/v1/wallets/{buyer}/top-ups", new { amount = 1_000, reference = "r" }, "tu-1");
+        var retriedTransfer = await SendKeyedAsync(key, "api/v1/transfers", transfer, "tr-1");
+
+        Assert.Equal(firstTopUp, retriedTopUp);
+        Assert.Equal(firstTransfer, retriedTransfer);
+        Assert.Equal(700, (await BalancesAsync(key, buyer)).GetProperty("posted").GetInt64());
+        Assert.Equal(300, (await BalancesAsync(key, seller)).GetProperty("posted").GetInt64());
+        await AssertBooksBalanced();
     }
 
     [Fact]
@@ -143,6 +167,27 @@ public sealed class WalletTests(LocalHostFixture fixture)
         using (response)
         {
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    private async Task<string> SendKeyedAsync(string key, string path, object body, string idempotencyKey)
+    {
+        using var response = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, path, key, body, idempotencyKey));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transferId").GetString()!;
+    }
+
+    private async Task ForgetIdempotencyRecordsAsync(string merchantId)
+    {
+        var container = fixture.Host.App.Services.GetRequiredService<Database>().GetContainer(IdempotencyStore.ContainerName);
+        using var records = container.GetItemQueryIterator<JsonElement>(new QueryDefinition("SELECT c.id, c.scope FROM c WHERE CONTAINS(c.scope, @merchant)").WithParameter("@merchant", merchantId));
+        while (records.HasMoreResults)
+        {
+            foreach (var record in await records.ReadNextAsync())
+            {
+                await container.DeleteItemAsync<JsonElement>(record.GetProperty("id").GetString(), new PartitionKey(record.GetProperty("scope").GetString()));
+            }
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
 
     public string Route(string name) => routeValues[name];
 
+    /// <summary>The request's Idempotency-Key, or null: handlers derive the ids of what they create from it.</summary>
+    public string? IdempotencyKey => Http.Request.Headers[Api.IdempotencyKeyHeader].ToString() is { Length: > 0 } key ? key : null;
+
     /// <summary>False for a request sent without a body (routes whose fields are all optional accept that).</summary>
     public bool HasBody => body.Length > 0;
 

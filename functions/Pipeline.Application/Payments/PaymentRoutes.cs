@@ -43,8 +43,7 @@ public static class PaymentRoutes
             return problem;
         }
 
-        var key = request.Http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        var outcome = await request.Service<PaymentStore>().CreateAsync(request.Caller.MerchantId!, body, string.IsNullOrEmpty(key) ? null : key, request.Aborted);
+        var outcome = await request.Service<PaymentStore>().CreateAsync(request.Caller.MerchantId!, body, request.IdempotencyKey, request.Aborted);
         return Answer(outcome, StatusCodes.Status201Created);
     }
 

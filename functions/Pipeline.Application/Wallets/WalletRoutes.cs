@@ -59,7 +59,7 @@ public static class WalletRoutes
             return NotFound();
         }
 
-        var transferId = LedgerId.Random(Random.Shared);
+        var transferId = TransferIdFor(request, "top-up");
         var result = await wallets.TopUpAsync(request.Caller.MerchantId!, wallet, body.Amount, transferId, request.Aborted);
         return result.IsSuccess()
             ? ApiResponse.Created(new MoneyMovement(transferId.ToString(), null, wallet.Id, body.Amount, wallet.Currency, body.Reference))
@@ -81,7 +81,7 @@ public static class WalletRoutes
             return NotFound();
         }
 
-        var transferId = LedgerId.Random(Random.Shared);
+        var transferId = TransferIdFor(request, "transfer");
         var result = await request.Service<ILedgerStore>().CreateTransferAsync(new Transfer
         {
             Id = transferId,
@@ -122,6 +122,14 @@ public static class WalletRoutes
             return ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, "after must be a cursor from a previous page.");
         }
     }
+
+    /// <summary>
+    /// A new transfer's id. With an Idempotency-Key it is derived from the merchant, the route and the key: a retry
+    /// after an answer that never arrived (a crash or a 5xx, which the idempotency record does not keep) meets the
+    /// first attempt's transfer in the ledger — "exists" — instead of moving the money a second time.
+    /// </summary>
+    private static LedgerId TransferIdFor(ApiRequest request, string purpose) =>
+        request.IdempotencyKey is { } key ? LedgerId.FromName($"{purpose}:{request.Caller.MerchantId}:{key}") : LedgerId.Random(Random.Shared);
 
     private static ApiResponse NotFound() =>
         ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No wallet of yours has this id.");

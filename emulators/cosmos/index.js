@@ -6,6 +6,7 @@ const vercel = require("@vercel/cosmosdb-server");
 const accountModule = require("@vercel/cosmosdb-server/lib/account");
 const { installWriteStamp } = require("./change-sequence");
 const { installHierarchicalKeyFiling } = require("./partition-key");
+const { installUrlSafeResourceIds } = require("./resource-ids");
 const { routeRequest } = require("./request-router");
 const { sendError, sendJson } = require("./responses");
 
@@ -75,6 +76,7 @@ async function handleOwnRequest(route, context) {
 async function startCosmosEmulator({ port = 8081, host = "127.0.0.1", tls = false, trace: tracing = false } = {}) {
   installWriteStamp();
   installHierarchicalKeyFiling();
+  installUrlSafeResourceIds();
   const stats = createStats();
   const create = tls ? vercel.createHttpsServer : vercel.createHttpServer;
   const server = create({ keepAlive: true });

@@ -53,9 +53,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var database = await cosmos.CreateLedgerDatabaseAsync();
         var ledger = new CosmosLedgerStore(database, clock);
         var healthy = Payments(database, ledger);
-        var wallets = new WalletStore(database, ledger, clock);
-        var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
-        await wallets.TopUpAsync(Merchant, wallet, 10_000, Domain.Ledgers.LedgerId.FromName("top-up"), default);
+        var (wallets, wallet) = await FundedWalletAsync(database, ledger);
 
         // Bring a payment to the state the operation starts from, without faults.
         var manual = new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Manual);
@@ -132,9 +130,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();
         var ledger = new CosmosLedgerStore(database, clock);
-        var wallets = new WalletStore(database, ledger, clock);
-        var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
-        await wallets.TopUpAsync(Merchant, wallet, 10_000, Domain.Ledgers.LedgerId.FromName("top-up"), default);
+        var (wallets, wallet) = await FundedWalletAsync(database, ledger);
         var request = new CreatePaymentRequest(3_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Automatic, "order 1");
 
         await Assert.ThrowsAsync<ProcessDiedException>(() =>
@@ -152,6 +148,15 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         Assert.Single((await fresh.ListAsync(Merchant, null, 10, null, default)).Payments);
         Assert.Equal(7_000, (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
         Assert.True((await ledger.AuditAsync()).Balanced);
+    }
+
+    /// <summary>A wallet of the merchant holding 10,000.</summary>
+    private async Task<(WalletStore Wallets, WalletView Wallet)> FundedWalletAsync(Database database, ILedgerStore ledger)
+    {
+        var wallets = new WalletStore(database, ledger, clock);
+        var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
+        await wallets.TopUpAsync(Merchant, wallet, 10_000, Domain.Ledgers.LedgerId.FromName("top-up"), default);
+        return (wallets, wallet);
     }
 
     private PaymentStore Payments(Database database, ILedgerStore ledger) =>

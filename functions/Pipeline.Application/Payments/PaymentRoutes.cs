@@ -109,7 +109,7 @@ public static class PaymentRoutes
             return problem;
         }
 
-        var outcome = await request.Service<PaymentStore>().RunAsync(request.Caller.MerchantId!, request.Route("id"), kind, amount(body), request.Aborted);
+        var outcome = await request.Service<PaymentStore>().RunAsync(request.Caller.MerchantId!, request.Route("id"), kind, amount(body), request.IdempotencyKey, request.Aborted);
         return Answer(outcome, successStatus);
     }
 

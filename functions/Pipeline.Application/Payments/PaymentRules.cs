@@ -77,7 +77,9 @@ internal static class PaymentRules
             : 0;
 
     /// <summary>The operation <paramref name="kind"/> on the payment as it is, or why it is refused.</summary>
-    public static PaymentRefusal? Plan(PaymentDocument payment, PaymentOperationKind kind, long? amount, long nowMicros, out PaymentOperation operation)
+    /// <param name="operationId">The new operation's id; a fresh one when null.</param>
+    public static PaymentRefusal? Plan(
+        PaymentDocument payment, PaymentOperationKind kind, long? amount, long nowMicros, out PaymentOperation operation, string? operationId = null)
     {
         operation = null!;
         var held = payment.Holds.Where(h => h.State == HoldState.Held).ToList();
@@ -171,7 +173,7 @@ internal static class PaymentRules
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Payments are authorised when they are opened.");
         }
 
-        operation = new PaymentOperation(NewOperationId(), kind, total, steps, nowMicros);
+        operation = new PaymentOperation(operationId ?? NewOperationId(), kind, total, steps, nowMicros);
         return null;
     }
 

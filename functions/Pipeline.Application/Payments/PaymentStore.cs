@@ -127,14 +127,28 @@ public sealed partial class PaymentStore(
     /// whatever operation it finds pending, so the state it plans from is settled, and concurrent requests that
     /// want the same transition see it done by the first and are refused.
     /// </summary>
-    internal async Task<PaymentOutcome> RunAsync(string merchantId, string id, PaymentOperationKind kind, long? amount, CancellationToken cancellationToken)
+    /// <param name="idempotencyKey">
+    /// The request's Idempotency-Key, if any. The operation's id is then derived from it, so a retry after an
+    /// answer that never arrived finds its operation in the payment's history (or still pending, and finishes
+    /// it) and answers with that outcome, instead of refunding or incrementing a second time.
+    /// </param>
+    internal async Task<PaymentOutcome> RunAsync(
+        string merchantId, string id, PaymentOperationKind kind, long? amount, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        var operationId = idempotencyKey is null ? null : ResourceIds.Derived("op_", $"{kind}\n{idempotencyKey}");
         for (var attempt = 0; attempt < AttemptsMax; attempt++)
         {
             var payment = await ReadAsync(merchantId, id, cancellationToken);
             if (payment is null)
             {
                 return Refused(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No payment of yours has this id.");
+            }
+
+            if (operationId is not null && payment.History.LastOrDefault(h => h.Id == operationId) is { } earlier)
+            {
+                return amount is null || earlier.Amount == amount
+                    ? OutcomeOf(payment, operationId)
+                    : Refused(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used for a different amount; use a new key.");
             }
 
             if (payment.Pending is not null)
@@ -151,7 +165,7 @@ public sealed partial class PaymentStore(
                 continue;
             }
 
-            if (PaymentRules.Plan(payment, kind, amount, now, out var operation) is { } refusal)
+            if (PaymentRules.Plan(payment, kind, amount, now, out var operation, operationId) is { } refusal)
             {
                 return new PaymentOutcome(View(payment), refusal);
             }

@@ -61,7 +61,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         if (operation is "capture-both" or "capture-part" or "cancel" or "expire-after-ledger")
         {
             id = (await healthy.CreateAsync(Merchant, manual, null, default)).Payment!.Id;
-            Assert.Null((await healthy.RunAsync(Merchant, id, PaymentOperationKind.Increment, 1_000, default)).Refusal);
+            Assert.Null((await healthy.RunAsync(Merchant, id, PaymentOperationKind.Increment, 1_000, null, default)).Refusal);
         }
         else if (operation is "increment" or "increment-declined")
         {
@@ -84,14 +84,14 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         {
             "charge" => dying.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, null, default),
             "hold" => dying.CreateAsync(Merchant, manual, null, default),
-            "capture-both" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 1_500, default),
-            "capture-part" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 400, default),
-            "cancel" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, default),
-            "increment" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 700, default),
+            "capture-both" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 1_500, null, default),
+            "capture-part" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 400, null, default),
+            "cancel" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, null, default),
+            "increment" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 700, null, default),
             "charge-declined" => dying.CreateAsync(Merchant, manual with { Amount = 20_000, CaptureMethod = CaptureMethod.Automatic }, null, default),
-            "increment-declined" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 50_000, default),
-            "expire-after-ledger" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, default),
-            _ => dying.RunAsync(Merchant, id!, PaymentOperationKind.Refund, 300, default),
+            "increment-declined" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 50_000, null, default),
+            "expire-after-ledger" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, null, default),
+            _ => dying.RunAsync(Merchant, id!, PaymentOperationKind.Refund, 300, null, default),
         });
         Assert.True((await ledger.AuditAsync()).Balanced, "The books must balance while the operation is pending.");
 
@@ -147,6 +147,34 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         Assert.Equal(0, await fresh.FinishAbandonedAsync(TimeSpan.Zero, default));
         Assert.Single((await fresh.ListAsync(Merchant, null, 10, null, default)).Payments);
         Assert.Equal(7_000, (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
+        Assert.True((await ledger.AuditAsync()).Balanced);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_refund_retried_with_its_idempotency_key_after_its_process_died_is_refunded_once(bool afterApplying)
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock);
+        var (wallets, wallet) = await FundedWalletAsync(database, ledger);
+        var healthy = Payments(database, ledger);
+        var id = (await healthy.CreateAsync(Merchant, new CreatePaymentRequest(3_000, "EUR", new PaymentSource(wallet.Id)), null, default)).Payment!.Id;
+
+        await Assert.ThrowsAsync<ProcessDiedException>(() =>
+            Payments(database, new DyingLedger(ledger, 1, afterApplying)).RunAsync(Merchant, id, PaymentOperationKind.Refund, 1_000, "refund-1", default));
+        var fresh = Payments(database, new CosmosLedgerStore(database, clock));
+        var retried = await fresh.RunAsync(Merchant, id, PaymentOperationKind.Refund, 1_000, "refund-1", default);
+        var again = await fresh.RunAsync(Merchant, id, PaymentOperationKind.Refund, 1_000, "refund-1", default);
+        var different = await fresh.RunAsync(Merchant, id, PaymentOperationKind.Refund, 999, "refund-1", default);
+
+        Assert.Null(retried.Refusal);
+        Assert.Null(again.Refusal);
+        Assert.Equal("idempotency_key_reused", different.Refusal!.Code);
+        var payment = (await fresh.GetAsync(Merchant, id, default))!;
+        Assert.Equal((PaymentStatus.PartiallyRefunded, 1_000L), (payment.Status, payment.AmountRefunded));
+        Assert.Single(payment.Refunds);
+        Assert.Equal(10_000 - 3_000 + 1_000, (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
         Assert.True((await ledger.AuditAsync()).Balanced);
     }
 

@@ -59,10 +59,10 @@ public sealed class PaymentRandomConcurrencyTests(CosmosFixture cosmos)
                 var amount = random.Next(3) == 0 ? (long?)null : random.Next(1, 2_500);
                 return random.Next(6) switch
                 {
-                    0 => store.RunAsync(Merchant, id, PaymentOperationKind.Capture, amount, default),
-                    1 => store.RunAsync(Merchant, id, PaymentOperationKind.Increment, amount ?? 100, default),
-                    2 => store.RunAsync(Merchant, id, PaymentOperationKind.Cancel, null, default),
-                    3 or 4 => store.RunAsync(Merchant, id, PaymentOperationKind.Refund, amount, default),
+                    0 => store.RunAsync(Merchant, id, PaymentOperationKind.Capture, amount, null, default),
+                    1 => store.RunAsync(Merchant, id, PaymentOperationKind.Increment, amount ?? 100, null, default),
+                    2 => store.RunAsync(Merchant, id, PaymentOperationKind.Cancel, null, null, default),
+                    3 or 4 => store.RunAsync(Merchant, id, PaymentOperationKind.Refund, amount, null, default),
                     _ => store.GetAsync(Merchant, id, default).ContinueWith(t => new PaymentOutcome(t.Result, null), TaskScheduler.Default),
                 };
             });

@@ -75,6 +75,25 @@ public sealed class WalletTests(LocalHostFixture fixture)
 
         Assert.Equal(firstTopUp, retriedTopUp);
         Assert.Equal(firstTransfer, retriedTransfer);
+
+        // The same key for another amount, once the record is gone, is refused as a reused key; a refused transfer
+        // retried under its key gets its first reason again, not "already failed".
+        using (var tooMuch = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/transfers", key, transfer with { amount = 5_000 }, "tr-2")))
+        {
+            await AuthTests.AssertProblem(tooMuch, HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+        }
+
+        await ForgetIdempotencyRecordsAsync(merchantId);
+        using (var reused = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, $"api/v1/wallets/{buyer}/top-ups", key, new { amount = 2_000, reference = "r" }, "tu-1")))
+        {
+            await AuthTests.AssertProblem(reused, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        }
+
+        using (var refusedAgain = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/transfers", key, transfer with { amount = 5_000 }, "tr-2")))
+        {
+            await AuthTests.AssertProblem(refusedAgain, HttpStatusCode.UnprocessableEntity, "insufficient_funds");
+        }
+
         Assert.Equal(700, (await BalancesAsync(key, buyer)).GetProperty("posted").GetInt64());
         Assert.Equal(300, (await BalancesAsync(key, seller)).GetProperty("posted").GetInt64());
         await AssertBooksBalanced();

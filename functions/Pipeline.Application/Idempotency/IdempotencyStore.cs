@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Azure.Cosmos;
-using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger.Cosmos;
 
@@ -43,8 +42,8 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
             CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
             TimeToLive = (int)ApiLimits.IdempotencyRetention.TotalSeconds,
         };
-        var (claimed, answer) = await ClaimAsync(record, cancellationToken);
-        if (!claimed)
+        var (lockETag, answer) = await ClaimAsync(record, cancellationToken);
+        if (lockETag is null)
         {
             return answer!.Value;
         }
@@ -56,72 +55,86 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
         }
         catch
         {
-            await ReleaseAsync(record, CancellationToken.None);
+            await ReleaseAsync(record, lockETag, CancellationToken.None);
             throw;
         }
 
         if (response.Status >= StatusCodes.Status500InternalServerError)
         {
-            await ReleaseAsync(record, CancellationToken.None);
+            await ReleaseAsync(record, lockETag, CancellationToken.None);
         }
         else
         {
+            // If-Match our own lock: a request that took it over (we were presumed dead) keeps its record.
             var completed = record with { Completed = true, Status = response.Status, ContentType = response.ContentType, Body = response.Body };
-            await container.UpsertItemAsync(completed, new PartitionKey(record.Scope), cancellationToken: CancellationToken.None);
+            await IfStillOursAsync(() => container.ReplaceItemAsync(completed, record.Id, new PartitionKey(record.Scope),
+                new ItemRequestOptions { IfMatchEtag = lockETag }, CancellationToken.None));
         }
 
         return (response, false);
     }
 
-    /// <summary>Creates the record (the lock), or answers from the one already there.</summary>
-    private async Task<(bool Claimed, (ApiResponse, bool)? Answer)> ClaimAsync(IdempotencyRecord record, CancellationToken cancellationToken)
+    /// <summary>Creates the record (the lock) and returns its ETag, or answers from the one already there.</summary>
+    private async Task<(string? LockETag, (ApiResponse, bool)? Answer)> ClaimAsync(IdempotencyRecord record, CancellationToken cancellationToken)
     {
         try
         {
-            await container.CreateItemAsync(record, new PartitionKey(record.Scope), cancellationToken: cancellationToken);
-            return (true, null);
+            return ((await container.CreateItemAsync(record, new PartitionKey(record.Scope), cancellationToken: cancellationToken)).ETag, null);
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             var existing = (await container.ReadItemAsync<IdempotencyRecord>(record.Id, new PartitionKey(record.Scope), cancellationToken: cancellationToken)).Resource;
             if (existing.Fingerprint != record.Fingerprint)
             {
-                return (false, (ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused,
+                return (null, (ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused,
                     "This Idempotency-Key was used for a different request; use a new key."), false));
             }
 
             if (existing.Completed)
             {
-                return (false, (new ApiResponse(existing.Status, existing.Body ?? [], existing.ContentType ?? ApiResponse.Json), true));
+                return (null, (new ApiResponse(existing.Status, existing.Body ?? [], existing.ContentType ?? ApiResponse.Json), true));
             }
 
             var stale = record.CreatedMicros - existing.CreatedMicros > (long)ApiLimits.IdempotencyLockTimeout.TotalMicroseconds;
-            if (stale && await TakeOverAsync(existing, record, cancellationToken))
+            if (stale && await TakeOverAsync(existing, record, cancellationToken) is { } taken)
             {
-                return (true, null);
+                return (taken, null);
             }
 
-            return (false, (ApiResponse.Problem(StatusCodes.Status409Conflict, ErrorCodes.IdempotencyKeyInProgress,
+            return (null, (ApiResponse.Problem(StatusCodes.Status409Conflict, ErrorCodes.IdempotencyKeyInProgress,
                 "A request with this Idempotency-Key is still in progress; retry later."), false));
         }
     }
 
-    /// <summary>A request that held the key longer than the lock timeout is presumed dead; one waiter takes its place.</summary>
-    private async Task<bool> TakeOverAsync(IdempotencyRecord stale, IdempotencyRecord fresh, CancellationToken cancellationToken)
+    /// <summary>A request that held the key longer than the lock timeout is presumed dead; one waiter takes its place (the new lock's ETag).</summary>
+    private async Task<string?> TakeOverAsync(IdempotencyRecord stale, IdempotencyRecord fresh, CancellationToken cancellationToken)
     {
         try
         {
-            await container.ReplaceItemAsync(fresh, fresh.Id, new PartitionKey(fresh.Scope), new ItemRequestOptions { IfMatchEtag = stale.ETag }, cancellationToken);
-            return true;
+            return (await container.ReplaceItemAsync(fresh, fresh.Id, new PartitionKey(fresh.Scope), new ItemRequestOptions { IfMatchEtag = stale.ETag }, cancellationToken)).ETag;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
-            return false;
+            return null;
         }
     }
 
-    private Task ReleaseAsync(IdempotencyRecord record, CancellationToken cancellationToken) =>
-        container.DeleteIfExistsAsync<IdempotencyRecord>(record.Id, record.Scope, cancellationToken);
+    /// <summary>Gives the key back, unless another request has taken the lock over since (then it is theirs).</summary>
+    private Task ReleaseAsync(IdempotencyRecord record, string lockETag, CancellationToken cancellationToken) =>
+        IfStillOursAsync(() => container.DeleteItemAsync<IdempotencyRecord>(record.Id, new PartitionKey(record.Scope),
+            new ItemRequestOptions { IfMatchEtag = lockETag }, cancellationToken));
+
+    private static async Task IfStillOursAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        {
+            // Taken over by a request that presumed this one dead: its record stands.
+        }
+    }
 
     private static string Hash(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }

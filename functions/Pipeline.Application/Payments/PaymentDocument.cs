@@ -87,10 +87,12 @@ internal enum StepKind
 /// <param name="TimeoutSeconds">For a hold: its expiry, fixed when planned so a re-run asks the ledger the same.</param>
 internal sealed record PaymentStep(StepKind Kind, int Index, long Amount, uint TimeoutSeconds = 0);
 
-internal sealed record PaymentOperation(string Id, PaymentOperationKind Kind, long Amount, IReadOnlyList<PaymentStep> Steps, long StartedMicros);
+/// <param name="Amount">What the operation moves (for "all", resolved when it was planned).</param>
+/// <param name="Request">The amount as asked ("all" when none was given): a retry under the same key must ask the same.</param>
+internal sealed record PaymentOperation(string Id, PaymentOperationKind Kind, long Amount, IReadOnlyList<PaymentStep> Steps, long StartedMicros, string? Request = null);
 
 /// <param name="Failure">The stable code of why it failed, or null when it succeeded.</param>
-internal sealed record OperationRecord(string Id, PaymentOperationKind Kind, long Amount, string? Failure, long AtMicros);
+internal sealed record OperationRecord(string Id, PaymentOperationKind Kind, long Amount, string? Failure, long AtMicros, string? Request = null);
 
 internal sealed record PaymentHold(int Index, long Amount, HoldState State, long AmountCaptured, StepKind? ResolvedBy);
 

@@ -57,6 +57,9 @@ internal static class PaymentRules
 
     public static string NewOperationId() => Guid.NewGuid().ToString("N");
 
+    /// <summary>An operation's amount as the caller asked it: a number, or "all".</summary>
+    public static string RequestOf(long? amount) => amount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all";
+
     /// <summary>A manual payment whose authorisation window has passed while it still holds money.</summary>
     public static bool IsDue(PaymentDocument payment, long nowMicros) =>
         payment.Status == PaymentStatus.RequiresCapture && payment.ExpiresAtMicros <= nowMicros;
@@ -173,7 +176,7 @@ internal static class PaymentRules
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Payments are authorised when they are opened.");
         }
 
-        operation = new PaymentOperation(operationId ?? NewOperationId(), kind, total, steps, nowMicros);
+        operation = new PaymentOperation(operationId ?? NewOperationId(), kind, total, steps, nowMicros, RequestOf(amount));
         return null;
     }
 
@@ -270,7 +273,7 @@ internal static class PaymentRules
         {
             Pending = null,
             UpdatedMicros = nowMicros,
-            History = [.. p.History, new OperationRecord(operation.Id, operation.Kind, operation.Amount, failure, nowMicros)],
+            History = [.. p.History, new OperationRecord(operation.Id, operation.Kind, operation.Amount, failure, nowMicros, operation.Request)],
         };
     }
 

@@ -146,9 +146,9 @@ public sealed partial class PaymentStore(
 
             if (operationId is not null && payment.History.LastOrDefault(h => h.Id == operationId) is { } earlier)
             {
-                return amount is null || earlier.Amount == amount
+                return earlier.Request == PaymentRules.RequestOf(amount)
                     ? OutcomeOf(payment, operationId)
-                    : Refused(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used for a different amount; use a new key.");
+                    : Refused(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with a different amount; use a new key.");
             }
 
             if (payment.Pending is not null)
@@ -176,8 +176,10 @@ public sealed partial class PaymentStore(
             }
         }
 
+        // 503, not 409: nothing was started, and an answer of 5xx is not kept against the Idempotency-Key, so a
+        // retry under the same key runs again instead of being told "busy" for 48 hours.
         logger.LogWarning("Payment {PaymentId}: {Kind} gave up after {Attempts} rounds of contention", id, kind, AttemptsMax);
-        return Refused(StatusCodes.Status409Conflict, PaymentErrors.Busy, "The payment is being changed by other requests; try again.");
+        return Refused(StatusCodes.Status503ServiceUnavailable, PaymentErrors.Busy, "The payment is being changed by other requests; try again.");
     }
 
     /// <summary>

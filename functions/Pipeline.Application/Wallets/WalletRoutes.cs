@@ -63,7 +63,7 @@ public static class WalletRoutes
         var result = await wallets.TopUpAsync(request.Caller.MerchantId!, wallet, body.Amount, transferId, request.Aborted);
         return result.IsSuccess()
             ? ApiResponse.Created(new MoneyMovement(transferId.ToString(), null, wallet.Id, body.Amount, wallet.Currency, body.Reference))
-            : LedgerProblems.From(result);
+            : await RefusalAsync(request, transferId, result);
     }
 
     private static async Task<ApiResponse> TransferAsync(ApiRequest request)
@@ -93,7 +93,7 @@ public static class WalletRoutes
         }, request.Aborted);
         return result.IsSuccess()
             ? ApiResponse.Created(new MoneyMovement(transferId.ToString(), from.Id, to.Id, body.Amount, body.Currency, body.Reference))
-            : LedgerProblems.From(result);
+            : await RefusalAsync(request, transferId, result);
     }
 
     private static async Task<ApiResponse> EntriesAsync(ApiRequest request)
@@ -130,6 +130,23 @@ public static class WalletRoutes
     /// </summary>
     private static LedgerId TransferIdFor(ApiRequest request, string purpose) =>
         request.IdempotencyKey is { } key ? LedgerId.FromName($"{purpose}:{request.Caller.MerchantId}:{key}") : LedgerId.Random(Random.Shared);
+
+    /// <summary>
+    /// A refused transfer whose id may come from an Idempotency-Key: a retry of one the ledger refused gets the
+    /// first refusal's reason, and the key reused for another movement is idempotency_key_reused.
+    /// </summary>
+    private static async Task<ApiResponse> RefusalAsync(ApiRequest request, LedgerId transferId, TransferResult result)
+    {
+        if (result == TransferResult.IdAlreadyFailed)
+        {
+            result = await request.Service<ILedgerStore>().GetFailureAsync(transferId, request.Aborted) ?? result;
+        }
+
+        return result.IsExistsWithDifferent() && request.IdempotencyKey is not null
+            ? ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused,
+                "This Idempotency-Key was used for a different movement of money; use a new key.")
+            : LedgerProblems.From(result);
+    }
 
     private static ApiResponse NotFound() =>
         ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No wallet of yours has this id.");

@@ -94,14 +94,11 @@ public sealed partial class Ledger
     private void RecordFailure(LedgerId id, TransferResult result)
     {
         if (!result.IsSuccess() && result is not (TransferResult.IdMustNotBeZero or TransferResult.IdAlreadyFailed)
-            && !IsExistsWithDifferent(result))
+            && !result.IsExistsWithDifferent())
         {
             failedTransferIds.TryAdd(id, result);
         }
     }
-
-    private static bool IsExistsWithDifferent(TransferResult result) =>
-        result is >= TransferResult.ExistsWithDifferentFlags and <= TransferResult.ExistsWithDifferentCode;
 
     private TransferResult Apply(in Transfer transfer, long now, bool recordUndo)
     {

@@ -17,6 +17,10 @@ public static class ResultText
 
     public static bool IsSuccess(this TransferResult result) => result is TransferResult.Ok or TransferResult.Exists;
 
+    /// <summary>The id is taken by a transfer with other fields: a resubmission that is not the same request.</summary>
+    public static bool IsExistsWithDifferent(this TransferResult result) =>
+        result is >= TransferResult.ExistsWithDifferentFlags and <= TransferResult.ExistsWithDifferentCode;
+
     public static string Code(this TransferResult result) => Codes[result];
 
     public static string Code(this CreateAccountResult result) => Codes[result];

@@ -167,10 +167,12 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var retried = await fresh.RunAsync(Merchant, id, PaymentOperationKind.Refund, 1_000, "refund-1", default);
         var again = await fresh.RunAsync(Merchant, id, PaymentOperationKind.Refund, 1_000, "refund-1", default);
         var different = await fresh.RunAsync(Merchant, id, PaymentOperationKind.Refund, 999, "refund-1", default);
+        var everything = await fresh.RunAsync(Merchant, id, PaymentOperationKind.Refund, null, "refund-1", default);
 
         Assert.Null(retried.Refusal);
         Assert.Null(again.Refusal);
         Assert.Equal("idempotency_key_reused", different.Refusal!.Code);
+        Assert.Equal("idempotency_key_reused", everything.Refusal!.Code);
         var payment = (await fresh.GetAsync(Merchant, id, default))!;
         Assert.Equal((PaymentStatus.PartiallyRefunded, 1_000L), (payment.Status, payment.AmountRefunded));
         Assert.Single(payment.Refunds);

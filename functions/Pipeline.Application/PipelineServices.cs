@@ -1,6 +1,7 @@
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Http;
@@ -18,7 +19,9 @@ namespace Pipeline.Application;
 /// <summary>The services both hosts register; each host supplies only how to reach the Cosmos database.</summary>
 public static class PipelineServices
 {
-    public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, Database> database)
+    /// <param name="bulkDatabase">The same database through a client with bulk execution on, for the ledger's background writes.</param>
+    public static IServiceCollection AddPipeline(
+        this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, Database> database, Func<IServiceProvider, Database>? bulkDatabase = null)
     {
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
@@ -29,7 +32,9 @@ public static class PipelineServices
         services.AddSingleton<DeviceStore>();
         services.AddSingleton<SignatureReplayGuard>();
         services.AddSingleton<DeviceAuthenticator>();
-        services.AddSingleton<ILedgerStore>(sp => new CosmosLedgerStore(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChargeRecorder, PaymentChargeRecorder>();
+        services.AddSingleton<ILedgerStore>(sp => new CosmosLedgerStore(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>(), charges: new ChargeSettings(
+            sp.GetRequiredService<IChargeRecorder>(), bulkDatabase?.Invoke(sp), sp.GetRequiredService<ILogger<CosmosLedgerStore>>())));
         services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
         services.AddSingleton<LedgerMaintenance>();
         services.AddSingleton<WalletStore>();

@@ -30,8 +30,11 @@ var host = new HostBuilder()
         services.AddSingleton<ISecretStore>(sp => new KeyVaultSecretStore(
             new SecretClient(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.Uri!, new DefaultAzureCredential()),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddPipeline(context.Configuration, sp => sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>()
-            .GetDatabase(sp.GetRequiredService<IOptions<CosmosOptions>>().Value.DatabaseName));
+        services.AddPipeline(
+            context.Configuration,
+            sp => sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>().GetDatabase(sp.GetRequiredService<IOptions<CosmosOptions>>().Value.DatabaseName),
+            sp => CosmosClients.ForAzure(sp.GetRequiredService<IOptions<CosmosOptions>>().Value.Endpoint!, new DefaultAzureCredential(), bulk: true)
+                .GetDatabase(sp.GetRequiredService<IOptions<CosmosOptions>>().Value.DatabaseName));
     })
     .Build();
 await host.RunAsync();

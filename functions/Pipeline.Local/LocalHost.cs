@@ -79,8 +79,10 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Services.AddOpenTelemetry().WithTracing(traces => traces.AddSource(Telemetry.Sources).AddAspNetCoreInstrumentation()).UseOtlpExporter();
         }
 
-        builder.Services.AddPipeline(builder.Configuration, _ => client.GetDatabase(databaseName));
+        var bulkClient = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey, bulk: true);
+        builder.Services.AddPipeline(builder.Configuration, _ => client.GetDatabase(databaseName), _ => bulkClient.GetDatabase(databaseName));
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(bulkClient.Dispose);
         try
         {
             // Settings first, before any I/O: a missing or invalid one stops start-up with a message naming it.

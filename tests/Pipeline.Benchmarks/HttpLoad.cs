@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -57,6 +58,32 @@ internal static class HttpLoad
                 new { amount = 1, currency = "EUR", source = new { walletId = wallet }, captureMethod = "automatic", reference = "load" });
             return response.StatusCode == HttpStatusCode.Created;
         }));
+        await ReportCompletionAsync(http, adminKey);
+    }
+
+    /// <summary>
+    /// Payments credit the merchant in the background: how long after the load the last credit landed, polling the
+    /// audit (admin), and whether the books balanced all along and ended with nothing in flight.
+    /// </summary>
+    private static async Task ReportCompletionAsync(HttpClient http, string adminKey)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        long? first = null;
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/ledger/audit");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+            using var response = await http.SendAsync(request);
+            var audit = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var inFlight = audit.GetProperty("currencies").GetProperty("EUR").GetProperty("inFlight").GetInt64();
+            first ??= inFlight;
+            if (inFlight == 0 || stopwatch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                Console.WriteLine($"After the load: {first} minor units in flight at the first audit; {inFlight} after {stopwatch.Elapsed.TotalSeconds:0.0} s; "
+                    + $"balanced = {audit.GetProperty("balanced").GetBoolean()}.");
+                return;
+            }
+        }
     }
 
     private static async Task<string[]> OpenFundedWalletsAsync(HttpClient http)

@@ -26,6 +26,25 @@ public interface ILedgerStore
     /// </summary>
     Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A simple transfer applied in one write on its debit side: the debit, its entry and a record of the credit
+    /// still owed, together. Answers like <see cref="CreateTransferAsync"/> (a refusal changes nothing and decides
+    /// the id). Until <see cref="CompleteCharge"/> or recovery applies the credit, the amount is in flight (the audit
+    /// counts it). The id must be unique to its caller's record (derived from it); <paramref name="memo"/> is that
+    /// record, kept with the charge so recovery can hand it to the <see cref="IChargeRecorder"/> if the caller died.
+    /// A charge refused once answers the same refusal again (not id_already_failed), so its caller can say why.
+    /// </summary>
+    Task<TransferResult> ChargeAsync(Transfer transfer, string? memo, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The caller has stored its record of the charge: the ledger may credit it, in bulk with others, and forget
+    /// the memo. Returns at once; a charge never completed here is completed by <see cref="RecoverAsync"/>.
+    /// </summary>
+    void CompleteCharge(Transfer transfer);
+
+    /// <summary>Applies the charge's credit now if it is still owed (before money flows back out of the credited account).</summary>
+    Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default);
+
     Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -40,7 +59,7 @@ public interface ILedgerStore
     /// <summary>Releases every hold whose timeout has passed; returns how many expired.</summary>
     Task<int> ExpirePendingTransfersAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Drives every transfer in flight for longer than <paramref name="olderThan"/> to its end.</summary>
+    /// <summary>Drives every transfer and charge in flight for longer than <paramref name="olderThan"/> to its end.</summary>
     Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default);
 
     /// <summary>Per currency: the sums of all accounts, and the money in flight between them.</summary>

@@ -24,6 +24,17 @@ public sealed class InMemoryLedgerStore(TimeProvider time) : ILedgerStore
     public Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default) =>
         Locked(() => ledger.CreateTransfer(transfer));
 
+    /// <summary>Nothing is ever in flight here: a charge is an ordinary transfer, credited at once. A refused one answers its refusal again.</summary>
+    public Task<TransferResult> ChargeAsync(Transfer transfer, string? memo, CancellationToken cancellationToken = default) =>
+        Locked(() => ledger.CreateTransfer(transfer) is var result && result == TransferResult.IdAlreadyFailed ? ledger.FailureOf(transfer.Id) ?? result : result);
+
+    public void CompleteCharge(Transfer transfer)
+    {
+        // Already complete: the charge was credited when it was made.
+    }
+
+    public Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default) =>
         Locked(() => ledger.CreateTransfers([.. batch]));
 

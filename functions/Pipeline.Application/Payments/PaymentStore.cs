@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using System.Net;
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,11 @@ public sealed partial class PaymentStore(
 
         await EnsureRevenueAccountAsync(merchantId, Currency.Parse(request.Currency), cancellationToken);
         var id = idempotencyKey is null ? ResourceIds.New(IdPrefix) : ResourceIds.Derived(IdPrefix, $"{merchantId}\n{idempotencyKey}");
+        if (request.CaptureMethod == CaptureMethod.Automatic)
+        {
+            return await ChargeAsync(merchantId, id, request, idempotencyKey is not null, cancellationToken);
+        }
+
         var payment = PaymentRules.Open(id, merchantId, request, options.Value.AuthorizationWindow, NowMicros);
         try
         {
@@ -87,6 +93,49 @@ public sealed partial class PaymentStore(
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict && idempotencyKey is not null)
         {
             return await ResumeAsync(merchantId, id, request, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// An automatic payment in two writes: the ledger charge (the wallet's debit, with the finished payment document
+    /// as its memo, in one batch of the wallet's partition), then the payment document. A crash between the two
+    /// leaves the charge in flight with its memo, and the ledger's recovery stores the payment from it before it
+    /// credits the merchant; the merchant's credit follows in the background, many payments per write.
+    /// </summary>
+    private async Task<PaymentOutcome> ChargeAsync(string merchantId, string id, CreatePaymentRequest request, bool keyed, CancellationToken cancellationToken)
+    {
+        // Under an Idempotency-Key the id may be taken already: by the first attempt (resume it), or by another payment (refuse).
+        if (keyed && await ReadAsync(merchantId, id, cancellationToken) is not null)
+        {
+            return await ResumeAsync(merchantId, id, request, cancellationToken);
+        }
+
+        var now = NowMicros;
+        var opened = PaymentRules.Open(id, merchantId, request, options.Value.AuthorizationWindow, now);
+        var transfer = TransferOf(opened, opened.Pending!.Steps[0]);
+        var charged = PaymentRules.Complete(opened, [TransferResult.Ok], now);
+        var result = await ledger.ChargeAsync(transfer, JsonSerializer.Serialize(charged, CosmosJson.Options), cancellationToken);
+        var payment = result.IsSuccess() ? charged : PaymentRules.Complete(opened, [result], now);
+        var outcome = await CreateChargedAsync(payment, request, cancellationToken);
+        if (result.IsSuccess())
+        {
+            ledger.CompleteCharge(transfer);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Stores the charged (or declined) payment; if it exists already — recorded by recovery, or by a retry — answers from that.</summary>
+    private async Task<PaymentOutcome> CreateChargedAsync(PaymentDocument payment, CreatePaymentRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await container.CreateItemAsync(payment, Key(payment.MerchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+            return OutcomeOf(payment, payment.History[0].Id);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            return await ResumeAsync(payment.MerchantId, payment.Id, request, cancellationToken);
         }
     }
 
@@ -251,6 +300,12 @@ public sealed partial class PaymentStore(
     private async Task<TransferResult[]> RunStepsAsync(PaymentDocument payment, PaymentOperation operation, CancellationToken cancellationToken)
     {
         var results = new TransferResult[operation.Steps.Count];
+        if (payment.CaptureMethod == CaptureMethod.Automatic && operation.Steps.Any(s => s.Kind == StepKind.Refund))
+        {
+            // The charge's credit may still be on its way to the revenue account: it must be there before money leaves it.
+            await ledger.SettleChargeAsync(TransferOf(payment, new PaymentStep(StepKind.Charge, 0, payment.History[0].Amount)), cancellationToken);
+        }
+
         for (var i = 0; i < results.Length; i++)
         {
             var transfer = TransferOf(payment, operation.Steps[i]);

@@ -117,6 +117,42 @@ public abstract class LedgerStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_charge_moves_money_once_and_a_resubmission_is_exists()
+    {
+        await Fund(Wallet, 1_000);
+        var charge = Move(NextId(), Wallet, Wallet2, 400);
+        Assert.Equal(TransferResult.Ok, await Store.ChargeAsync(charge, null));
+        Assert.Equal(600, (await AccountOf(Wallet)).PostedMinor);
+        await AssertBalanced();
+
+        Store.CompleteCharge(charge);
+        await Store.SettleChargeAsync(charge);
+        Assert.Equal(400, (await AccountOf(Wallet2)).PostedMinor);
+        Assert.Equal(400, (await Store.GetTransferAsync(charge.Id))!.Value.AmountMinor);
+        Assert.Equal(TransferResult.Exists, await Store.ChargeAsync(charge, null));
+        Assert.Equal(TransferResult.ExistsWithDifferentAmount, await Store.ChargeAsync(charge with { Amount = 399 }, null));
+        await Store.SettleChargeAsync(charge);
+        Assert.Equal(600, (await AccountOf(Wallet)).PostedMinor);
+        Assert.Equal(400, (await AccountOf(Wallet2)).PostedMinor);
+        await AssertBalanced();
+    }
+
+    [Fact]
+    public async Task A_refused_charge_changes_nothing_and_answers_its_refusal_again()
+    {
+        var charge = Move(NextId(), Wallet, Wallet2, 1);
+        Assert.Equal(TransferResult.InsufficientFunds, await Store.ChargeAsync(charge, null));
+        await Fund(Wallet, 100);
+        Assert.Equal(TransferResult.InsufficientFunds, await Store.ChargeAsync(charge, null));
+        Assert.Equal(TransferResult.AccountsMustHaveTheSameCurrency, await Store.ChargeAsync(Move(NextId(), Wallet, Usd, 1), null));
+        Assert.Equal(TransferResult.CreditAccountNotFound, await Store.ChargeAsync(Move(NextId(), Wallet, NextId(), 1), null));
+        Assert.Equal(TransferResult.AmountMustBePositive, await Store.ChargeAsync(Move(NextId(), Wallet, Wallet2, 0), null));
+        Assert.Equal(100, (await AccountOf(Wallet)).PostedMinor);
+        Assert.Equal(0, (await AccountOf(Wallet2)).PostedMinor);
+        await AssertBalanced();
+    }
+
+    [Fact]
     public async Task A_hold_is_posted_in_part_and_the_rest_released_exactly_once()
     {
         await Fund(Wallet, 1_000);

@@ -11,7 +11,21 @@ internal sealed class DyingLedger(ILedgerStore inner, int dieOnCall, bool afterA
 {
     private int calls;
 
-    public async Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default)
+    public Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default) =>
+        DieAroundAsync(() => inner.CreateTransferAsync(transfer, cancellationToken));
+
+    /// <summary>A charge counts as a call like any transfer; its background completion never runs here (the process is gone).</summary>
+    public Task<TransferResult> ChargeAsync(Transfer transfer, string? memo, CancellationToken cancellationToken = default) =>
+        DieAroundAsync(() => inner.ChargeAsync(transfer, memo, cancellationToken));
+
+    public void CompleteCharge(Transfer transfer)
+    {
+        // The dying process's completer would have died with it: recovery completes the charge.
+    }
+
+    public Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default) => inner.SettleChargeAsync(transfer, cancellationToken);
+
+    private async Task<TransferResult> DieAroundAsync(Func<Task<TransferResult>> call)
     {
         var dies = Interlocked.Increment(ref calls) == dieOnCall;
         if (dies && !afterApplying)
@@ -19,7 +33,7 @@ internal sealed class DyingLedger(ILedgerStore inner, int dieOnCall, bool afterA
             throw new ProcessDiedException();
         }
 
-        var result = await inner.CreateTransferAsync(transfer, cancellationToken);
+        var result = await call();
         return dies ? throw new ProcessDiedException() : result;
     }
 

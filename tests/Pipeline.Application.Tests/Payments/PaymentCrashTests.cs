@@ -32,8 +32,8 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var data = new TheoryData<string, int, bool>();
         foreach (var (operation, calls) in new[]
         {
-            ("charge", 1), ("hold", 1), ("capture-both", 2), ("capture-part", 2), ("cancel", 2), ("increment", 1), ("refund", 1),
-            ("charge-declined", 1), ("increment-declined", 1), ("expire-after-ledger", 2),
+            ("hold", 1), ("capture-both", 2), ("capture-part", 2), ("cancel", 2), ("increment", 1), ("refund", 1),
+            ("increment-declined", 1), ("expire-after-ledger", 2),
         })
         {
             for (var call = 1; call <= calls; call++)
@@ -82,13 +82,11 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var dying = Payments(database, new DyingLedger(ledger, dieOnCall, afterApplying));
         await Assert.ThrowsAsync<ProcessDiedException>(() => operation switch
         {
-            "charge" => dying.CreateAsync(Merchant, manual with { CaptureMethod = CaptureMethod.Automatic }, null, default),
             "hold" => dying.CreateAsync(Merchant, manual, null, default),
             "capture-both" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 1_500, null, default),
             "capture-part" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Capture, 400, null, default),
             "cancel" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, null, default),
             "increment" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 700, null, default),
-            "charge-declined" => dying.CreateAsync(Merchant, manual with { Amount = 20_000, CaptureMethod = CaptureMethod.Automatic }, null, default),
             "increment-declined" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Increment, 50_000, null, default),
             "expire-after-ledger" => dying.RunAsync(Merchant, id!, PaymentOperationKind.Cancel, null, null, default),
             _ => dying.RunAsync(Merchant, id!, PaymentOperationKind.Refund, 300, null, default),
@@ -102,25 +100,69 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var payment = Assert.Single((await fresh.ListAsync(Merchant, null, 10, null, default)).Payments);
         var expected = operation switch
         {
-            "charge" => (PaymentStatus.Succeeded, 1_000L, 0L, 0L),
-            "hold" => (PaymentStatus.RequiresCapture, 0, 0, 1_000),
+            "hold" => (PaymentStatus.RequiresCapture, 0L, 0L, 1_000L),
             "capture-both" => (PaymentStatus.Succeeded, 1_500, 0, 0),
             "capture-part" => (PaymentStatus.Succeeded, 400, 0, 0),
             "cancel" => (PaymentStatus.Canceled, 0, 0, 0),
             "increment" => (PaymentStatus.RequiresCapture, 0, 0, 1_700),
-            "charge-declined" => (PaymentStatus.Declined, 0, 0, 0),
             "increment-declined" => (PaymentStatus.RequiresCapture, 0, 0, 1_000),
             "expire-after-ledger" => (PaymentStatus.Canceled, 0, 0, 0),
             _ => (PaymentStatus.PartiallyRefunded, 1_000, 300, 0),
         };
         Assert.Equal(expected, (payment.Status, payment.AmountCaptured, payment.AmountRefunded, payment.AmountCapturable));
-        Assert.Equal(operation == "charge-declined" ? "insufficient_funds" : null, payment.DeclineCode);
+        Assert.Null(payment.DeclineCode);
         Assert.Equal(operation == "expire-after-ledger" ? CancellationReason.Expired : operation == "cancel" ? CancellationReason.Requested : null, payment.CancellationReason);
 
         var balances = (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances;
         Assert.Equal(10_000 - payment.AmountCaptured + payment.AmountRefunded, balances.Posted);
         Assert.Equal(payment.AmountCapturable, balances.Pending);
         Assert.True((await ledger.AuditAsync()).Balanced);
+    }
+
+    /// <summary>
+    /// An automatic payment is one ledger charge carrying the finished payment as its memo, then the payment
+    /// document. Dying before the charge, or after a refused one, leaves nothing at all (the client saw an error;
+    /// nothing was taken). Dying after a charge that went through leaves it in flight: recovery stores the payment
+    /// from the memo and credits the merchant, exactly once.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task An_automatic_payment_interrupted_around_its_charge_is_recorded_by_recovery_or_never_happened(bool afterApplying, bool declined)
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock, charges: Recording(database));
+        var (wallets, wallet) = await FundedWalletAsync(database, ledger);
+        var request = new CreatePaymentRequest(declined ? 20_000 : 1_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Automatic);
+
+        await Assert.ThrowsAsync<ProcessDiedException>(() => Payments(database, new DyingLedger(ledger, 1, afterApplying)).CreateAsync(Merchant, request, null, default));
+        Assert.True((await ledger.AuditAsync()).Balanced, "The books must balance while the charge is in flight.");
+
+        var freshLedger = new CosmosLedgerStore(database, clock, charges: Recording(database));
+        var fresh = Payments(database, freshLedger);
+        var charged = afterApplying && !declined;
+        Assert.Equal(charged ? 1 : 0, await freshLedger.RecoverAsync(TimeSpan.Zero));
+        Assert.Equal(0, await freshLedger.RecoverAsync(TimeSpan.Zero));
+        Assert.Equal(0, await fresh.FinishAbandonedAsync(TimeSpan.Zero, default));
+
+        var payments = (await fresh.ListAsync(Merchant, null, 10, null, default)).Payments;
+        if (charged)
+        {
+            var payment = Assert.Single(payments);
+            Assert.Equal((PaymentStatus.Succeeded, 1_000L, 0L), (payment.Status, payment.AmountCaptured, payment.AmountCapturable));
+        }
+        else
+        {
+            Assert.Empty(payments);
+        }
+
+        Assert.Equal(10_000 - (charged ? 1_000 : 0), (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
+        Assert.Equal(charged ? 1_000 : 0, (await freshLedger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
+        var audit = await freshLedger.AuditAsync();
+        Assert.True(audit.Balanced);
+        Assert.Equal(0, audit.Currencies[Currency.EUR].InFlightPosted);
     }
 
     [Theory]
@@ -188,6 +230,8 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         await wallets.TopUpAsync(Merchant, wallet, 10_000, Domain.Ledgers.LedgerId.FromName("top-up"), default);
         return (wallets, wallet);
     }
+
+    private static ChargeSettings Recording(Database database) => new(new PaymentChargeRecorder(database), null, NullLogger.Instance);
 
     private PaymentStore Payments(Database database, ILedgerStore ledger) =>
         new(database, ledger, new WalletStore(database, ledger, clock), clock, Options.Create(new PaymentOptions()), NullLogger<PaymentStore>.Instance);

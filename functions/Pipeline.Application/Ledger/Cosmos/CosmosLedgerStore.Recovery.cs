@@ -12,6 +12,9 @@ public sealed partial class CosmosLedgerStore
     private const string InFlightQuery =
         "SELECT * FROM c WHERE c.type = 'transfer' AND (c.state = 'inFlight' OR c.state = 'committing')";
 
+    /// <summary>Charges whose credit may still be owed (see <see cref="ChargeDocument"/>).</summary>
+    private const string ChargesQuery = "SELECT * FROM c WHERE c.type = 'charge'";
+
     public async Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
         var query = new QueryDefinition($"{InFlightQuery} AND c.createdMicros <= {Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow() - olderThan))}");
@@ -30,12 +33,13 @@ public sealed partial class CosmosLedgerStore
             await DriveChainAsync(chain, cancellationToken);
         }
 
-        return stuck.Count + chains.Count;
+        var charges = await RecoverChargesAsync(LedgerTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken);
+        return stuck.Count + chains.Count + charges;
     }
 
     /// <summary>
     /// Sums every account partition per currency and adds what is in flight: for each unfinished transfer, what
-    /// its debit-side entries moved minus what its credit-side entries moved. A transfer that moves during the
+    /// its debit-side entries moved minus what its credit-side entries moved; for each charge not yet credited, its amount. A transfer that moves during the
     /// scan can make one scan inconsistent, so the audit repeats until the in-flight set is the same before and
     /// after the account scan (bounded); on a quiet ledger one scan is exact.
     /// </summary>
@@ -45,6 +49,7 @@ public sealed partial class CosmosLedgerStore
         for (var scan = 0; scan < LedgerLimits.AuditScansMax; scan++)
         {
             var before = await QueryAllAsync<TransferDocument>(transfers, new QueryDefinition(InFlightQuery), null, cancellationToken);
+            var chargesBefore = await QueryAllAsync<ChargeDocument>(accounts, new QueryDefinition(ChargesQuery), null, cancellationToken);
             var all = await QueryAllAsync<AccountDocument>(accounts, new QueryDefinition("SELECT * FROM c WHERE c.type = 'account'"), null, cancellationToken);
             var totals = new Dictionary<Currency, (Int128 Dp, Int128 Cp, Int128 Dpe, Int128 Cpe, Int128 Fp, Int128 Fpe)>();
             foreach (var account in all)
@@ -63,9 +68,18 @@ public sealed partial class CosmosLedgerStore
                 totals[currency] = t with { Fp = t.Fp + posted, Fpe = t.Fpe + pending };
             }
 
+            foreach (var charge in chargesBefore)
+            {
+                var credited = await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken) is { IsFence: false };
+                var t = totals.GetValueOrDefault(charge.Request.Currency);
+                totals[charge.Request.Currency] = t with { Fp = t.Fp + (credited ? 0 : charge.Request.Amount) };
+            }
+
             audit = new LedgerAudit(totals.ToDictionary(p => p.Key, p => new CurrencyAudit(p.Value.Dp, p.Value.Cp, p.Value.Dpe, p.Value.Cpe, p.Value.Fp, p.Value.Fpe)));
             var after = await QueryAllAsync<TransferDocument>(transfers, new QueryDefinition(InFlightQuery), null, cancellationToken);
-            if (SameInFlight(before, after) && audit.Balanced)
+            var chargesAfter = await QueryAllAsync<ChargeDocument>(accounts, new QueryDefinition(ChargesQuery), null, cancellationToken);
+            if (SameInFlight(before, after) && chargesBefore.Select(c => c.Id).Order(StringComparer.Ordinal).SequenceEqual(chargesAfter.Select(c => c.Id).Order(StringComparer.Ordinal))
+                && audit.Balanced)
             {
                 return audit;
             }

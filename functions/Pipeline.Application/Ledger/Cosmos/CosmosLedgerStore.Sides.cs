@@ -31,8 +31,9 @@ public sealed partial class CosmosLedgerStore
     /// Applies a side as one transactional batch: the account document with its new totals (If-Match its ETag)
     /// and the entry. 412 means another writer changed the account: read it again, check again, try again.
     /// 409 on the entry means this side was already applied, or fenced; either way the batch changed nothing.
+    /// <paramref name="alongside"/>, if any, is one more document created in the same batch (a charge's record).
     /// </summary>
-    private async Task<(SideOutcome Outcome, TransferResult Code)> ApplySideAsync(Side side, CancellationToken cancellationToken)
+    private async Task<(SideOutcome Outcome, TransferResult Code)> ApplySideAsync(Side side, CancellationToken cancellationToken, ChargeDocument? alongside = null)
     {
         using var held = await cache.LockAsync(side.Partition, cancellationToken);
         for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
@@ -52,10 +53,10 @@ public sealed partial class CosmosLedgerStore
             var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
             var updated = current.WithTotals(after, micros);
             var entry = Entry(side, before, after, micros);
-            using var response = await accounts.CreateTransactionalBatch(Key(side.Partition))
+            var batch = accounts.CreateTransactionalBatch(Key(side.Partition))
                 .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag })
-                .CreateItem(entry)
-                .ExecuteAsync(cancellationToken);
+                .CreateItem(entry);
+            using var response = await (alongside is null ? batch : batch.CreateItem(alongside)).ExecuteAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 cache.Set(updated with { ETag = response[0].ETag });

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Domain.Ledgers;
@@ -16,18 +17,32 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
 {
     private readonly Container accounts;
     private readonly Container transfers;
+    private readonly Container bulkAccounts;
+    private readonly Container bulkTransfers;
     private readonly TimeProvider time;
     private readonly ILedgerFaults faults;
+    private readonly IChargeRecorder recorder;
+    private readonly ChargeCompleter completer;
     private readonly AccountDocumentCache cache = new();
 
-    public CosmosLedgerStore(Database database, TimeProvider time, ILedgerFaults? faults = null)
+    /// <summary>Charges this process made whose callers have not yet said to complete them.</summary>
+    private readonly ConcurrentDictionary<LedgerId, ChargeDocument> madeHere = new();
+
+    /// <param name="charges">How charges are completed in the background; <see cref="ChargeSettings.Default"/> when null.</param>
+    public CosmosLedgerStore(Database database, TimeProvider time, ILedgerFaults? faults = null, ChargeSettings? charges = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(time);
+        charges ??= ChargeSettings.Default;
         accounts = database.GetContainer(LedgerContainers.Accounts);
         transfers = database.GetContainer(LedgerContainers.Transfers);
+        var bulk = charges.BulkDatabase ?? database;
+        bulkAccounts = bulk.GetContainer(LedgerContainers.Accounts);
+        bulkTransfers = bulk.GetContainer(LedgerContainers.Transfers);
         this.time = time;
         this.faults = faults ?? ILedgerFaults.None;
+        recorder = charges.Recorder;
+        completer = new ChargeCompleter(CompleteChargesAsync, charges.Logger);
     }
 
     public async Task<CreateAccountResult> CreateAccountAsync(NewAccount spec, int creditShards = 1, CancellationToken cancellationToken = default)

@@ -122,6 +122,30 @@ internal sealed record EntryDocument
         DebitsPending, DebitsPosted, CreditsPending, CreditsPosted, LedgerTime.ToTicks(TimestampMicros));
 }
 
+/// <summary>
+/// A charge whose debit side is applied and whose credit side is not yet (id "charge:&lt;transfer&gt;", in the debit
+/// account's partition, written in the same transactional batch as the debit). It is the record of the money in
+/// flight; completing the charge credits the other account, writes the transfer document and deletes this.
+/// </summary>
+internal sealed record ChargeDocument
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    public required string Pk { get; init; }
+    public string Type { get; init; } = "charge";
+    public required Transfer Request { get; init; }
+
+    /// <summary>The credit account's partition (the shard chosen from the transfer id) that takes the credit.</summary>
+    public required string CreditPartition { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long CreatedMicros { get; init; }
+
+    /// <summary>The caller's own record of the charge, handed to <see cref="IChargeRecorder"/> if the caller died before keeping it.</summary>
+    public string? Memo { get; init; }
+}
+
 /// <summary>Where a transfer document stands. Decisions are compare-and-swaps on this field.</summary>
 internal enum TransferState
 {

@@ -14,6 +14,12 @@ public enum LedgerStep
     /// <summary>Both sides are applied; the transfer document still says in flight.</summary>
     CreditApplied,
 
+    /// <summary>A charge's debit side and its record are written; its credit is not applied.</summary>
+    ChargeDebited,
+
+    /// <summary>A charge's credit is applied; its transfer document and record are not yet settled.</summary>
+    ChargeCredited,
+
     /// <summary>A post, void or expiry has claimed its hold; its own document is not yet committing.</summary>
     HoldClaimed,
 

@@ -18,6 +18,8 @@ internal static class LedgerKeys
 
     public static string EntryId(LedgerId transfer) => "e:" + transfer;
 
+    public static string ChargeId(LedgerId transfer) => "charge:" + transfer;
+
     public static string ReversalId(LedgerId transfer) => "r:" + transfer;
 
     /// <summary>A chain's entries: "c:&lt;chain&gt;:&lt;phase&gt;:&lt;link&gt;", phase h (hold), p (post) or v (release).</summary>

@@ -12,6 +12,21 @@ public static class LedgerLimits
     /// <summary>Upper bound of the random pause between two attempts after an ETag conflict.</summary>
     public static readonly TimeSpan ConflictBackoffMax = TimeSpan.FromMilliseconds(8);
 
+    /// <summary>Charges credited in one transactional batch: the account document plus this many entries stays within Cosmos DB's 100 operations.</summary>
+    public const int ChargeCreditsPerBatchMax = 99;
+
+    /// <summary>Charges one pass of the background completer takes from its queue.</summary>
+    public const int ChargeCompletionsPerPassMax = 2_000;
+
+    /// <summary>Charges a process remembers between making them and their callers completing them, before it lets old ones go to recovery.</summary>
+    public const int ChargesAwaitingCompletionMax = 10_000;
+
+    /// <summary>How long a made charge is remembered for its caller; after that, recovery completes it.</summary>
+    public static readonly TimeSpan ChargeAwaitingCompletionMax = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the completer waits for more charges before a pass, so one batch carries many credits.</summary>
+    public static readonly TimeSpan ChargeGatherDelay = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Entries per page.</summary>
     public const int EntryPageSizeMax = 500;
 

@@ -1,0 +1,278 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
+using Pipeline.Domain.Ledgers;
+using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+
+namespace Pipeline.Application.Ledger.Cosmos;
+
+/// <summary>
+/// Charges: simple transfers made in one write. The debit side's transactional batch also creates the charge's
+/// record (<see cref="ChargeDocument"/>), so the money leaves the debit account and is recorded as in flight in the
+/// same atomic step. The credit is applied later, many charges per batch on the credit account's partition
+/// (<see cref="CompleteChargesAsync"/>), which also writes each transfer document and deletes the record. Every
+/// step is idempotent by the transfer id (entry ids), so the completer, a refund settling first and recovery can
+/// all race on one charge and it is credited once. docs/ARCHITECTURE.md has the protocol and its crash cases.
+/// </summary>
+public sealed partial class CosmosLedgerStore
+{
+    public async Task<TransferResult> ChargeAsync(Transfer transfer, string? memo, CancellationToken cancellationToken = default)
+    {
+        using var activity = Telemetry.Source.StartActivity("ledger.charge");
+        if (transfer.IsLinked || transfer.IsPending || transfer.IsPostOrVoid)
+        {
+            throw new ArgumentException("A charge is a simple transfer: not pending, post, void or linked.", nameof(transfer));
+        }
+
+        if (transfer.Id.IsZero)
+        {
+            return TransferResult.IdMustNotBeZero;
+        }
+
+        var debitPartition = AccountPartition(transfer.DebitAccountId, 0);
+        var debit = await ReadAccountCachedAsync(debitPartition, cancellationToken);
+        var credit = await ReadAccountCachedAsync(AccountPartition(transfer.CreditAccountId, 0), cancellationToken);
+        var invalid = Validate(transfer);
+        var refusal = invalid != TransferResult.Ok ? invalid
+            : debit is null ? TransferResult.DebitAccountNotFound
+            : credit is null ? TransferResult.CreditAccountNotFound
+            : TransferRules.CheckCurrencyAndOpen(transfer, debit.ToAccount(), credit.ToAccount());
+        if (refusal != TransferResult.Ok)
+        {
+            return debit is null ? refusal : await RefuseChargeAsync(debitPartition, transfer, refusal, cancellationToken);
+        }
+
+        var record = new ChargeDocument
+        {
+            Id = ChargeId(transfer.Id),
+            Pk = debitPartition,
+            Request = transfer,
+            CreditPartition = AccountPartition(transfer.CreditAccountId, CreditShard(transfer.Id, credit!.Shards)),
+            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+            Memo = memo,
+        };
+        var side = new Side(debitPartition, EntryId(transfer.Id), "transfer", IsDebit: true, transfer.Id, a =>
+            a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, transfer.Amount), a.Debit(transfer.Amount, pending: false)));
+        var (outcome, code) = await ApplySideAsync(side, cancellationToken, record);
+        if (outcome == SideOutcome.Applied)
+        {
+            madeHere[transfer.Id] = record;
+        }
+
+        var result = outcome switch
+        {
+            SideOutcome.Applied => TransferResult.Ok,
+            SideOutcome.AlreadyApplied => await CompareChargeAsync(debitPartition, transfer, cancellationToken),
+            SideOutcome.Fenced => code,
+            _ => await RefuseChargeAsync(debitPartition, transfer, code, cancellationToken),
+        };
+        await faults.AfterAsync(LedgerStep.ChargeDebited, transfer.Id);
+        return result;
+    }
+
+    /// <summary>
+    /// Fences the charge's debit so the refusal is final; if the debit got in first, the charge stands. A charge
+    /// refused before answers that refusal again (its caller records why), where a transfer answers id_already_failed.
+    /// </summary>
+    private async Task<TransferResult> RefuseChargeAsync(string debitPartition, Transfer transfer, TransferResult refusal, CancellationToken cancellationToken) =>
+        await FenceAsync(debitPartition, transfer.Id, refusal, cancellationToken)
+            ? refusal
+            : await CompareChargeAsync(debitPartition, transfer, cancellationToken);
+
+    /// <summary>The same id was charged before: "exists" when it debited the same account the same amount.</summary>
+    private async Task<TransferResult> CompareChargeAsync(string debitPartition, Transfer transfer, CancellationToken cancellationToken)
+    {
+        var entry = await ReadEntryAsync(debitPartition, EntryId(transfer.Id), cancellationToken)
+            ?? throw new InvalidOperationException($"Charge {transfer.Id} was applied but its entry cannot be read.");
+        return entry.IsFence ? ParseCode(entry.Kind)
+            : entry.PostedDelta == transfer.Amount ? TransferResult.Exists
+            : TransferResult.ExistsWithDifferentAmount;
+    }
+
+    /// <summary>
+    /// Queues the charge for the completer only if this process made it (its record is known to exist): completing a
+    /// charge that was refused, or is not this caller's, would credit money that never left the debit account.
+    /// Others — a retry that met its charge already made — are completed by recovery.
+    /// </summary>
+    public void CompleteCharge(Transfer transfer)
+    {
+        if (madeHere.TryRemove(transfer.Id, out var record))
+        {
+            completer.Enqueue(record);
+        }
+
+        // A caller that died between charging and completing leaves its record here; recovery completes the
+        // charge itself, so old records are let go rather than kept for the life of the process.
+        if (madeHere.Count > LedgerLimits.ChargesAwaitingCompletionMax)
+        {
+            var before = LedgerTime.ToMicros(time.GetUtcNow()) - (long)LedgerLimits.ChargeAwaitingCompletionMax.TotalMicroseconds;
+            foreach (var stale in madeHere.Where(p => p.Value.CreatedMicros < before))
+            {
+                madeHere.TryRemove(stale.Key, out _);
+            }
+        }
+    }
+
+    public async Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default)
+    {
+        var record = await accounts.ReadOrNullAsync<ChargeDocument>(ChargeId(transfer.Id), AccountPartition(transfer.DebitAccountId, 0), cancellationToken);
+        if (record is not null)
+        {
+            await CompleteChargesAsync([record], cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Credits the charges (grouped by the partition that takes each credit, up to 99 per batch), then writes
+    /// their transfer documents and deletes their records. The record goes last: until then the charge is in
+    /// flight and recovery would complete it again, which changes nothing.
+    /// </summary>
+    private async Task CompleteChargesAsync(IReadOnlyList<ChargeDocument> charges, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(charges.GroupBy(c => c.CreditPartition, StringComparer.Ordinal)
+            .Select(group => CreditAllAsync(group.Key, [.. group], cancellationToken)));
+        foreach (var charge in charges)
+        {
+            await faults.AfterAsync(LedgerStep.ChargeCredited, charge.Request.Id);
+        }
+
+        var timestamp = time.GetUtcNow().UtcTicks;
+        await Task.WhenAll(charges.Select(c => RecordChargeTransferAsync(c, timestamp, cancellationToken)));
+        await Task.WhenAll(charges.Select(c => IgnoringAsync(HttpStatusCode.NotFound, () =>
+            bulkAccounts.DeleteItemAsync<ChargeDocument>(c.Id, Key(c.Pk), NoContent, cancellationToken))));
+    }
+
+    private async Task CreditAllAsync(string partition, IReadOnlyList<ChargeDocument> charges, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in charges.Chunk(LedgerLimits.ChargeCreditsPerBatchMax))
+        {
+            if (!await TryCreditBatchAsync(partition, chunk, cancellationToken))
+            {
+                // One of them was credited already (by a refund settling it, or a recovery): one at a time, each
+                // side answers "already applied" or applies.
+                foreach (var charge in chunk)
+                {
+                    await CreditOneAsync(charge, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>All the credits in one transactional batch (the account document plus an entry each); false if any entry existed.</summary>
+    private async Task<bool> TryCreditBatchAsync(string partition, ChargeDocument[] charges, CancellationToken cancellationToken)
+    {
+        using var held = await cache.LockAsync(partition, cancellationToken);
+        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
+        {
+            var current = (attempt == 0 ? await ReadAccountCachedAsync(partition, cancellationToken) : await ReadAccountAsync(partition, cancellationToken))
+                ?? throw new InvalidOperationException($"Account partition {partition} does not exist.");
+            var account = current.ToAccount();
+            var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
+            var entries = new List<EntryDocument>(charges.Length);
+            foreach (var charge in charges)
+            {
+                var (refusal, after) = CreditSideOf(charge).Change(account);
+                if (refusal != TransferResult.Ok)
+                {
+                    return false; // The one-at-a-time path meets the same refusal and says so.
+                }
+
+                entries.Add(Entry(CreditSideOf(charge), account, after, micros++));
+                account = after;
+            }
+
+            var updated = current.WithTotals(account, micros - 1);
+            var batch = accounts.CreateTransactionalBatch(Key(partition))
+                .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag });
+            entries.ForEach(e => batch.CreateItem(e, NoBatchContent));
+            using var response = await batch.ExecuteAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                cache.Set(updated with { ETag = response[0].ETag });
+                return true;
+            }
+
+            if (response.Skip(1).Any(r => r.StatusCode == HttpStatusCode.Conflict))
+            {
+                return false;
+            }
+
+            if (response[0].StatusCode != HttpStatusCode.PreconditionFailed)
+            {
+                throw new InvalidOperationException($"Credit batch on {partition} failed: {response.StatusCode} / {response[0].StatusCode}.");
+            }
+
+            await BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new LedgerContentionException(partition);
+    }
+
+    private async Task CreditOneAsync(ChargeDocument charge, CancellationToken cancellationToken)
+    {
+        var (outcome, code) = await ApplySideAsync(CreditSideOf(charge), cancellationToken);
+        if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
+        {
+            // The credit account was open and of the charge's currency when the charge was made, and accounts that
+            // take charges are never closed: this is a broken invariant. The charge stays in flight (the audit
+            // shows it) for an operator, and every recovery pass reports it again.
+            throw new InvalidOperationException($"The credit of charge {charge.Request.Id} on {charge.CreditPartition} was refused: {code.Code()}.");
+        }
+    }
+
+    private static Side CreditSideOf(ChargeDocument charge) =>
+        new(charge.CreditPartition, EntryId(charge.Request.Id), "transfer", IsDebit: false, charge.Request.Id, a =>
+            a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, charge.Request.Amount), a.Credit(charge.Request.Amount, pending: false)));
+
+    /// <summary>The transfer document, applied, as an ordinary transfer would leave it (for GET /ledger/transfers/{id}).</summary>
+    private Task RecordChargeTransferAsync(ChargeDocument charge, long timestamp, CancellationToken cancellationToken)
+    {
+        var request = charge.Request;
+        var document = new TransferDocument
+        {
+            Id = request.Id.ToString(),
+            Request = request,
+            State = TransferState.Applied,
+            DebitAccountId = request.DebitAccountId.ToString(),
+            CreditAccountId = request.CreditAccountId.ToString(),
+            Currency = request.Currency.Code,
+            AmountMinor = request.Amount,
+            CreatedMicros = charge.CreatedMicros,
+            Timestamp = timestamp,
+        };
+        return IgnoringAsync(HttpStatusCode.Conflict, () => bulkTransfers.CreateItemAsync(document, Key(document.Id), NoContent, cancellationToken));
+    }
+
+    /// <summary>Charges whose caller or completer died: their memos are recorded first, then they are completed.</summary>
+    private async Task<int> RecoverChargesAsync(long olderThanMicros, CancellationToken cancellationToken)
+    {
+        var stuck = await QueryAllAsync<ChargeDocument>(accounts, new QueryDefinition(
+            $"{ChargesQuery} AND c.createdMicros <= {Numbers.Literal(olderThanMicros)}"), null, cancellationToken);
+        foreach (var charge in stuck.Where(c => c.Memo is not null))
+        {
+            await recorder.RecordAsync(charge.Memo!, cancellationToken);
+        }
+
+        foreach (var chunk in stuck.Chunk(LedgerLimits.ChargeCompletionsPerPassMax))
+        {
+            await CompleteChargesAsync(chunk, cancellationToken);
+        }
+
+        return stuck.Count;
+    }
+
+    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
+    private static readonly TransactionalBatchItemRequestOptions NoBatchContent = new() { EnableContentResponseOnWrite = false };
+
+    private static async Task IgnoringAsync(HttpStatusCode status, Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (CosmosException e) when (e.StatusCode == status)
+        {
+            // Done before, by another completer or a recovery: the outcome is the same.
+        }
+    }
+}

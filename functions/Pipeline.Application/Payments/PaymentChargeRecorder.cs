@@ -1,0 +1,30 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Ledger;
+
+namespace Pipeline.Application.Payments;
+
+/// <summary>
+/// Stores an automatic payment from the memo its ledger charge carries, for the ledger's recovery when the request
+/// that charged the wallet died before storing the payment. The memo is the finished payment document itself.
+/// </summary>
+public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
+{
+    private readonly Container container = database.GetContainer(PaymentStore.ContainerName);
+
+    public async Task RecordAsync(string memo, CancellationToken cancellationToken)
+    {
+        var payment = JsonSerializer.Deserialize<PaymentDocument>(memo, CosmosJson.Options)
+            ?? throw new InvalidOperationException("A charge's memo is not a payment.");
+        try
+        {
+            await container.CreateItemAsync(payment, new PartitionKey(payment.MerchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Stored by its request after all, or by an earlier recovery pass.
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Application.Ledger;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Tests.Ledger;
+
+/// <summary>
+/// Charges on Cosmos DB: the debit and the record of the owed credit in one write, the credit later. While owed,
+/// the amount is in flight and the audit says so; whoever completes it — the background completer, a refund
+/// settling first, recovery after a crash, several at once — credits it exactly once and keeps the caller's memo.
+/// </summary>
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosChargeTests(CosmosFixture cosmos)
+{
+    private static readonly LedgerId Funding = LedgerId.FromName("funding");
+    private static readonly LedgerId Wallet = LedgerId.FromName("wallet");
+    private static readonly LedgerId Merchant = LedgerId.FromName("merchant");
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    private readonly MemoLog memos = new();
+
+    [Fact]
+    public async Task An_owed_credit_is_in_flight_until_completed()
+    {
+        var (database, store) = await SetUpAsync(fundWallet: 1_000);
+        var charge = Move(LedgerId.FromName("charge"), 300);
+
+        Assert.Equal(TransferResult.Ok, await store.ChargeAsync(charge, "memo"));
+        var audit = (await store.AuditAsync()).Currencies[Currency.EUR];
+        Assert.True(audit.Balanced);
+        Assert.Equal(300, audit.InFlightPosted);
+        Assert.Equal(700, (await store.GetAccountAsync(Wallet))!.Value.PostedMinor);
+        Assert.Equal(0, (await store.GetAccountAsync(Merchant))!.Value.PostedMinor);
+        Assert.Null(await store.GetTransferAsync(charge.Id));
+
+        store.CompleteCharge(charge);
+        await EventuallyAsync(async () => (await store.GetTransferAsync(charge.Id)) is not null && (await store.AuditAsync()).Currencies[Currency.EUR].InFlightPosted == 0);
+        Assert.Equal(300, (await store.GetAccountAsync(Merchant))!.Value.PostedMinor);
+        await store.SettleChargeAsync(charge); // Nothing left to do, or the completer's last delete: either way no second credit.
+        Assert.Equal(0, await new CosmosLedgerStore(database, clock, charges: Settings()).RecoverAsync(TimeSpan.Zero));
+        Assert.Equal(300, (await store.GetAccountAsync(Merchant))!.Value.PostedMinor);
+        Assert.Empty(memos.Recorded);
+        Assert.True((await store.AuditAsync()).Balanced);
+    }
+
+    [Fact]
+    public async Task A_caller_that_died_after_charging_has_its_memo_recorded_then_the_charge_completed()
+    {
+        var (database, _) = await SetUpAsync(fundWallet: 1_000);
+        var charge = Move(LedgerId.FromName("charge"), 300);
+
+        var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeDebited, charge.Id), Settings());
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => dying.ChargeAsync(charge, "the payment"));
+        var fresh = new CosmosLedgerStore(database, clock, charges: Settings());
+        Assert.True((await fresh.AuditAsync()).Balanced);
+
+        Assert.Equal(1, await fresh.RecoverAsync(TimeSpan.Zero));
+        Assert.Equal(["the payment"], memos.Recorded);
+        Assert.Equal(0, await fresh.RecoverAsync(TimeSpan.Zero));
+        Assert.Equal(TransferResult.Exists, await fresh.ChargeAsync(charge, "the payment"));
+        await AssertSettledAsync(fresh, charge.Id, wallet: 700, merchant: 300);
+    }
+
+    [Fact]
+    public async Task A_completion_that_died_after_the_credit_is_finished_by_recovery_without_a_second_credit()
+    {
+        var (database, store) = await SetUpAsync(fundWallet: 1_000);
+        var charge = Move(LedgerId.FromName("charge"), 300);
+        Assert.Equal(TransferResult.Ok, await store.ChargeAsync(charge, "memo"));
+
+        var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeCredited, charge.Id), Settings());
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => dying.SettleChargeAsync(charge));
+        var fresh = new CosmosLedgerStore(database, clock, charges: Settings());
+        Assert.True((await fresh.AuditAsync()).Balanced, "Credited but not yet forgotten: nothing is in flight twice.");
+        Assert.Equal(0, (await fresh.AuditAsync()).Currencies[Currency.EUR].InFlightPosted);
+
+        Assert.Equal(1, await fresh.RecoverAsync(TimeSpan.Zero));
+        await AssertSettledAsync(fresh, charge.Id, wallet: 700, merchant: 300);
+    }
+
+    [Fact]
+    public async Task Concurrent_charges_take_only_what_the_wallet_holds_and_racing_completions_credit_each_once()
+    {
+        var (database, store) = await SetUpAsync(fundWallet: 1_000);
+        var charges = Enumerable.Range(0, 30).Select(i => Move(LedgerId.FromName($"charge-{i}"), 100)).ToList();
+
+        var results = await Task.WhenAll(charges.Select(c => store.ChargeAsync(c, null)));
+        Assert.Equal(10, results.Count(r => r == TransferResult.Ok));
+        Assert.Equal(20, results.Count(r => r == TransferResult.InsufficientFunds));
+
+        // The completer, two settlements per charge from other processes and recovery, all at once.
+        var others = new[] { new CosmosLedgerStore(database, clock, charges: Settings()), new CosmosLedgerStore(database, clock, charges: Settings()) };
+        charges.ForEach(store.CompleteCharge);
+        await Task.WhenAll(charges.SelectMany(c => others.Select(o => o.SettleChargeAsync(c))).Append(others[0].RecoverAsync(TimeSpan.Zero)));
+        await EventuallyAsync(async () => (await store.AuditAsync()).Currencies[Currency.EUR].InFlightPosted == 0);
+
+        Assert.Equal(0, (await store.GetAccountAsync(Wallet))!.Value.PostedMinor);
+        Assert.Equal(1_000, (await store.GetAccountAsync(Merchant))!.Value.PostedMinor);
+        Assert.Equal(10, (await Task.WhenAll(charges.Select(c => store.GetTransferAsync(c.Id)))).Count(t => t is not null));
+        Assert.Equal(0, await store.RecoverAsync(TimeSpan.Zero));
+        Assert.True((await store.AuditAsync()).Balanced);
+    }
+
+    [Fact]
+    public async Task Recovery_completes_many_charges_over_several_batches_and_shards()
+    {
+        var (_, store) = await SetUpAsync(fundWallet: 100_000, merchantShards: 3);
+        var charges = Enumerable.Range(0, 250).Select(i => Move(LedgerId.FromName($"many-{i}"), i + 1)).ToList();
+        foreach (var chunk in charges.Chunk(25))
+        {
+            Assert.All(await Task.WhenAll(chunk.Select(c => store.ChargeAsync(c, null))), r => Assert.Equal(TransferResult.Ok, r));
+        }
+
+        Assert.Equal(250, await store.RecoverAsync(TimeSpan.Zero));
+
+        var total = charges.Sum(c => c.Amount);
+        Assert.Equal(100_000 - total, (await store.GetAccountAsync(Wallet))!.Value.PostedMinor);
+        Assert.Equal(total, (await store.GetAccountAsync(Merchant))!.Value.PostedMinor);
+        Assert.Equal(250, (await store.GetEntriesAsync(Merchant, null, 500)).Entries.Count);
+        Assert.Equal(0, (await store.AuditAsync()).Currencies[Currency.EUR].InFlightPosted);
+        Assert.True((await store.AuditAsync()).Balanced);
+    }
+
+    private async Task AssertSettledAsync(CosmosLedgerStore store, LedgerId charge, long wallet, long merchant)
+    {
+        Assert.Equal(wallet, (await store.GetAccountAsync(Wallet))!.Value.PostedMinor);
+        Assert.Equal(merchant, (await store.GetAccountAsync(Merchant))!.Value.PostedMinor);
+        Assert.Equal(merchant, (await store.GetTransferAsync(charge))!.Value.AmountMinor);
+        var audit = await store.AuditAsync();
+        Assert.True(audit.Balanced);
+        Assert.Equal(0, audit.Currencies[Currency.EUR].InFlightPosted);
+    }
+
+    private async Task<(Database, CosmosLedgerStore)> SetUpAsync(long fundWallet, int merchantShards = 1)
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var store = new CosmosLedgerStore(database, clock, charges: Settings());
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit)));
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits)));
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR), merchantShards));
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(new Transfer
+        {
+            Id = LedgerId.FromName("fund"), DebitAccountId = Funding, CreditAccountId = Wallet, Amount = fundWallet, Currency = Currency.EUR,
+        }));
+        return (database, store);
+    }
+
+    private ChargeSettings Settings() => new(memos, null, NullLogger.Instance);
+
+    private static Transfer Move(LedgerId id, long amount) =>
+        new() { Id = id, DebitAccountId = Wallet, CreditAccountId = Merchant, Amount = amount, Currency = Currency.EUR };
+
+    /// <summary>Waits for the background completer (bounded: it normally takes tens of milliseconds).</summary>
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 200 && !await condition(); attempt++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await condition(), "The background completer did not complete the charge within 10 s.");
+    }
+
+    private sealed class MemoLog : IChargeRecorder
+    {
+        private readonly ConcurrentQueue<string> recorded = new();
+
+        public IReadOnlyList<string> Recorded => [.. recorded];
+
+        public Task RecordAsync(string memo, CancellationToken cancellationToken)
+        {
+            recorded.Enqueue(memo);
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -17,6 +17,12 @@ internal sealed record IdempotencyRecord
     public required string Fingerprint { get; init; }
 
     public bool Completed { get; init; }
+
+    /// <summary>
+    /// The request ended without an answer worth keeping (a 5xx, an exception): the same request may run again at
+    /// once, but the key stays bound to its fingerprint, so a different request with it is still a reuse.
+    /// </summary>
+    public bool Released { get; init; }
     public int Status { get; init; }
     public string? ContentType { get; init; }
     public byte[]? Body { get; init; }

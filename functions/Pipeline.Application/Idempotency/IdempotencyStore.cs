@@ -11,7 +11,7 @@ namespace Pipeline.Application.Idempotency;
 /// Stripe-style idempotency: the first request with a key runs and its response is stored; the same key with the
 /// same request replays that response; with a different request it is 422 idempotency_key_reused; while the first
 /// still runs, 409. Creating the record is the lock, so concurrent duplicates run the handler once. A 5xx is not
-/// stored, so the client may retry with the same key.
+/// stored, so the client may retry the same request with the same key at once; the key stays bound to that request.
 /// </summary>
 public sealed class IdempotencyStore(Database database, TimeProvider time)
 {
@@ -95,7 +95,7 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
                 return (null, (new ApiResponse(existing.Status, existing.Body ?? [], existing.ContentType ?? ApiResponse.Json), true));
             }
 
-            var stale = record.CreatedMicros - existing.CreatedMicros > (long)ApiLimits.IdempotencyLockTimeout.TotalMicroseconds;
+            var stale = existing.Released || record.CreatedMicros - existing.CreatedMicros > (long)ApiLimits.IdempotencyLockTimeout.TotalMicroseconds;
             if (stale && await TakeOverAsync(existing, record, cancellationToken) is { } taken)
             {
                 return (taken, null);
@@ -119,9 +119,13 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
         }
     }
 
-    /// <summary>Gives the key back, unless another request has taken the lock over since (then it is theirs).</summary>
+    /// <summary>
+    /// Gives the key back for the same request to retry, unless another request has taken the lock over since (then
+    /// it is theirs). The record stays, fingerprint and all: had it been deleted, a different request could take the
+    /// key while the first one's effect (a charge whose answer was lost) still stands under it.
+    /// </summary>
     private Task ReleaseAsync(IdempotencyRecord record, string lockETag, CancellationToken cancellationToken) =>
-        IfStillOursAsync(() => container.DeleteItemAsync<IdempotencyRecord>(record.Id, new PartitionKey(record.Scope),
+        IfStillOursAsync(() => container.ReplaceItemAsync(record with { Released = true }, record.Id, new PartitionKey(record.Scope),
             new ItemRequestOptions { IfMatchEtag = lockETag }, cancellationToken));
 
     private static async Task IfStillOursAsync(Func<Task> write)

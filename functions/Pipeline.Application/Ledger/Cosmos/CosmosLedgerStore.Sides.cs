@@ -53,10 +53,11 @@ public sealed partial class CosmosLedgerStore
             var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
             var updated = current.WithTotals(after, micros);
             var entry = Entry(side, before, after, micros);
+            // Nothing is read back from a side's writes but the account's new ETag: no document comes back.
             var batch = accounts.CreateTransactionalBatch(Key(side.Partition))
-                .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag })
-                .CreateItem(entry);
-            using var response = await (alongside is null ? batch : batch.CreateItem(alongside)).ExecuteAsync(cancellationToken);
+                .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false })
+                .CreateItem(entry, NoBatchContent);
+            using var response = await (alongside is null ? batch : batch.CreateItem(alongside, NoBatchContent)).ExecuteAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 cache.Set(updated with { ETag = response[0].ETag });

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
@@ -22,6 +23,7 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
     private readonly TimeProvider time;
     private readonly ILedgerFaults faults;
     private readonly IChargeRecorder recorder;
+    private readonly ILogger logger;
     private readonly ChargeCompleter completer;
     private readonly AccountDocumentCache cache = new();
 
@@ -42,6 +44,7 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
         this.time = time;
         this.faults = faults ?? ILedgerFaults.None;
         recorder = charges.Recorder;
+        logger = charges.Logger;
         completer = new ChargeCompleter(CompleteChargesAsync, charges.Logger);
     }
 

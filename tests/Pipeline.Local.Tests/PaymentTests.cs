@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Pipeline.Local.Tests;
@@ -69,6 +70,52 @@ public sealed class PaymentTests(LocalHostFixture fixture)
         var refunded = await PaymentClient.ExpectAsync(await client.PostAsync($"api/v1/payments/{paid.GetProperty("id").GetString()}/refunds"), HttpStatusCode.Created);
         Assert.Equal("refunded", refunded.GetProperty("status").GetString());
         Assert.Equal((1_000, 0, 1_000), await client.BalancesAsync(wallet));
+        await client.AssertBooksBalancedAsync();
+    }
+
+    /// <summary>
+    /// An automatic payment is answered once the wallet is charged and the payment stored; the merchant's credit
+    /// follows in the background. Until then it is in flight in the audit; then the charge reads as an ordinary transfer.
+    /// </summary>
+    [Fact]
+    public async Task An_automatic_payment_is_readable_at_once_and_its_credit_to_the_merchant_follows()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var wallet = await client.OpenWalletAsync(1_000);
+
+        var paid = await client.PayAsync(wallet, 400, "automatic");
+        var read = await client.PaymentAsync(paid.GetProperty("id").GetString()!);
+        Assert.Equal(("succeeded", 400L), (read.GetProperty("status").GetString(), read.GetProperty("amountCaptured").GetInt64()));
+
+        var charge = paid.GetProperty("chargeTransferId").GetString()!;
+        HttpStatusCode status = default;
+        for (var attempt = 0; attempt < 200 && status != HttpStatusCode.OK; attempt++)
+        {
+            await Task.Delay(attempt == 0 ? 0 : 50);
+            using var transfer = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/ledger/transfers/{charge}", fixture.AdminKey));
+            status = transfer.StatusCode;
+            if (status == HttpStatusCode.OK)
+            {
+                Assert.Equal(400, (await transfer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amount").GetInt64());
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        await client.AssertBooksBalancedAsync();
+    }
+
+    [Fact]
+    public async Task An_automatic_payment_the_wallet_cannot_afford_is_declined_with_402_and_kept()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var wallet = await client.OpenWalletAsync(100);
+
+        using var response = await client.PostAsync("api/v1/payments", new { amount = 101, currency = "EUR", source = new { walletId = wallet }, captureMethod = "automatic" });
+        var problem = await AuthTests.AssertProblem(response, HttpStatusCode.PaymentRequired, "insufficient_funds");
+
+        var declined = await client.PaymentAsync(problem.GetProperty("paymentId").GetString()!);
+        Assert.Equal(("declined", "insufficient_funds", 0L), (declined.GetProperty("status").GetString(), declined.GetProperty("declineCode").GetString(), declined.GetProperty("amountCaptured").GetInt64()));
+        Assert.Equal((100, 0, 100), await client.BalancesAsync(wallet));
         await client.AssertBooksBalancedAsync();
     }
 

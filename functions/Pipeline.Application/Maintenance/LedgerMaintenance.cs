@@ -24,13 +24,30 @@ public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments
     public async Task<MaintenanceResult> RunOnceAsync(MaintenanceSchedule schedule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var expired = await ledger.ExpirePendingTransfersAsync(cancellationToken);
-        var recovered = await ledger.RecoverAsync(schedule.RecoverOlderThan, cancellationToken);
-        var finished = await payments.FinishAbandonedAsync(schedule.RecoverOlderThan, cancellationToken);
+        var expired = await StepAsync("expiring holds", () => ledger.ExpirePendingTransfersAsync(cancellationToken));
+        var recovered = await StepAsync("recovering transfers and charges", () => ledger.RecoverAsync(schedule.RecoverOlderThan, cancellationToken));
+        var finished = await StepAsync("finishing payment operations", () => payments.FinishAbandonedAsync(schedule.RecoverOlderThan, cancellationToken));
         logger.LogInformation(
             "Ledger maintenance expired {HoldsExpired} holds, recovered {TransfersRecovered} transfers and finished {PaymentsFinished} payment operations",
             expired, recovered, finished);
         return new MaintenanceResult(expired, recovered, finished);
+    }
+
+    /// <summary>
+    /// One step; a failure is logged and the pass goes on, so a ledger that cannot recover one charge still has its
+    /// holds expired and its payments finished. Every step is retried on the next pass.
+    /// </summary>
+    private async Task<int> StepAsync(string step, Func<Task<int>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Ledger maintenance failed {Step}; the next pass tries again", step);
+            return 0;
+        }
     }
 }
 

@@ -24,7 +24,15 @@ public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            // Stored by its request after all, or by an earlier recovery pass.
+            // Stored by its request after all, or by an earlier recovery pass — unless the id holds another payment
+            // (an Idempotency-Key reused for a different wallet or amount): then this charge is nobody's payment and
+            // must not be completed as if it were. It stays in flight for an operator to refund.
+            var stored = (await container.ReadItemAsync<PaymentDocument>(payment.Id, new PartitionKey(payment.MerchantId), cancellationToken: cancellationToken)).Resource;
+            if (stored.WalletId != payment.WalletId || stored.Currency != payment.Currency || stored.History[0].Amount != payment.History[0].Amount)
+            {
+                throw new InvalidOperationException(
+                    $"Payment {payment.Id} holds a different payment than the charge's memo (wallet {payment.WalletId}, {payment.History[0].Amount} {payment.Currency}).");
+            }
         }
     }
 }

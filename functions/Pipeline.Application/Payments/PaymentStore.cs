@@ -59,8 +59,8 @@ public sealed partial class PaymentStore(
 
     /// <param name="idempotencyKey">
     /// The request's Idempotency-Key, if any. The payment's id is then derived from it: a retry after an answer
-    /// that never arrived (a crash, a 5xx — the idempotency record is not kept for those) finds the payment the
-    /// first attempt made, which the sweep would otherwise complete, instead of charging a second time.
+    /// that never arrived (a crash, a 5xx — whose response is not kept) finds the payment the first attempt made,
+    /// or its charge, instead of charging a second time.
     /// </param>
     public async Task<PaymentOutcome> CreateAsync(string merchantId, CreatePaymentRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -117,11 +117,13 @@ public sealed partial class PaymentStore(
         var result = await ledger.ChargeAsync(transfer, JsonSerializer.Serialize(charged, CosmosJson.Options), cancellationToken);
         var payment = result.IsSuccess() ? charged : PaymentRules.Complete(opened, [result], now);
         var outcome = await CreateChargedAsync(payment, request, cancellationToken);
-        if (result.IsSuccess())
+        if (result.IsSuccess() && outcome.Refusal?.Code != ErrorCodes.IdempotencyKeyReused)
         {
             ledger.CompleteCharge(transfer);
         }
 
+        // Refused as a reuse, the charge belongs to no payment the merchant can see: it is left in flight, where
+        // recovery finds that its memo is not the stored payment and reports it (the audit shows the amount).
         return outcome;
     }
 

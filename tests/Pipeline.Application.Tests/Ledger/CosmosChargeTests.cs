@@ -91,6 +91,28 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     }
 
     [Fact]
+    public async Task A_credit_that_cannot_be_applied_keeps_only_its_own_charge_in_flight()
+    {
+        var (database, store) = await SetUpAsync(fundWallet: 1_000);
+        var closing = LedgerId.FromName("closing");
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(closing, Currency.EUR)));
+        var refused = Move(LedgerId.FromName("to-closed"), 100) with { CreditAccountId = closing };
+        var fine = Move(LedgerId.FromName("to-open"), 200);
+        Assert.Equal(TransferResult.Ok, await store.ChargeAsync(refused, null));
+        Assert.Equal(TransferResult.Ok, await store.ChargeAsync(fine, null));
+        Assert.Equal(CloseAccountResult.Ok, await store.CloseAccountAsync(closing)); // The invariant broken on purpose.
+
+        var fresh = new CosmosLedgerStore(database, clock, charges: Settings());
+        Assert.Equal(1, await fresh.RecoverAsync(TimeSpan.Zero));
+        Assert.Equal(200, (await fresh.GetAccountAsync(Merchant))!.Value.PostedMinor);
+        Assert.NotNull(await fresh.GetTransferAsync(fine.Id));
+        Assert.Null(await fresh.GetTransferAsync(refused.Id));
+        var audit = (await fresh.AuditAsync()).Currencies[Currency.EUR];
+        Assert.Equal((true, 100), (audit.Balanced, (long)audit.InFlightPosted));
+        Assert.Equal(0, await fresh.RecoverAsync(TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task A_completion_that_died_after_the_credit_is_finished_by_recovery_without_a_second_credit()
     {
         var (database, store) = await SetUpAsync(fundWallet: 1_000);
@@ -131,9 +153,9 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     }
 
     [Fact]
-    public async Task Recovery_completes_many_charges_over_several_batches_and_shards()
+    public async Task Recovery_completes_many_charges_over_several_batches_and_shards() // 250 over 2 shards: two batches of up to 99 each
     {
-        var (_, store) = await SetUpAsync(fundWallet: 100_000, merchantShards: 3);
+        var (_, store) = await SetUpAsync(fundWallet: 100_000, merchantShards: 2);
         var charges = Enumerable.Range(0, 250).Select(i => Move(LedgerId.FromName($"many-{i}"), i + 1)).ToList();
         foreach (var chunk in charges.Chunk(25))
         {

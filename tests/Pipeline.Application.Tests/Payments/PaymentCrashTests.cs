@@ -6,6 +6,7 @@ using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
+using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
 
 namespace Pipeline.Application.Tests.Payments;
@@ -137,7 +138,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var (wallets, wallet) = await FundedWalletAsync(database, ledger);
         var request = new CreatePaymentRequest(declined ? 20_000 : 1_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Automatic);
 
-        await Assert.ThrowsAsync<ProcessDiedException>(() => Payments(database, new DyingLedger(ledger, 1, afterApplying)).CreateAsync(Merchant, request, null, default));
+        await Assert.ThrowsAsync<ProcessDiedException>(() => Payments(database, new DyingLedger(ledger, 1, afterApplying)).CreateAsync(Merchant, request, "order-9", default));
         Assert.True((await ledger.AuditAsync()).Balanced, "The books must balance while the charge is in flight.");
 
         var freshLedger = new CosmosLedgerStore(database, clock, charges: Recording(database));
@@ -163,6 +164,50 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var audit = await freshLedger.AuditAsync();
         Assert.True(audit.Balanced);
         Assert.Equal(0, audit.Currencies[Currency.EUR].InFlightPosted);
+
+        // The client retries under its key once the wallet could afford even the large payment: a charge that went
+        // through is found (not made again), one the ledger refused stays refused, one never made is made now.
+        await wallets.TopUpAsync(Merchant, wallet, 20_000, LedgerId.FromName("more"), default);
+        var retried = await fresh.CreateAsync(Merchant, request, "order-9", default);
+        var refusedBefore = declined && afterApplying;
+        Assert.Equal(refusedBefore ? PaymentStatus.Declined : PaymentStatus.Succeeded, retried.Payment!.Status);
+        Assert.Equal(refusedBefore ? "insufficient_funds" : null, retried.Refusal?.Code);
+        Assert.Equal(30_000 - (refusedBefore ? 0 : request.Amount), (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
+        Assert.Single((await fresh.ListAsync(Merchant, null, 10, null, default)).Payments);
+        await freshLedger.RecoverAsync(TimeSpan.Zero); // Whatever the background has not credited yet.
+        Assert.Equal(refusedBefore ? 0 : request.Amount, (await freshLedger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
+        audit = await freshLedger.AuditAsync();
+        Assert.Equal((true, 0), (audit.Balanced, (long)audit.Currencies[Currency.EUR].InFlightPosted));
+    }
+
+    /// <summary>
+    /// The idempotency layer binds a key to its first request, so a different payment under the key never reaches
+    /// the store. Should one get there anyway (a key reused after its record expired, while the first attempt's
+    /// payment was still unrecorded), its payment id is taken: the first attempt's charge then belongs to no
+    /// payment, and recovery must neither record it over the other payment nor credit it as if it were one.
+    /// </summary>
+    [Fact]
+    public async Task A_charge_whose_payment_id_holds_another_payment_stays_in_flight_and_is_not_completed()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock, charges: Recording(database));
+        var (wallets, first) = await FundedWalletAsync(database, ledger);
+        var second = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c2"), Currency.EUR, 0, default);
+        await wallets.TopUpAsync(Merchant, second, 10_000, LedgerId.FromName("top-up-2"), default);
+
+        await Assert.ThrowsAsync<ProcessDiedException>(() => Payments(database, new DyingLedger(ledger, 1, afterApplying: true))
+            .CreateAsync(Merchant, new CreatePaymentRequest(1_000, "EUR", new PaymentSource(first.Id)), "order-7", default));
+        var freshLedger = new CosmosLedgerStore(database, clock, charges: Recording(database));
+        var other = await Payments(database, freshLedger).CreateAsync(Merchant, new CreatePaymentRequest(2_500, "EUR", new PaymentSource(second.Id)), "order-7", default);
+        Assert.Equal(PaymentStatus.Succeeded, other.Payment!.Status);
+
+        await freshLedger.RecoverAsync(TimeSpan.Zero); // Completes the second payment's charge if the background has not.
+        Assert.Equal(2_500, (await freshLedger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
+        var payment = Assert.Single((await Payments(database, freshLedger).ListAsync(Merchant, null, 10, null, default)).Payments);
+        Assert.Equal((second.Id, 2_500L), (payment.Source.WalletId, payment.AmountCaptured));
+        Assert.Equal(9_000, (await wallets.GetAsync(Merchant, first.Id, default))!.Balances.Posted);
+        var audit = await freshLedger.AuditAsync();
+        Assert.Equal((true, 1_000), (audit.Balanced, (long)audit.Currencies[Currency.EUR].InFlightPosted));
     }
 
     [Theory]
@@ -189,7 +234,10 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         Assert.Equal(0, await fresh.FinishAbandonedAsync(TimeSpan.Zero, default));
         Assert.Single((await fresh.ListAsync(Merchant, null, 10, null, default)).Payments);
         Assert.Equal(7_000, (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
-        Assert.True((await ledger.AuditAsync()).Balanced);
+        await new CosmosLedgerStore(database, clock, charges: Recording(database)).RecoverAsync(TimeSpan.Zero);
+        Assert.Equal(3_000, (await ledger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
+        var audit = await ledger.AuditAsync();
+        Assert.Equal((true, 0), (audit.Balanced, (long)audit.Currencies[Currency.EUR].InFlightPosted));
     }
 
     [Theory]
@@ -227,7 +275,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
     {
         var wallets = new WalletStore(database, ledger, clock);
         var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
-        await wallets.TopUpAsync(Merchant, wallet, 10_000, Domain.Ledgers.LedgerId.FromName("top-up"), default);
+        await wallets.TopUpAsync(Merchant, wallet, 10_000, LedgerId.FromName("top-up"), default);
         return (wallets, wallet);
     }
 

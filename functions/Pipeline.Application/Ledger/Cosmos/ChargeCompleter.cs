@@ -9,7 +9,7 @@ namespace Pipeline.Application.Ledger.Cosmos;
 /// is logged and left to recovery, which completes every charge older than its threshold; nothing here is the only
 /// copy of anything — the charge's record in the debit partition is.
 /// </summary>
-internal sealed class ChargeCompleter(Func<IReadOnlyList<ChargeDocument>, CancellationToken, Task> completeAsync, ILogger logger)
+internal sealed class ChargeCompleter(Func<IReadOnlyList<ChargeDocument>, CancellationToken, Task<int>> completeAsync, ILogger logger)
 {
     private readonly Channel<ChargeDocument> queue = Channel.CreateUnbounded<ChargeDocument>(new UnboundedChannelOptions { SingleReader = true });
     private int started;

@@ -57,7 +57,7 @@ public sealed partial class CosmosLedgerStore
         var (outcome, code) = await ApplySideAsync(side, cancellationToken, record);
         if (outcome == SideOutcome.Applied)
         {
-            madeHere[transfer.Id] = record;
+            madeHere[transfer.Id] = record with { Memo = null }; // The memo is kept in the database; completing does not need it.
         }
 
         var result = outcome switch
@@ -101,6 +101,11 @@ public sealed partial class CosmosLedgerStore
         {
             completer.Enqueue(record);
         }
+        else
+        {
+            // Made by an earlier attempt (a retry met it): complete it if its record says it is owed.
+            _ = Task.Run(() => SettleInBackgroundAsync(transfer));
+        }
 
         // A caller that died between charging and completing leaves its record here; recovery completes the
         // charge itself, so old records are let go rather than kept for the life of the process.
@@ -111,6 +116,18 @@ public sealed partial class CosmosLedgerStore
             {
                 madeHere.TryRemove(stale.Key, out _);
             }
+        }
+    }
+
+    private async Task SettleInBackgroundAsync(Transfer transfer)
+    {
+        try
+        {
+            await SettleChargeAsync(transfer);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Charge {TransferId}: settling it failed; recovery will complete it", transfer.Id);
         }
     }
 
@@ -128,38 +145,60 @@ public sealed partial class CosmosLedgerStore
     /// their transfer documents and deletes their records. The record goes last: until then the charge is in
     /// flight and recovery would complete it again, which changes nothing.
     /// </summary>
-    private async Task CompleteChargesAsync(IReadOnlyList<ChargeDocument> charges, CancellationToken cancellationToken)
+    private async Task<int> CompleteChargesAsync(IReadOnlyList<ChargeDocument> charges, CancellationToken cancellationToken)
     {
-        await Task.WhenAll(charges.GroupBy(c => c.CreditPartition, StringComparer.Ordinal)
-            .Select(group => CreditAllAsync(group.Key, [.. group], cancellationToken)));
-        foreach (var charge in charges)
+        var credited = (await Task.WhenAll(charges.GroupBy(c => c.CreditPartition, StringComparer.Ordinal)
+            .Select(group => CreditAllAsync(group.Key, [.. group], cancellationToken)))).SelectMany(c => c).ToList();
+        foreach (var charge in credited)
         {
             await faults.AfterAsync(LedgerStep.ChargeCredited, charge.Request.Id);
         }
 
         var timestamp = time.GetUtcNow().UtcTicks;
-        await Task.WhenAll(charges.Select(c => RecordChargeTransferAsync(c, timestamp, cancellationToken)));
-        await Task.WhenAll(charges.Select(c => IgnoringAsync(HttpStatusCode.NotFound, () =>
+        await Task.WhenAll(credited.Select(c => RecordChargeTransferAsync(c, timestamp, cancellationToken)));
+        await Task.WhenAll(credited.Select(c => IgnoringAsync(HttpStatusCode.NotFound, () =>
             bulkAccounts.DeleteItemAsync<ChargeDocument>(c.Id, Key(c.Pk), NoContent, cancellationToken))));
+        return credited.Count;
     }
 
-    private async Task CreditAllAsync(string partition, IReadOnlyList<ChargeDocument> charges, CancellationToken cancellationToken)
+    /// <summary>
+    /// Credits the charges of one partition, 99 to a batch; returns those credited (now or before). A charge whose
+    /// credit fails is logged and stays in flight, and does not hold up the others.
+    /// </summary>
+    private async Task<IReadOnlyList<ChargeDocument>> CreditAllAsync(string partition, IReadOnlyList<ChargeDocument> charges, CancellationToken cancellationToken)
     {
+        var credited = new List<ChargeDocument>(charges.Count);
         foreach (var chunk in charges.Chunk(LedgerLimits.ChargeCreditsPerBatchMax))
         {
-            if (!await TryCreditBatchAsync(partition, chunk, cancellationToken))
+            if (await TryCreditBatchAsync(partition, chunk, cancellationToken))
             {
-                // One of them was credited already (by a refund settling it, or a recovery): one at a time, each
-                // side answers "already applied" or applies.
-                foreach (var charge in chunk)
+                credited.AddRange(chunk);
+                continue;
+            }
+
+            // One of them was credited already (by a refund settling it, or a recovery), or one is refused: one at
+            // a time, each side answers "already applied", applies, or fails on its own.
+            foreach (var charge in chunk)
+            {
+                try
                 {
                     await CreditOneAsync(charge, cancellationToken);
+                    credited.Add(charge);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Charge {TransferId}: its credit could not be applied; it stays in flight", charge.Request.Id);
                 }
             }
         }
+
+        return credited;
     }
 
-    /// <summary>All the credits in one transactional batch (the account document plus an entry each); false if any entry existed.</summary>
+    /// <summary>
+    /// All the credits in one transactional batch (the account document plus an entry each). False when that cannot
+    /// be done — an entry existed, a credit is refused, the account kept changing — and each must go on its own.
+    /// </summary>
     private async Task<bool> TryCreditBatchAsync(string partition, ChargeDocument[] charges, CancellationToken cancellationToken)
     {
         using var held = await cache.LockAsync(partition, cancellationToken);
@@ -200,18 +239,23 @@ public sealed partial class CosmosLedgerStore
 
             if (response[0].StatusCode != HttpStatusCode.PreconditionFailed)
             {
-                throw new InvalidOperationException($"Credit batch on {partition} failed: {response.StatusCode} / {response[0].StatusCode}.");
+                return false; // Not a conflict on the account: one at a time, each charge answers for itself.
             }
 
             await BackOffAsync(attempt, cancellationToken);
         }
 
-        throw new LedgerContentionException(partition);
+        return false;
     }
 
     private async Task CreditOneAsync(ChargeDocument charge, CancellationToken cancellationToken)
     {
         var (outcome, code) = await ApplySideAsync(CreditSideOf(charge), cancellationToken);
+        if (outcome == SideOutcome.AlreadyApplied && !IsCreditOf(await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken), charge))
+        {
+            throw new InvalidOperationException($"Charge {charge.Request.Id}: its id was credited for a charge from another account; it stays in flight.");
+        }
+
         if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {
             // The credit account was open and of the charge's currency when the charge was made, and accounts that
@@ -223,7 +267,12 @@ public sealed partial class CosmosLedgerStore
 
     private static Side CreditSideOf(ChargeDocument charge) =>
         new(charge.CreditPartition, EntryId(charge.Request.Id), "transfer", IsDebit: false, charge.Request.Id, a =>
-            a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, charge.Request.Amount), a.Credit(charge.Request.Amount, pending: false)));
+            a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, charge.Request.Amount), a.Credit(charge.Request.Amount, pending: false)),
+            charge.Request.DebitAccountId.ToString());
+
+    /// <summary>Whether the entry is this charge's credit (and not another charge's that reused its id from another account).</summary>
+    private static bool IsCreditOf(EntryDocument? entry, ChargeDocument charge) =>
+        entry is { IsFence: false } && entry.Counterparty == charge.Request.DebitAccountId.ToString() && entry.PostedDelta == charge.Request.Amount;
 
     /// <summary>The transfer document, applied, as an ordinary transfer would leave it (for GET /ledger/transfers/{id}).</summary>
     private Task RecordChargeTransferAsync(ChargeDocument charge, long timestamp, CancellationToken cancellationToken)
@@ -270,12 +319,13 @@ public sealed partial class CosmosLedgerStore
             }
         }
 
+        var completed = 0;
         foreach (var chunk in recorded.Chunk(LedgerLimits.ChargeCompletionsPerPassMax))
         {
-            await CompleteChargesAsync(chunk, cancellationToken);
+            completed += await CompleteChargesAsync(chunk, cancellationToken);
         }
 
-        return recorded.Count;
+        return completed;
     }
 
     private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };

@@ -70,7 +70,7 @@ public sealed partial class CosmosLedgerStore
 
             foreach (var charge in chargesBefore)
             {
-                var credited = await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken) is { IsFence: false };
+                var credited = IsCreditOf(await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken), charge);
                 var t = totals.GetValueOrDefault(charge.Request.Currency);
                 totals[charge.Request.Currency] = t with { Fp = t.Fp + (credited ? 0 : charge.Request.Amount) };
             }

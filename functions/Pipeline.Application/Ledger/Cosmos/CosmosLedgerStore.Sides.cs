@@ -22,8 +22,9 @@ internal enum SideOutcome
 /// <param name="Partition">The account partition (a shard for a hot account's credits).</param>
 /// <param name="EntryId">"e:&lt;transfer&gt;" for the side itself, "r:&lt;transfer&gt;" for a reversal.</param>
 /// <param name="Change">The account after the side, or a refusal code.</param>
+/// <param name="Counterparty">For a charge's credit: the debit account, written on the entry so it cannot be taken for another charge's.</param>
 internal sealed record Side(string Partition, string EntryId, string Kind, bool IsDebit, LedgerId TransferId,
-    Func<Account, (TransferResult Refusal, Account After)> Change);
+    Func<Account, (TransferResult Refusal, Account After)> Change, string? Counterparty = null);
 
 public sealed partial class CosmosLedgerStore
 {
@@ -126,6 +127,7 @@ public sealed partial class CosmosLedgerStore
         Side = side.IsDebit ? "debit" : "credit",
         TransferId = side.TransferId.ToString(),
         AccountId = before.Id.ToString(),
+        Counterparty = side.Counterparty,
         TimestampMicros = micros,
         PostedDelta = side.IsDebit ? after.DebitsPosted - before.DebitsPosted : after.CreditsPosted - before.CreditsPosted,
         PendingDelta = side.IsDebit ? after.DebitsPending - before.DebitsPending : after.CreditsPending - before.CreditsPending,

@@ -105,6 +105,9 @@ internal sealed record EntryDocument
     public required string TransferId { get; init; }
     public required string AccountId { get; init; }
 
+    /// <summary>On a charge's credit entry: the debit account of that charge.</summary>
+    public string? Counterparty { get; init; }
+
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long TimestampMicros { get; init; }
 

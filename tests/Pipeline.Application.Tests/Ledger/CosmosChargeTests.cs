@@ -153,6 +153,34 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     }
 
     [Fact]
+    public async Task The_audit_balances_while_charges_are_made_and_completed_around_it()
+    {
+        var (_, store) = await SetUpAsync(fundWallet: 1_000_000, merchantShards: 2);
+        var charging = Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var charge = Move(LedgerId.FromName($"load-{worker}-{i}"), 1 + i);
+                Assert.Equal(TransferResult.Ok, await store.ChargeAsync(charge, null));
+                store.CompleteCharge(charge);
+            }
+        })));
+
+        var audits = 0;
+        while (!charging.IsCompleted)
+        {
+            var audit = await store.AuditAsync();
+            Assert.True(audit.Balanced, $"Audit {audits} while charging: {audit.Currencies[Currency.EUR]}");
+            audits++;
+        }
+
+        await charging;
+        Assert.True(audits > 0);
+        await EventuallyAsync(async () => (await store.AuditAsync()).Currencies[Currency.EUR].InFlightPosted == 0);
+        Assert.Equal(8 * Enumerable.Range(1, 40).Sum(), (await store.GetAccountAsync(Merchant))!.Value.PostedMinor);
+    }
+
+    [Fact]
     public async Task Recovery_completes_many_charges_over_several_batches_and_shards() // 250 over 2 shards: two batches of up to 99 each
     {
         var (_, store) = await SetUpAsync(fundWallet: 100_000, merchantShards: 2);

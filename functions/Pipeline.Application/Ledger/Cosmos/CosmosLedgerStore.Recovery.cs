@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
@@ -14,6 +15,8 @@ public sealed partial class CosmosLedgerStore
 
     /// <summary>Charges whose credit may still be owed (see <see cref="ChargeDocument"/>).</summary>
     private const string ChargesQuery = "SELECT * FROM c WHERE c.type = 'charge'";
+
+    private const string AccountsAndChargesQuery = "SELECT * FROM c WHERE c.type = 'account' OR c.type = 'charge'";
 
     public async Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
@@ -39,7 +42,8 @@ public sealed partial class CosmosLedgerStore
 
     /// <summary>
     /// Sums every account partition per currency and adds what is in flight: for each unfinished transfer, what
-    /// its debit-side entries moved minus what its credit-side entries moved; for each charge not yet credited, its amount. A transfer that moves during the
+    /// its debit-side entries moved minus what its credit-side entries moved; for each charge record, its debit if the
+    /// scan holds it minus its credit if the scan holds that. A transfer that moves during the
     /// scan can make one scan inconsistent, so the audit repeats until the in-flight set is the same before and
     /// after the account scan (bounded); on a quiet ledger one scan is exact.
     /// </summary>
@@ -49,8 +53,12 @@ public sealed partial class CosmosLedgerStore
         for (var scan = 0; scan < LedgerLimits.AuditScansMax; scan++)
         {
             var before = await QueryAllAsync<TransferDocument>(transfers, new QueryDefinition(InFlightQuery), null, cancellationToken);
-            var chargesBefore = await QueryAllAsync<ChargeDocument>(accounts, new QueryDefinition(ChargesQuery), null, cancellationToken);
-            var all = await QueryAllAsync<AccountDocument>(accounts, new QueryDefinition("SELECT * FROM c WHERE c.type = 'account'"), null, cancellationToken);
+            // Accounts and charge records in one scan: a charge's record is written with its debit, and each side is
+            // counted only if the scanned account already holds it (entry time ≤ the account's last entry time), so
+            // charges that move during the scan are counted exactly, however fast they come.
+            var scanned = await QueryAllAsync<JsonElement>(accounts, new QueryDefinition(AccountsAndChargesQuery), null, cancellationToken);
+            var all = scanned.Where(d => d.GetProperty("type").GetString() == "account").Select(d => d.Deserialize<AccountDocument>(CosmosJson.Options)!).ToList();
+            var charges = scanned.Where(d => d.GetProperty("type").GetString() == "charge").Select(d => d.Deserialize<ChargeDocument>(CosmosJson.Options)!).ToList();
             var totals = new Dictionary<Currency, (Int128 Dp, Int128 Cp, Int128 Dpe, Int128 Cpe, Int128 Fp, Int128 Fpe)>();
             foreach (var account in all)
             {
@@ -68,18 +76,19 @@ public sealed partial class CosmosLedgerStore
                 totals[currency] = t with { Fp = t.Fp + posted, Fpe = t.Fpe + pending };
             }
 
-            foreach (var charge in chargesBefore)
+            var lastEntries = all.ToDictionary(a => a.Pk, a => a.LastEntryMicros, StringComparer.Ordinal);
+            foreach (var charge in charges)
             {
-                var credited = IsCreditOf(await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken), charge);
+                var debited = charge.DebitMicros <= lastEntries.GetValueOrDefault(charge.Pk, long.MinValue);
+                var credit = await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken);
+                var credited = IsCreditOf(credit, charge) && credit!.TimestampMicros <= lastEntries.GetValueOrDefault(charge.CreditPartition, long.MinValue);
                 var t = totals.GetValueOrDefault(charge.Request.Currency);
-                totals[charge.Request.Currency] = t with { Fp = t.Fp + (credited ? 0 : charge.Request.Amount) };
+                totals[charge.Request.Currency] = t with { Fp = t.Fp + (debited ? charge.Request.Amount : 0) - (credited ? charge.Request.Amount : 0) };
             }
 
             audit = new LedgerAudit(totals.ToDictionary(p => p.Key, p => new CurrencyAudit(p.Value.Dp, p.Value.Cp, p.Value.Dpe, p.Value.Cpe, p.Value.Fp, p.Value.Fpe)));
             var after = await QueryAllAsync<TransferDocument>(transfers, new QueryDefinition(InFlightQuery), null, cancellationToken);
-            var chargesAfter = await QueryAllAsync<ChargeDocument>(accounts, new QueryDefinition(ChargesQuery), null, cancellationToken);
-            if (SameInFlight(before, after) && chargesBefore.Select(c => c.Id).Order(StringComparer.Ordinal).SequenceEqual(chargesAfter.Select(c => c.Id).Order(StringComparer.Ordinal))
-                && audit.Balanced)
+            if (SameInFlight(before, after) && audit.Balanced)
             {
                 return audit;
             }

@@ -58,7 +58,7 @@ public sealed partial class CosmosLedgerStore
             var batch = accounts.CreateTransactionalBatch(Key(side.Partition))
                 .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false })
                 .CreateItem(entry, NoBatchContent);
-            using var response = await (alongside is null ? batch : batch.CreateItem(alongside, NoBatchContent)).ExecuteAsync(cancellationToken);
+            using var response = await (alongside is null ? batch : batch.CreateItem(alongside with { DebitMicros = micros }, NoBatchContent)).ExecuteAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 cache.Set(updated with { ETag = response[0].ETag });

@@ -145,6 +145,10 @@ internal sealed record ChargeDocument
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long CreatedMicros { get; init; }
 
+    /// <summary>The time of the debit entry written with this record (the audit compares it with the account's last entry).</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long DebitMicros { get; init; }
+
     /// <summary>The caller's own record of the charge, handed to <see cref="IChargeRecorder"/> if the caller died before keeping it.</summary>
     public string? Memo { get; init; }
 }

@@ -108,8 +108,10 @@ public sealed partial class CosmosLedgerStore
         }
 
         // A caller that died between charging and completing leaves its record here; recovery completes the
-        // charge itself, so old records are let go rather than kept for the life of the process.
-        if (madeHere.Count > LedgerLimits.ChargesAwaitingCompletionMax)
+        // charge itself, so old records are let go rather than kept for the life of the process. Counting takes
+        // every lock of the dictionary, so it is done once in a while, not on every payment.
+        if (Interlocked.Increment(ref completionsSinceSweep) % LedgerLimits.ChargesBetweenMemorySweeps == 0
+            && madeHere.Count > LedgerLimits.ChargesAwaitingCompletionMax)
         {
             var before = LedgerTime.ToMicros(time.GetUtcNow()) - (long)LedgerLimits.ChargeAwaitingCompletionMax.TotalMicroseconds;
             foreach (var stale in madeHere.Where(p => p.Value.CreatedMicros < before))
@@ -209,15 +211,15 @@ public sealed partial class CosmosLedgerStore
             var account = current.ToAccount();
             var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
             var entries = new List<EntryDocument>(charges.Length);
-            foreach (var charge in charges)
+            foreach (var side in charges.Select(CreditSideOf))
             {
-                var (refusal, after) = CreditSideOf(charge).Change(account);
+                var (refusal, after) = side.Change(account);
                 if (refusal != TransferResult.Ok)
                 {
                     return false; // The one-at-a-time path meets the same refusal and says so.
                 }
 
-                entries.Add(Entry(CreditSideOf(charge), account, after, micros++));
+                entries.Add(Entry(side, account, after, micros++));
                 account = after;
             }
 
@@ -232,14 +234,9 @@ public sealed partial class CosmosLedgerStore
                 return true;
             }
 
-            if (response.Skip(1).Any(r => r.StatusCode == HttpStatusCode.Conflict))
-            {
-                return false;
-            }
-
             if (response[0].StatusCode != HttpStatusCode.PreconditionFailed)
             {
-                return false; // Not a conflict on the account: one at a time, each charge answers for itself.
+                return false; // An entry existed (the account shows 424), or another failure: one at a time, each answers for itself.
             }
 
             await BackOffAsync(attempt, cancellationToken);

@@ -29,6 +29,7 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
 
     /// <summary>Charges this process made whose callers have not yet said to complete them.</summary>
     private readonly ConcurrentDictionary<LedgerId, ChargeDocument> madeHere = new();
+    private int completionsSinceSweep;
 
     /// <param name="charges">How charges are completed in the background; <see cref="ChargeSettings.Default"/> when null.</param>
     public CosmosLedgerStore(Database database, TimeProvider time, ILedgerFaults? faults = null, ChargeSettings? charges = null)

@@ -21,6 +21,9 @@ public static class LedgerLimits
     /// <summary>Charges a process remembers between making them and their callers completing them, before it lets old ones go to recovery.</summary>
     public const int ChargesAwaitingCompletionMax = 10_000;
 
+    /// <summary>Completions between two checks of how many made charges are remembered.</summary>
+    public const int ChargesBetweenMemorySweeps = 1_024;
+
     /// <summary>How long a made charge is remembered for its caller; after that, recovery completes it.</summary>
     public static readonly TimeSpan ChargeAwaitingCompletionMax = TimeSpan.FromMinutes(1);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Domain.Ledgers;
 
@@ -31,6 +32,34 @@ internal sealed class InterleavingFaults(LedgerStep step, LedgerId transfer, Fun
         if (reached == step && transferId == transfer && Interlocked.Exchange(ref ran, 1) == 0)
         {
             await between();
+        }
+    }
+}
+
+/// <summary>
+/// Stops a writer at chosen steps until the test lets it go: <see cref="ReachedAsync"/> waits for the writer to arrive,
+/// <see cref="Release"/> lets it continue. Each gate stops its writer once; other steps and transfers pass.
+/// </summary>
+internal sealed class GateFaults : ILedgerFaults
+{
+    private readonly ConcurrentDictionary<(LedgerStep, LedgerId), (TaskCompletionSource Reached, TaskCompletionSource Released)> gates = new();
+
+    public GateFaults At(LedgerStep step, LedgerId transfer)
+    {
+        gates[(step, transfer)] = (new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously));
+        return this;
+    }
+
+    /// <summary>Waits (bounded) until the writer stands at the gate.</summary>
+    public Task ReachedAsync(LedgerStep step, LedgerId transfer) => gates[(step, transfer)].Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+    public void Release(LedgerStep step, LedgerId transfer) => gates[(step, transfer)].Released.TrySetResult();
+
+    public async ValueTask AfterAsync(LedgerStep reached, LedgerId transferId)
+    {
+        if (gates.TryGetValue((reached, transferId), out var gate) && gate.Reached.TrySetResult())
+        {
+            await gate.Released.Task;
         }
     }
 }

@@ -94,8 +94,7 @@ public sealed partial class CosmosLedgerStore
         foreach (var side in sides)
         {
             var (outcome, code) = await ApplySideAsync(side, cancellationToken);
-            if (outcome == SideOutcome.Fenced
-                || (outcome == SideOutcome.Refused && await FenceAsync(side.Partition, holdId, link.Id, code, cancellationToken)))
+            if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
             {
                 return code;
             }

@@ -64,8 +64,7 @@ public sealed partial class CosmosLedgerStore
         {
             SideOutcome.Applied => TransferResult.Ok,
             SideOutcome.AlreadyApplied => await CompareChargeAsync(debitPartition, transfer, cancellationToken),
-            SideOutcome.Fenced => code,
-            _ => await RefuseChargeAsync(debitPartition, transfer, code, cancellationToken),
+            _ => code, // Refused now (and fenced with it), or fenced by an earlier attempt: the same answer.
         };
         await faults.AfterAsync(LedgerStep.ChargeDebited, transfer.Id);
         return result;
@@ -206,8 +205,7 @@ public sealed partial class CosmosLedgerStore
         using var held = await cache.LockAsync(partition, cancellationToken);
         for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
         {
-            var current = (attempt == 0 ? await ReadAccountCachedAsync(partition, cancellationToken) : await ReadAccountAsync(partition, cancellationToken))
-                ?? throw new InvalidOperationException($"Account partition {partition} does not exist.");
+            var current = await ReadPartitionAsync(partition, cached: attempt == 0, cancellationToken);
             var account = current.ToAccount();
             var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
             var entries = new List<EntryDocument>(charges.Length);
@@ -265,7 +263,7 @@ public sealed partial class CosmosLedgerStore
     private static Side CreditSideOf(ChargeDocument charge) =>
         new(charge.CreditPartition, EntryId(charge.Request.Id), "transfer", IsDebit: false, charge.Request.Id, a =>
             a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, charge.Request.Amount), a.Credit(charge.Request.Amount, pending: false)),
-            charge.Request.DebitAccountId.ToString());
+            charge.Request.DebitAccountId.ToString(), FenceRefusal: false);
 
     /// <summary>Whether the entry is this charge's credit (and not another charge's that reused its id from another account).</summary>
     private static bool IsCreditOf(EntryDocument? entry, ChargeDocument charge) =>

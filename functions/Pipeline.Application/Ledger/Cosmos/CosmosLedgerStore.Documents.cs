@@ -24,6 +24,66 @@ public sealed partial class CosmosLedgerStore
     private async Task<AccountDocument?> ReadAccountCachedAsync(string partition, CancellationToken cancellationToken) =>
         cache.Get(partition) ?? await ReadAccountAsync(partition, cancellationToken);
 
+    /// <summary>
+    /// An account partition a side writes to, which must exist: a shard that a creation which died half-way did not
+    /// open is opened now, from the main document.
+    /// </summary>
+    private async Task<AccountDocument> ReadPartitionAsync(string partition, bool cached, CancellationToken cancellationToken)
+    {
+        var document = cached ? await ReadAccountCachedAsync(partition, cancellationToken) : await ReadAccountAsync(partition, cancellationToken);
+        if (document is not null)
+        {
+            return document;
+        }
+
+        var (account, shard) = ParsePartition(partition);
+        var main = shard == 0 ? null : await ReadAccountCachedAsync(AccountPartition(account, 0), cancellationToken);
+        return main is not null && shard < main.Shards
+            ? await OpenShardAsync(main, shard, cancellationToken)
+            : throw new InvalidOperationException($"Account partition {partition} does not exist.");
+    }
+
+    /// <summary>Opens every shard of the account that is not open yet (none for an ordinary account).</summary>
+    private async Task EnsureShardsAsync(AccountDocument main, CancellationToken cancellationToken)
+    {
+        if (main.Shards == 1)
+        {
+            return;
+        }
+
+        var id = ParseId(main.AccountId);
+        var open = await accounts.ReadManyItemsAsync<AccountDocument>(
+            [.. Enumerable.Range(1, main.Shards - 1).Select(shard => (AccountDocument.DocumentId, Key(AccountPartition(id, shard))))],
+            cancellationToken: cancellationToken);
+        foreach (var shard in Enumerable.Range(1, main.Shards - 1).Where(k => !open.Any(d => d.Shard == k)))
+        {
+            await OpenShardAsync(main, shard, cancellationToken);
+        }
+    }
+
+    /// <summary>Creates one shard from the main document; if another writer opened it first, that one stands.</summary>
+    private async Task<AccountDocument> OpenShardAsync(AccountDocument main, int shard, CancellationToken cancellationToken)
+    {
+        var document = main.ShardOf(shard);
+        try
+        {
+            return await CreateAccountDocumentAsync(document, cancellationToken);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            return await ReadAccountAsync(document.Pk, cancellationToken)
+                ?? throw new InvalidOperationException($"Account partition {document.Pk} conflicted on create but cannot be read.");
+        }
+    }
+
+    /// <summary>Creates an account document. Never an upsert: an account document that exists is never written over by a creation.</summary>
+    private async Task<AccountDocument> CreateAccountDocumentAsync(AccountDocument document, CancellationToken cancellationToken)
+    {
+        var created = (await accounts.CreateItemAsync(document, Key(document.Pk), cancellationToken: cancellationToken)).Resource;
+        cache.Set(created);
+        return created;
+    }
+
     private Task<TransferDocument?> ReadTransferAsync(LedgerId id, CancellationToken cancellationToken) =>
         transfers.ReadOrNullAsync<TransferDocument>(id.ToString(), id.ToString(), cancellationToken);
 
@@ -37,7 +97,7 @@ public sealed partial class CosmosLedgerStore
         {
             var current = await ReadAccountAsync(partition, cancellationToken)
                 ?? throw new InvalidOperationException($"Account partition {partition} vanished.");
-            var updated = change(current);
+            var updated = change(current)?.Next();
             if (updated is null)
             {
                 return false;

@@ -43,8 +43,8 @@ public sealed partial class CosmosLedgerStore
     {
         var request = document.Request;
         var isPost = (request.Flags & TransferFlags.PostPending) != 0;
-        var debit = LedgerKeys.ParseId(document.DebitAccountId!);
-        var credit = LedgerKeys.ParseId(document.CreditAccountId!);
+        var debit = ParseId(document.DebitAccountId!);
+        var credit = ParseId(document.CreditAccountId!);
         var creditMain = await ReadAccountCachedAsync(AccountPartition(credit, 0), cancellationToken);
         var creditPartition = AccountPartition(credit, CreditShard(request.PendingId, creditMain!.Shards));
         var (amount, released) = (document.AmountMinor, document.ReleasedMinor);
@@ -67,7 +67,12 @@ public sealed partial class CosmosLedgerStore
         return await CompleteAsync(document, debit, credit, amount, released, cancellationToken);
     }
 
-    /// <summary>Swaps the hold from pending to resolved-by-this-transfer, re-checking the rules on every attempt.</summary>
+    /// <summary>
+    /// Swaps the hold from pending to resolved-by-this-transfer, re-checking the rules on every attempt. A hold that
+    /// another resolver has claimed but not yet committed is not judged on that claim: the claim is settled first
+    /// (that resolver committed, or its claim given back), so nothing — an expiry above all — is refused or decided
+    /// on a claim that may still be withdrawn.
+    /// </summary>
     private async Task<(TransferResult Refusal, TransferDocument? Hold)> ClaimHoldAsync(TransferDocument document, CancellationToken cancellationToken)
     {
         var request = document.Request;
@@ -90,12 +95,25 @@ public sealed partial class CosmosLedgerStore
                 return (TransferResult.Ok, hold);
             }
 
-            var refusal = await CheckHoldAsync(document, hold, cancellationToken);
+            if (hold.ResolvedBy is { } resolver && await SettleClaimAsync(hold, resolver, cancellationToken))
+            {
+                continue;
+            }
+
+            var refusal = CheckHold(document, hold);
+            if (refusal == TransferResult.Ok && !document.IsExpiry && IsDue(hold))
+            {
+                // Due but not yet swept: the core expires such holds before any batch, so expire it, then judge again.
+                await ExpireHoldAsync(hold, cancellationToken);
+                continue;
+            }
+
             if (refusal != TransferResult.Ok)
             {
                 return (refusal, null);
             }
 
+            await faults.AfterAsync(LedgerStep.HoldRead, request.Id);
             var resolved = document.IsExpiry ? PendingState.Expired
                 : (request.Flags & TransferFlags.PostPending) != 0 ? PendingState.Posted : PendingState.Voided;
             var (won, _) = await SwapTransferAsync(hold, hold with { HoldState = resolved, ResolvedBy = document.Id }, cancellationToken);
@@ -108,7 +126,29 @@ public sealed partial class CosmosLedgerStore
         throw new LedgerContentionException(request.PendingId.ToString());
     }
 
-    private async Task<TransferResult> CheckHoldAsync(TransferDocument document, TransferDocument hold, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings another resolver's claim on the hold to its end: a resolver still in flight is driven (it owns the
+    /// claim, so it commits), one that failed has its claim given back. True when the hold must be read again;
+    /// false when the claim is final (its resolver committed).
+    /// </summary>
+    private async Task<bool> SettleClaimAsync(TransferDocument hold, string resolverId, CancellationToken cancellationToken)
+    {
+        var resolver = await ReadTransferAsync(ParseId(resolverId), cancellationToken)
+            ?? throw new InvalidOperationException($"Hold {hold.Id} is claimed by {resolverId}, which does not exist.");
+        switch (resolver.State)
+        {
+            case TransferState.InFlight:
+                await ExecuteAsync(resolver, cancellationToken);
+                return true;
+            case TransferState.Failed:
+                await ReleaseClaimAsync(hold, resolverId, cancellationToken);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static TransferResult CheckHold(TransferDocument document, TransferDocument hold)
     {
         var record = hold.ToRecord();
         if (document.IsExpiry)
@@ -116,22 +156,16 @@ public sealed partial class CosmosLedgerStore
             return record.State == PendingState.Pending ? TransferResult.Ok : TransferResult.PendingTransferExpired;
         }
 
-        var isPost = (document.Request.Flags & TransferFlags.PostPending) != 0;
-        var refusal = TransferRules.CheckAgainstPending(document.Request, record, isPost);
-        if (refusal == TransferResult.Ok && record.ExpiresAt != 0 && record.ExpiresAt <= time.GetUtcNow().UtcTicks)
-        {
-            // Due but not yet swept: the core expires such holds before any batch, so expire it now and refuse.
-            await ExpireHoldAsync(hold, cancellationToken);
-            return TransferResult.PendingTransferExpired;
-        }
-
-        return refusal;
+        return TransferRules.CheckAgainstPending(document.Request, record, (document.Request.Flags & TransferFlags.PostPending) != 0);
     }
+
+    private bool IsDue(TransferDocument hold) =>
+        hold.ExpiresMicros != 0 && LedgerTime.ToTicks(hold.ExpiresMicros) <= time.GetUtcNow().UtcTicks;
 
     /// <summary>Gives a hold back after its resolver lost the race to commit (another attempt failed it first).</summary>
     private async Task ReleaseClaimAsync(TransferDocument hold, string resolverId, CancellationToken cancellationToken)
     {
-        var current = await ReadTransferAsync(LedgerKeys.ParseId(hold.Id), cancellationToken);
+        var current = await ReadTransferAsync(ParseId(hold.Id), cancellationToken);
         if (current?.ResolvedBy == resolverId)
         {
             await SwapTransferAsync(current, current with { HoldState = PendingState.Pending, ResolvedBy = null }, cancellationToken);
@@ -173,7 +207,7 @@ public sealed partial class CosmosLedgerStore
     /// <summary>Expires one hold through a transfer the ledger names itself ("expire:&lt;hold&gt;"), so two sweeps agree.</summary>
     private async Task<bool> ExpireHoldAsync(TransferDocument hold, CancellationToken cancellationToken)
     {
-        var holdId = LedgerKeys.ParseId(hold.Id);
+        var holdId = ParseId(hold.Id);
         var expiry = new TransferDocument
         {
             Id = LedgerId.FromName("expire:" + hold.Id).ToString(),
@@ -187,9 +221,10 @@ public sealed partial class CosmosLedgerStore
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            expiry = (await ReadTransferAsync(LedgerKeys.ParseId(expiry.Id), cancellationToken))!;
+            expiry = (await ReadTransferAsync(ParseId(expiry.Id), cancellationToken))!;
         }
 
+        await faults.AfterAsync(LedgerStep.TransferRecorded, expiry.Request.Id);
         return await ExecuteAsync(expiry, cancellationToken) == TransferResult.Ok;
     }
 }

@@ -11,10 +11,13 @@ internal enum SideOutcome
     Applied,
     AlreadyApplied,
 
-    /// <summary>The side was fenced: another attempt decided the transfer fails (the code is in the fence).</summary>
+    /// <summary>The side was fenced before: an earlier attempt decided the transfer fails (the code is in the fence).</summary>
     Fenced,
 
-    /// <summary>The account refused (limit, overflow, closed); nothing was written.</summary>
+    /// <summary>
+    /// The account refused (limit, overflow, closed), judged on its current document: the refusal is fenced in the
+    /// same write, unless the side says not to fence (then nothing was written).
+    /// </summary>
     Refused,
 }
 
@@ -23,46 +26,58 @@ internal enum SideOutcome
 /// <param name="EntryId">"e:&lt;transfer&gt;" for the side itself, "r:&lt;transfer&gt;" for a reversal.</param>
 /// <param name="Change">The account after the side, or a refusal code.</param>
 /// <param name="Counterparty">For a charge's credit: the debit account, written on the entry so it cannot be taken for another charge's.</param>
+/// <param name="FenceRefusal">Whether a refusal decides the side for good (a fence with its entry id); false leaves it open.</param>
 internal sealed record Side(string Partition, string EntryId, string Kind, bool IsDebit, LedgerId TransferId,
-    Func<Account, (TransferResult Refusal, Account After)> Change, string? Counterparty = null);
+    Func<Account, (TransferResult Refusal, Account After)> Change, string? Counterparty = null, bool FenceRefusal = true);
 
 public sealed partial class CosmosLedgerStore
 {
     /// <summary>
     /// Applies a side as one transactional batch: the account document with its new totals (If-Match its ETag)
-    /// and the entry. 412 means another writer changed the account: read it again, check again, try again.
-    /// 409 on the entry means this side was already applied, or fenced; either way the batch changed nothing.
-    /// <paramref name="alongside"/>, if any, is one more document created in the same batch (a charge's record).
+    /// and the entry. A refusal is written the same way — the account document If-Match the copy it was judged on,
+    /// and a fence with the entry's id — so a side is refused only on the account as it stands, never on a stale
+    /// copy (this process's cache, or a lagging replica), and the refusal and its fence are one decision.
+    /// 412 means another writer changed the account: read it again, judge again, try again. 409 on the entry
+    /// means this side was already applied, or fenced; either way the batch changed nothing.
+    /// <paramref name="alongside"/>, if any, is one more document created with the entry (a charge's record).
     /// </summary>
     private async Task<(SideOutcome Outcome, TransferResult Code)> ApplySideAsync(Side side, CancellationToken cancellationToken, ChargeDocument? alongside = null)
     {
         using var held = await cache.LockAsync(side.Partition, cancellationToken);
         for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
         {
-            var current = (attempt == 0
-                ? await ReadAccountCachedAsync(side.Partition, cancellationToken)
-                : await ReadAccountAsync(side.Partition, cancellationToken))
-                ?? throw new InvalidOperationException($"Account partition {side.Partition} does not exist.");
+            var current = await ReadPartitionAsync(side.Partition, cached: attempt == 0, cancellationToken);
             var before = current.ToAccount();
             var (refusal, after) = side.Change(before);
-            if (refusal != TransferResult.Ok)
+            if (refusal != TransferResult.Ok && !side.FenceRefusal)
             {
+                // Nothing to write: judge once more on a fresh read before saying no.
+                if (attempt == 0)
+                {
+                    continue;
+                }
+
                 var applied = await ReadEntryAsync(side.Partition, side.EntryId, cancellationToken);
                 return applied is null ? (SideOutcome.Refused, refusal) : Existing(applied);
             }
 
             var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
-            var updated = current.WithTotals(after, micros);
-            var entry = Entry(side, before, after, micros);
+            var updated = refusal == TransferResult.Ok ? current.WithTotals(after, micros) : current.Next();
+            var written = refusal == TransferResult.Ok ? Entry(side, before, after, micros) : Fence(side.Partition, side.EntryId, side.TransferId, refusal, micros);
             // Nothing is read back from a side's writes but the account's new ETag: no document comes back.
             var batch = accounts.CreateTransactionalBatch(Key(side.Partition))
                 .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false })
-                .CreateItem(entry, NoBatchContent);
-            using var response = await (alongside is null ? batch : batch.CreateItem(alongside with { DebitMicros = micros }, NoBatchContent)).ExecuteAsync(cancellationToken);
+                .CreateItem(written, NoBatchContent);
+            if (alongside is not null && refusal == TransferResult.Ok)
+            {
+                batch.CreateItem(alongside with { DebitMicros = micros }, NoBatchContent);
+            }
+
+            using var response = await batch.ExecuteAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 cache.Set(updated with { ETag = response[0].ETag });
-                return (SideOutcome.Applied, TransferResult.Ok);
+                return refusal == TransferResult.Ok ? (SideOutcome.Applied, TransferResult.Ok) : (SideOutcome.Refused, refusal);
             }
 
             if (response[1].StatusCode == HttpStatusCode.Conflict)
@@ -83,24 +98,17 @@ public sealed partial class CosmosLedgerStore
     }
 
     /// <summary>
-    /// Makes sure a side will never be applied, by writing its entry id first as a fence carrying the failure.
-    /// Returns false when the side was applied before the fence could be written: the transfer must go on.
+    /// Makes sure a side will never be applied, by writing its entry id first as a fence carrying the failure, for a
+    /// refusal that does not depend on the account's totals (an account missing, a currency that differs, a chain
+    /// that failed elsewhere). Returns false when the side was applied before the fence could be written: the
+    /// transfer must go on.
     /// </summary>
     private Task<bool> FenceAsync(string partition, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken) =>
         FenceAsync(partition, EntryId(transfer), transfer, failure, cancellationToken);
 
     private async Task<bool> FenceAsync(string partition, string entryId, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken)
     {
-        var fence = new EntryDocument
-        {
-            Id = entryId,
-            Pk = partition,
-            Type = "fence",
-            Kind = failure.Code(),
-            TransferId = transfer.ToString(),
-            AccountId = partition.Split('~')[0],
-            TimestampMicros = LedgerTime.ToMicros(time.GetUtcNow()),
-        };
+        var fence = Fence(partition, entryId, transfer, failure, LedgerTime.ToMicros(time.GetUtcNow()));
         try
         {
             await accounts.CreateItemAsync(fence, Key(partition), cancellationToken: cancellationToken);
@@ -112,6 +120,17 @@ public sealed partial class CosmosLedgerStore
             return existing!.IsFence;
         }
     }
+
+    private static EntryDocument Fence(string partition, string entryId, LedgerId transfer, TransferResult failure, long micros) => new()
+    {
+        Id = entryId,
+        Pk = partition,
+        Type = "fence",
+        Kind = failure.Code(),
+        TransferId = transfer.ToString(),
+        AccountId = ParsePartition(partition).Account.ToString(),
+        TimestampMicros = micros,
+    };
 
     private static (SideOutcome, TransferResult) Existing(EntryDocument entry) =>
         entry.IsFence ? (SideOutcome.Fenced, ParseCode(entry.Kind)) : (SideOutcome.AlreadyApplied, TransferResult.Ok);

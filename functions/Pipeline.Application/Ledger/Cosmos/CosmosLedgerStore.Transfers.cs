@@ -112,12 +112,7 @@ public sealed partial class CosmosLedgerStore
         var debitSide = new Side(debitPartition, EntryId(request.Id), KindOf(request), IsDebit: true, request.Id, a =>
             a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, request.Amount), a.Debit(request.Amount, request.IsPending)));
         var (outcome, code) = await ApplySideAsync(debitSide, cancellationToken);
-        if (outcome == SideOutcome.Refused && await FenceAsync(debitPartition, request.Id, code, cancellationToken))
-        {
-            return await FailAsync(document, code, cancellationToken);
-        }
-
-        if (outcome == SideOutcome.Fenced)
+        if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {
             return await FailAsync(document, code, cancellationToken);
         }
@@ -126,8 +121,7 @@ public sealed partial class CosmosLedgerStore
         var creditSide = new Side(creditPartition, EntryId(request.Id), KindOf(request), IsDebit: false, request.Id, a =>
             a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, request.Amount), a.Credit(request.Amount, request.IsPending)));
         (outcome, code) = await ApplySideAsync(creditSide, cancellationToken);
-        if (outcome == SideOutcome.Fenced
-            || (outcome == SideOutcome.Refused && await FenceAsync(creditPartition, request.Id, code, cancellationToken)))
+        if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {
             return await ReverseDebitAndFailAsync(document, debitPartition, code, cancellationToken);
         }

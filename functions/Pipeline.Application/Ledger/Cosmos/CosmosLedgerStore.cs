@@ -60,39 +60,41 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
         }
 
         var existing = await ReadAccountAsync(AccountPartition(spec.Id, 0), cancellationToken);
-        if (existing is not null)
+        if (existing is null)
         {
-            return AccountRules.CompareWithExisting(spec, existing.ToAccount());
-        }
+            await faults.AfterAsync(LedgerStep.AccountAbsent, spec.Id);
+            var main = AccountDocument.Open(spec, 0, creditShards, time.GetUtcNow().UtcTicks);
+            try
+            {
+                existing = await CreateAccountDocumentAsync(main, cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                existing = await ReadAccountAsync(main.Pk, cancellationToken)
+                    ?? throw new InvalidOperationException($"Account {spec.Id} conflicted on create but cannot be read.");
+                return AccountRules.CompareWithExisting(spec, existing.ToAccount());
+            }
 
-        // Shards first, the main document last: the main document is the commit point. Shards left by a crash
-        // before it hold no entries (credits need the main document), so they are simply written again.
-        var timestamp = time.GetUtcNow().UtcTicks;
-        for (var shard = 1; shard < creditShards; shard++)
-        {
-            await accounts.UpsertItemAsync(AccountDocument.Open(spec, shard, creditShards, timestamp), Key(AccountPartition(spec.Id, shard)), cancellationToken: cancellationToken);
-        }
-
-        var main = AccountDocument.Open(spec, 0, creditShards, timestamp);
-        try
-        {
-            await accounts.CreateItemAsync(main, Key(main.Pk), cancellationToken: cancellationToken);
+            await EnsureShardsAsync(existing, cancellationToken);
             return CreateAccountResult.Ok;
         }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            var winner = await ReadAccountAsync(main.Pk, cancellationToken);
-            return AccountRules.CompareWithExisting(spec, winner!.ToAccount());
-        }
+
+        // A creation that died before opening every shard left the rest for whoever comes next.
+        await EnsureShardsAsync(existing, cancellationToken);
+        return AccountRules.CompareWithExisting(spec, existing.ToAccount());
     }
 
     public async Task<CloseAccountResult> CloseAccountAsync(LedgerId id, CancellationToken cancellationToken = default)
     {
-        var shards = await ReadShardsAsync(id, cancellationToken);
-        if (shards.Count == 0)
+        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
+        if (main is null)
         {
             return CloseAccountResult.AccountNotFound;
         }
+
+        // Every shard exists before any is closed, so none can be opened later from a main document still open.
+        await EnsureShardsAsync(main, cancellationToken);
+        var shards = await ReadShardsAsync(id, cancellationToken);
 
         if (shards[0].Closed)
         {
@@ -107,7 +109,7 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
         // Shards before the main document, so an account whose main document says closed takes no more credits.
         foreach (var shard in shards.Skip(1).Append(shards[0]))
         {
-            var closed = await UpdateAccountAsync(shard.Pk, d => d.ToAccount().HasPending ? null : d with { Closed = true, ETag = null }, cancellationToken);
+            var closed = await UpdateAccountAsync(shard.Pk, d => d.ToAccount().HasPending ? null : d with { Closed = true }, cancellationToken);
             if (!closed)
             {
                 return CloseAccountResult.AccountHasPendingTransfers;

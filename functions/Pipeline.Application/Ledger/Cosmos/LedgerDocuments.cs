@@ -36,6 +36,13 @@ internal sealed record AccountDocument
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long LastEntryMicros { get; init; }
 
+    /// <summary>
+    /// How many times this document was written. A process keeps the newest copy it has seen (a slow read must not
+    /// put an older copy back over a newer one); the ETag, not this, guards every write.
+    /// </summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long Revision { get; init; }
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 
@@ -51,6 +58,23 @@ internal sealed record AccountDocument
         LimitMinor = spec.LimitMinor,
         Code = spec.Code,
         Timestamp = timestamp,
+    };
+
+    /// <summary>
+    /// Shard <paramref name="shard"/> of the account this main document opens: its terms (closed included), no totals.
+    /// Shards are only ever created from the main document, never overwritten, so every creator makes the same ones.
+    /// </summary>
+    public AccountDocument ShardOf(int shard) => this with
+    {
+        Pk = LedgerKeys.AccountPartition(LedgerKeys.ParseId(AccountId), shard),
+        Shard = shard,
+        DebitsPending = 0,
+        DebitsPosted = 0,
+        CreditsPending = 0,
+        CreditsPosted = 0,
+        LastEntryMicros = 0,
+        Revision = 0,
+        ETag = null,
     };
 
     public Account ToAccount() => new()
@@ -70,15 +94,17 @@ internal sealed record AccountDocument
     };
 
     /// <summary>This document with the totals of <paramref name="account"/> after an entry at <paramref name="entryMicros"/>.</summary>
-    public AccountDocument WithTotals(in Account account, long entryMicros) => this with
+    public AccountDocument WithTotals(in Account account, long entryMicros) => Next() with
     {
         DebitsPending = account.DebitsPending,
         DebitsPosted = account.DebitsPosted,
         CreditsPending = account.CreditsPending,
         CreditsPosted = account.CreditsPosted,
         LastEntryMicros = entryMicros,
-        ETag = null,
     };
+
+    /// <summary>This document as its next write stores it (the ETag comes back from that write).</summary>
+    public AccountDocument Next() => this with { Revision = Revision + 1, ETag = null };
 
     /// <summary>A time after this partition's last entry, so entries of one partition are ordered by time.</summary>
     public long NextEntryMicros(long nowMicros) => Math.Max(nowMicros, LastEntryMicros + 1);

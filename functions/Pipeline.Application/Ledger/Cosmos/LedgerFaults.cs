@@ -5,6 +5,9 @@ namespace Pipeline.Application.Ledger.Cosmos;
 /// <summary>The points between two writes of the transfer protocol, where a process may die.</summary>
 public enum LedgerStep
 {
+    /// <summary>An account was looked up before its creation and not found; nothing is written yet.</summary>
+    AccountAbsent,
+
     /// <summary>The transfer document exists (in flight); no account has changed.</summary>
     TransferRecorded,
 
@@ -19,6 +22,9 @@ public enum LedgerStep
 
     /// <summary>A charge's credit is applied; its transfer document and record are not yet settled.</summary>
     ChargeCredited,
+
+    /// <summary>A post, void or expiry has read its hold and found it may claim it; the claim is not written yet.</summary>
+    HoldRead,
 
     /// <summary>A post, void or expiry has claimed its hold; its own document is not yet committing.</summary>
     HoldClaimed,

@@ -9,6 +9,15 @@ internal static class LedgerKeys
     public static string AccountPartition(LedgerId account, int shard) =>
         shard == 0 ? account.ToString() : $"{account}~{shard}";
 
+    /// <summary>The account and shard of a partition key made by <see cref="AccountPartition"/>.</summary>
+    public static (LedgerId Account, int Shard) ParsePartition(string partition)
+    {
+        var tilde = partition.IndexOf('~', StringComparison.Ordinal);
+        return tilde < 0
+            ? (ParseId(partition), 0)
+            : (ParseId(partition[..tilde]), int.Parse(partition.AsSpan(tilde + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>
     /// The shard that takes a transfer's credit: chosen from the transfer id, so every attempt at the same
     /// transfer (a retry, a recovery) lands on the same shard and its entry id guards it.

@@ -7,5 +7,9 @@ namespace Pipeline.Application.Ledger;
 /// </summary>
 public interface IChargeRecorder
 {
-    Task RecordAsync(string memo, CancellationToken cancellationToken);
+    /// <returns>
+    /// True when the record is kept (now or before). False when its id holds a different record — the caller's key
+    /// went to another request — so the charge belongs to nobody: recovery then reverses it instead of completing it.
+    /// </returns>
+    Task<bool> RecordAsync(string memo, CancellationToken cancellationToken);
 }

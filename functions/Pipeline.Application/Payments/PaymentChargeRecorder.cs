@@ -14,25 +14,22 @@ public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
 {
     private readonly Container container = database.GetContainer(PaymentStore.ContainerName);
 
-    public async Task RecordAsync(string memo, CancellationToken cancellationToken)
+    public async Task<bool> RecordAsync(string memo, CancellationToken cancellationToken)
     {
         var payment = JsonSerializer.Deserialize<PaymentDocument>(memo, CosmosJson.Options)
             ?? throw new InvalidOperationException("A charge's memo is not a payment.");
         try
         {
             await container.CreateItemAsync(payment, new PartitionKey(payment.MerchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+            return true;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             // Stored by its request after all, or by an earlier recovery pass — unless the id holds another payment
-            // (an Idempotency-Key reused for a different wallet or amount): then this charge is nobody's payment and
-            // must not be completed as if it were. It stays in flight for an operator to refund.
+            // (an Idempotency-Key reused for a different wallet or amount, whose request was answered 422): then this
+            // charge is nobody's payment and must not be completed as if it were; the ledger gives the money back.
             var stored = (await container.ReadItemAsync<PaymentDocument>(payment.Id, new PartitionKey(payment.MerchantId), cancellationToken: cancellationToken)).Resource;
-            if (stored.WalletId != payment.WalletId || stored.Currency != payment.Currency || stored.History[0].Amount != payment.History[0].Amount)
-            {
-                throw new InvalidOperationException(
-                    $"Payment {payment.Id} holds a different payment than the charge's memo (wallet {payment.WalletId}, {payment.History[0].Amount} {payment.Currency}).");
-            }
+            return stored.WalletId == payment.WalletId && stored.Currency == payment.Currency && stored.History[0].Amount == payment.History[0].Amount;
         }
     }
 }

@@ -91,6 +91,49 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     }
 
     [Fact]
+    public async Task A_charge_whose_record_went_to_another_request_is_given_back_once_and_never_credited()
+    {
+        var (database, _) = await SetUpAsync(fundWallet: 1_000);
+        var orphan = Move(LedgerId.FromName("orphan"), 400);
+        var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeDebited, orphan.Id), Settings());
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => dying.ChargeAsync(orphan, "taken"));
+        memos.Take("taken");
+
+        // Two recoveries race, as two processes' maintenance passes would; the money comes back once.
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => new CosmosLedgerStore(database, clock, charges: Settings()).RecoverAsync(TimeSpan.Zero)));
+        var fresh = new CosmosLedgerStore(database, clock, charges: Settings());
+        Assert.Equal(0, await fresh.RecoverAsync(TimeSpan.Zero));
+
+        Assert.InRange(results.Sum(), 1, 2);
+        Assert.Equal(1_000, (await fresh.GetAccountAsync(Wallet))!.Value.PostedMinor);
+        Assert.Equal(0, (await fresh.GetAccountAsync(Merchant))!.Value.PostedMinor);
+        Assert.Null(await fresh.GetTransferAsync(orphan.Id));
+        Assert.Empty(memos.Recorded);
+        var audit = (await fresh.AuditAsync()).Currencies[Currency.EUR];
+        Assert.Equal((true, 0), (audit.Balanced, (long)audit.InFlightPosted));
+    }
+
+    [Fact]
+    public async Task A_transfer_that_cannot_be_driven_does_not_hold_up_the_recovery_of_charges()
+    {
+        var (database, _) = await SetUpAsync(fundWallet: 1_000);
+        // A link whose chain is missing: driving it throws, as any poisoned item would.
+        var poisoned = new TransferDocument
+        {
+            Id = LedgerId.FromName("poisoned").ToString(), Request = Move(LedgerId.FromName("poisoned"), 1), ChainId = LedgerId.FromName("no-chain").ToString(),
+        };
+        await database.GetContainer(LedgerContainers.Transfers).CreateItemAsync(poisoned, new PartitionKey(poisoned.Id));
+        var charge = Move(LedgerId.FromName("charge"), 300);
+        var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeDebited, charge.Id), Settings());
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => dying.ChargeAsync(charge, "the payment"));
+
+        var fresh = new CosmosLedgerStore(database, clock, charges: Settings());
+        Assert.Equal(1, await fresh.RecoverAsync(TimeSpan.Zero));
+        Assert.Equal(["the payment"], memos.Recorded);
+        Assert.Equal(300, (await fresh.GetAccountAsync(Merchant))!.Value.PostedMinor);
+    }
+
+    [Fact]
     public async Task A_credit_that_cannot_be_applied_keeps_only_its_own_charge_in_flight()
     {
         var (database, store) = await SetUpAsync(fundWallet: 1_000);
@@ -240,25 +283,36 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
         Assert.True(await condition(), "The background completer did not complete the charge within 10 s.");
     }
 
-    /// <summary>Records memos; one can be made to fail, as a payment that cannot be stored would.</summary>
+    /// <summary>
+    /// Records memos; one can be made to fail, as a payment that cannot be stored would, and one can be found taken,
+    /// as a payment id that holds another payment is.
+    /// </summary>
     private sealed class MemoLog : IChargeRecorder
     {
         private readonly ConcurrentQueue<string> recorded = new();
         private string? refused;
+        private string? taken;
 
         public IReadOnlyList<string> Recorded => [.. recorded];
 
         public void Refuse(string? memo) => refused = memo;
 
-        public Task RecordAsync(string memo, CancellationToken cancellationToken)
+        public void Take(string memo) => taken = memo;
+
+        public Task<bool> RecordAsync(string memo, CancellationToken cancellationToken)
         {
             if (memo == refused)
             {
                 throw new InvalidOperationException("The record cannot be stored.");
             }
 
+            if (memo == taken)
+            {
+                return Task.FromResult(false);
+            }
+
             recorded.Enqueue(memo);
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         }
     }
 }

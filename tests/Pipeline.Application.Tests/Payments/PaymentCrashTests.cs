@@ -184,10 +184,11 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
     /// The idempotency layer binds a key to its first request, so a different payment under the key never reaches
     /// the store. Should one get there anyway (a key reused after its record expired, while the first attempt's
     /// payment was still unrecorded), its payment id is taken: the first attempt's charge then belongs to no
-    /// payment, and recovery must neither record it over the other payment nor credit it as if it were one.
+    /// payment, and recovery must neither record it over the other payment nor credit it as if it were one: it gives
+    /// the money back to the wallet it came from.
     /// </summary>
     [Fact]
-    public async Task A_charge_whose_payment_id_holds_another_payment_stays_in_flight_and_is_not_completed()
+    public async Task A_charge_whose_payment_id_holds_another_payment_is_given_back_by_recovery_and_never_credited()
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();
         var ledger = new CosmosLedgerStore(database, clock, charges: Recording(database));
@@ -205,9 +206,9 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         Assert.Equal(2_500, (await freshLedger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
         var payment = Assert.Single((await Payments(database, freshLedger).ListAsync(Merchant, null, 10, null, default)).Payments);
         Assert.Equal((second.Id, 2_500L), (payment.Source.WalletId, payment.AmountCaptured));
-        Assert.Equal(9_000, (await wallets.GetAsync(Merchant, first.Id, default))!.Balances.Posted);
+        Assert.Equal(10_000, (await wallets.GetAsync(Merchant, first.Id, default))!.Balances.Posted);
         var audit = await freshLedger.AuditAsync();
-        Assert.Equal((true, 1_000), (audit.Balanced, (long)audit.Currencies[Currency.EUR].InFlightPosted));
+        Assert.Equal((true, 0), (audit.Balanced, (long)audit.Currencies[Currency.EUR].InFlightPosted));
     }
 
     [Theory]

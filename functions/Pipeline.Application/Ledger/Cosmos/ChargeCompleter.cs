@@ -59,7 +59,7 @@ public sealed record ChargeSettings(IChargeRecorder Recorder, Microsoft.Azure.Co
     /// <summary>For callers that charge without memos; a memo met without a recorder is a wiring mistake.</summary>
     private sealed class NoRecorder : IChargeRecorder
     {
-        public Task RecordAsync(string memo, CancellationToken cancellationToken) =>
+        public Task<bool> RecordAsync(string memo, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("A charge carries a memo but this ledger store has no IChargeRecorder.");
     }
 }

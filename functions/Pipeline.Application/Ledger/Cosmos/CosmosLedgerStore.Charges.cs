@@ -54,7 +54,7 @@ public sealed partial class CosmosLedgerStore
         };
         var side = new Side(debitPartition, EntryId(transfer.Id), "transfer", IsDebit: true, transfer.Id, a =>
             a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, transfer.Amount), a.Debit(transfer.Amount, pending: false)));
-        var (outcome, code) = await ApplySideAsync(side, cancellationToken, record);
+        var (outcome, code) = await ApplySideAsync(side, cancellationToken, (batch, micros) => batch.CreateItem(record with { DebitMicros = micros }, NoBatchContent));
         if (outcome == SideOutcome.Applied)
         {
             madeHere[transfer.Id] = record with { Memo = null }; // The memo is kept in the database; completing does not need it.
@@ -290,37 +290,47 @@ public sealed partial class CosmosLedgerStore
 
     /// <summary>
     /// Charges whose caller or completer died: each memo is recorded first, then the charges are completed. A memo
-    /// that cannot be recorded keeps its charge in flight (logged; tried again next pass) without holding up the rest.
+    /// that cannot be recorded keeps its charge in flight (logged; tried again next pass) without holding up the rest;
+    /// a charge whose memo lost its id to another record belongs to nobody and is reversed.
     /// </summary>
     private async Task<int> RecoverChargesAsync(long olderThanMicros, CancellationToken cancellationToken)
     {
         var stuck = await QueryAllAsync<ChargeDocument>(accounts, new QueryDefinition(
             $"{ChargesQuery} AND c.createdMicros <= {Numbers.Literal(olderThanMicros)}"), null, cancellationToken);
         var recorded = new List<ChargeDocument>(stuck.Count);
-        foreach (var charge in stuck)
+        var reversed = await EachOnItsOwnAsync(stuck, "charge", c => c.Request.Id, async charge =>
         {
-            try
+            if (charge.Memo is null || await recorder.RecordAsync(charge.Memo, cancellationToken))
             {
-                if (charge.Memo is not null)
-                {
-                    await recorder.RecordAsync(charge.Memo, cancellationToken);
-                }
-
                 recorded.Add(charge);
+                return false;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Charge {TransferId}: its memo could not be recorded; the charge stays in flight", charge.Request.Id);
-            }
-        }
 
+            await ReverseOrphanAsync(charge, cancellationToken);
+            return true;
+        });
         var completed = 0;
         foreach (var chunk in recorded.Chunk(LedgerLimits.ChargeCompletionsPerPassMax))
         {
             completed += await CompleteChargesAsync(chunk, cancellationToken);
         }
 
-        return completed;
+        return completed + reversed;
+    }
+
+    /// <summary>
+    /// Gives back the money of a charge that belongs to nobody: its caller's record id went to another request (an
+    /// Idempotency-Key reused for a different payment, answered 422) before the caller could keep it. The debit is
+    /// undone by a reversal entry and the charge's record deleted in one batch of the debit account's partition.
+    /// Nobody has credited it: a credit only ever follows a memo that was recorded, and this one cannot be.
+    /// </summary>
+    private async Task ReverseOrphanAsync(ChargeDocument charge, CancellationToken cancellationToken)
+    {
+        var request = charge.Request;
+        var reversal = new Side(charge.Pk, ReversalId(request.Id), "reversal", IsDebit: true, request.Id, a => (TransferResult.Ok, a.Debit(-request.Amount, pending: false)));
+        var (outcome, _) = await ApplySideAsync(reversal, cancellationToken, (batch, _) => batch.DeleteItem(charge.Id, NoBatchContent));
+        logger.LogWarning("Charge {TransferId}: its record went to another request; {Amount} was given back to {Account} ({Outcome})",
+            request.Id, request.Amount, request.DebitAccountId, outcome);
     }
 
     private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
@@ -18,26 +19,51 @@ public sealed partial class CosmosLedgerStore
 
     private const string AccountsAndChargesQuery = "SELECT * FROM c WHERE c.type = 'account' OR c.type = 'charge'";
 
+    /// <summary>
+    /// Charges first (a dead request's automatic payment is stored and credited before anything else), then transfers,
+    /// then chains; each item on its own, so one that cannot be driven is logged and left for the next pass without
+    /// holding up the others.
+    /// </summary>
     public async Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
-        var query = new QueryDefinition($"{InFlightQuery} AND c.createdMicros <= {Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow() - olderThan))}");
-        var stuck = await QueryAllAsync<TransferDocument>(transfers, query, null, cancellationToken);
-        foreach (var document in stuck)
+        var before = Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow() - olderThan));
+        var charges = await RecoverChargesAsync(LedgerTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken);
+        var stuck = await QueryAllAsync<TransferDocument>(transfers, new QueryDefinition($"{InFlightQuery} AND c.createdMicros <= {before}"), null, cancellationToken);
+        var driven = await EachOnItsOwnAsync(stuck, "transfer", t => ParseId(t.Id), async document =>
         {
             await ExecuteAsync(document, cancellationToken);
-        }
+            return true;
+        });
 
         // Chains that crashed before recording a link, or while releasing after a failure, have no link in flight.
         var chains = await QueryAllAsync<ChainDocument>(transfers, new QueryDefinition(
             "SELECT * FROM c WHERE c.type = 'chain' AND (c.state = 'inFlight' OR c.state = 'committing' OR (c.state = 'failed' AND c.cleanedUp = false)) "
-            + $"AND c.createdMicros <= {Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow() - olderThan))}"), null, cancellationToken);
-        foreach (var chain in chains)
+            + $"AND c.createdMicros <= {before}"), null, cancellationToken);
+        var chained = await EachOnItsOwnAsync(chains, "chain", c => ParseId(c.Id), async chain =>
         {
             await DriveChainAsync(chain, cancellationToken);
+            return true;
+        });
+        return charges + driven + chained;
+    }
+
+    /// <summary>Runs <paramref name="drive"/> on each item; a failure is logged with the item's id and does not stop the rest. Counts the trues.</summary>
+    private async Task<int> EachOnItsOwnAsync<T>(IReadOnlyList<T> items, string kind, Func<T, LedgerId> idOf, Func<T, Task<bool>> drive)
+    {
+        var counted = 0;
+        foreach (var item in items)
+        {
+            try
+            {
+                counted += await drive(item) ? 1 : 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Ledger recovery could not drive {Kind} {Id}; it stays in flight and the next pass tries again", kind, idOf(item));
+            }
         }
 
-        var charges = await RecoverChargesAsync(LedgerTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken);
-        return stuck.Count + chains.Count + charges;
+        return counted;
     }
 
     /// <summary>

@@ -39,9 +39,11 @@ public sealed partial class CosmosLedgerStore
     /// copy (this process's cache, or a lagging replica), and the refusal and its fence are one decision.
     /// 412 means another writer changed the account: read it again, judge again, try again. 409 on the entry
     /// means this side was already applied, or fenced; either way the batch changed nothing.
-    /// <paramref name="alongside"/>, if any, is one more document created with the entry (a charge's record).
+    /// <paramref name="alongside"/>, if any, adds one more operation to the batch that applies the side, given the
+    /// entry's time (a charge's record created, or deleted when the charge is reversed).
     /// </summary>
-    private async Task<(SideOutcome Outcome, TransferResult Code)> ApplySideAsync(Side side, CancellationToken cancellationToken, ChargeDocument? alongside = null)
+    private async Task<(SideOutcome Outcome, TransferResult Code)> ApplySideAsync(
+        Side side, CancellationToken cancellationToken, Func<TransactionalBatch, long, TransactionalBatch>? alongside = null)
     {
         using var held = await cache.LockAsync(side.Partition, cancellationToken);
         for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
@@ -70,7 +72,7 @@ public sealed partial class CosmosLedgerStore
                 .CreateItem(written, NoBatchContent);
             if (alongside is not null && refusal == TransferResult.Ok)
             {
-                batch.CreateItem(alongside with { DebitMicros = micros }, NoBatchContent);
+                alongside(batch, micros);
             }
 
             using var response = await batch.ExecuteAsync(cancellationToken);

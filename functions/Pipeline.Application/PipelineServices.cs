@@ -40,6 +40,7 @@ public static class PipelineServices
         services.AddSingleton<WalletStore>();
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PaymentStore>();
+        services.AddSingleton<PaymentLedgerCheck>();
         return services;
     }
 }

@@ -68,8 +68,8 @@ public class LocalHostFixture : IAsyncLifetime
     /// <summary>A new merchant, as a client of the payment routes.</summary>
     internal async Task<PaymentClient> PaymentClientAsync()
     {
-        var (_, key) = await CreateMerchantAsync();
-        return new PaymentClient(Http, key, Host.App.Services);
+        var (id, key) = await CreateMerchantAsync();
+        return new PaymentClient(Http, id, key, Host.App.Services);
     }
 
     /// <summary>Creates a merchant as the admin; returns its id and API key.</summary>

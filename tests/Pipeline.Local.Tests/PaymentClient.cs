@@ -3,11 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Application.Ledger;
+using Pipeline.Application.Payments;
 
 namespace Pipeline.Local.Tests;
 
 /// <summary>The calls payment tests make over HTTP, as one merchant.</summary>
-internal sealed class PaymentClient(HttpClient http, string apiKey, IServiceProvider services)
+internal sealed class PaymentClient(HttpClient http, string merchantId, string apiKey, IServiceProvider services)
 {
     public string ApiKey { get; } = apiKey;
 
@@ -60,10 +61,12 @@ internal sealed class PaymentClient(HttpClient http, string apiKey, IServiceProv
         return (balances.GetProperty("available").GetInt64(), balances.GetProperty("pending").GetInt64(), balances.GetProperty("posted").GetInt64());
     }
 
+    /// <summary>The books balance, and every payment of this merchant says what its ledger transfers say.</summary>
     public async Task AssertBooksBalancedAsync()
     {
         var audit = await services.GetRequiredService<ILedgerStore>().AuditAsync();
         Assert.True(audit.Balanced, "The ledger audit is not balanced.");
+        Assert.Empty(await services.GetRequiredService<PaymentLedgerCheck>().FindDisagreementsAsync(merchantId, default));
     }
 
     public static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode status)

@@ -323,7 +323,7 @@ public sealed partial class PaymentStore(
         return results;
     }
 
-    private static Transfer TransferOf(PaymentDocument payment, PaymentStep step)
+    internal static Transfer TransferOf(PaymentDocument payment, PaymentStep step)
     {
         var wallet = WalletStore.AccountOf(payment.WalletId);
         var currency = Currency.Parse(payment.Currency);

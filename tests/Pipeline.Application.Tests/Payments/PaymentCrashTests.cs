@@ -117,7 +117,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         var balances = (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances;
         Assert.Equal(10_000 - payment.AmountCaptured + payment.AmountRefunded, balances.Posted);
         Assert.Equal(payment.AmountCapturable, balances.Pending);
-        Assert.True((await ledger.AuditAsync()).Balanced);
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, clock);
     }
 
     /// <summary>
@@ -178,6 +178,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         Assert.Equal(refusedBefore ? 0 : request.Amount, (await freshLedger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
         audit = await freshLedger.AuditAsync();
         Assert.Equal((true, 0), (audit.Balanced, (long)audit.Currencies[Currency.EUR].InFlightPosted));
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, freshLedger, Merchant, clock);
     }
 
     /// <summary>
@@ -209,6 +210,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         Assert.Equal(10_000, (await wallets.GetAsync(Merchant, first.Id, default))!.Balances.Posted);
         var audit = await freshLedger.AuditAsync();
         Assert.Equal((true, 0), (audit.Balanced, (long)audit.Currencies[Currency.EUR].InFlightPosted));
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, freshLedger, Merchant, clock);
     }
 
     [Theory]
@@ -239,6 +241,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         Assert.Equal(3_000, (await ledger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
         var audit = await ledger.AuditAsync();
         Assert.Equal((true, 0), (audit.Balanced, (long)audit.Currencies[Currency.EUR].InFlightPosted));
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, clock);
     }
 
     [Theory]
@@ -268,7 +271,7 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         Assert.Equal((PaymentStatus.PartiallyRefunded, 1_000L), (payment.Status, payment.AmountRefunded));
         Assert.Single(payment.Refunds);
         Assert.Equal(10_000 - 3_000 + 1_000, (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
-        Assert.True((await ledger.AuditAsync()).Balanced);
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, clock);
     }
 
     /// <summary>A wallet of the merchant holding 10,000.</summary>

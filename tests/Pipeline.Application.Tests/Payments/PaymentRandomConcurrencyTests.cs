@@ -103,6 +103,6 @@ public sealed class PaymentRandomConcurrencyTests(CosmosFixture cosmos)
             Assert.True(balances.Available >= 0);
         }
 
-        Assert.True((await ledger.AuditAsync()).Balanced);
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, time);
     }
 }

@@ -36,6 +36,7 @@ public static class PipelineServices
         services.AddSingleton<ILedgerStore>(sp => new CosmosLedgerStore(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>(), charges: new ChargeSettings(
             sp.GetRequiredService<IChargeRecorder>(), bulkDatabase?.Invoke(sp), sp.GetRequiredService<ILogger<CosmosLedgerStore>>())));
         services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
+        services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LedgerMaintenance>();
         services.AddSingleton<WalletStore>();
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

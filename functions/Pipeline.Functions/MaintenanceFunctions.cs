@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using Pipeline.Application.Maintenance;
 
 namespace Pipeline.Functions;
@@ -10,17 +11,18 @@ namespace Pipeline.Functions;
 /// us, so each orchestrator and activity has a small [Function] here), and a timer that keeps the eternal
 /// orchestration alive after a deployment or a purge.
 /// </summary>
-public sealed class MaintenanceFunctions(LedgerMaintenance maintenance)
+public sealed class MaintenanceFunctions(LedgerMaintenance maintenance, IOptions<MaintenanceOptions> options)
 {
     [Function(nameof(LedgerMaintenanceOrchestrator))]
     public Task<MaintenanceResult> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        new LedgerMaintenanceOrchestrator().RunAsync(context, context.GetInput<MaintenanceSchedule>() ?? MaintenanceSchedule.Default);
+        new LedgerMaintenanceOrchestrator().RunAsync(context, context.GetInput<MaintenanceSchedule>()
+            ?? throw new InvalidOperationException("The maintenance orchestration is started with its schedule (EnsureLedgerMaintenance)."));
 
     [Function(nameof(LedgerMaintenanceActivity))]
     public Task<MaintenanceResult> Pass([ActivityTrigger] MaintenanceSchedule schedule) =>
-        maintenance.RunOnceAsync(schedule, CancellationToken.None);
+        maintenance.RunOnceAsync(CancellationToken.None);
 
     [Function("EnsureLedgerMaintenance")]
     public Task Ensure([TimerTrigger("0 */5 * * * *", RunOnStartup = true)] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
-        MaintenanceScheduler.EnsureRunningAsync(client, MaintenanceSchedule.Default, CancellationToken.None);
+        MaintenanceScheduler.EnsureRunningAsync(client, new MaintenanceSchedule(options.Value.Interval), CancellationToken.None);
 }

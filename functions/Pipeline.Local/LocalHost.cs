@@ -158,8 +158,8 @@ public sealed class LocalHost : IAsyncDisposable
             configuration["Pipeline:Durable:TaskHub"] ?? DefaultTaskHub,
             registry => registry.AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>(),
             worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()));
-        var interval = configuration.GetValue("Pipeline:Local:MaintenanceInterval", MaintenanceSchedule.Default.Interval);
-        await MaintenanceScheduler.EnsureRunningAsync(durable.Client, MaintenanceSchedule.Default with { Interval = interval }, CancellationToken.None);
+        var interval = services.GetRequiredService<IOptions<MaintenanceOptions>>().Value.Interval;
+        await MaintenanceScheduler.EnsureRunningAsync(durable.Client, new MaintenanceSchedule(interval), CancellationToken.None);
         return durable;
     }
 

@@ -116,6 +116,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         }
         { name: 'Pipeline__ServiceBus__Topic', value: serviceBusTopicName }
         { name: 'Pipeline__Durable__TaskHub', value: taskHubName }
+        // Ledger maintenance (MaintenanceOptions): how often a pass runs, and the grace period before it finishes
+        // the work of a request that died.
+        { name: 'Pipeline__Maintenance__Interval', value: '00:01:00' }
+        { name: 'Pipeline__Maintenance__RecoverAfter', value: '00:02:00' }
         // How long a manual payment's hold lasts (PaymentOptions, 1 s to 30 days).
         { name: 'Pipeline__Payments__AuthorizationWindow', value: '7.00:00:00' }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.

@@ -21,7 +21,7 @@ public class LocalHostFixture : IAsyncLifetime
             ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
             ["Pipeline:AdminKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Pipeline:Local:MaintenanceInterval"] = "00:00:01",
+            ["Pipeline:Maintenance:Interval"] = "00:00:01",
             ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-tests-" + Guid.NewGuid().ToString("N")),
         };
         foreach (var (name, value) in ExtraSettings)

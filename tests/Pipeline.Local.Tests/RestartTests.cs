@@ -22,7 +22,7 @@ public sealed class RestartTests
             ["Pipeline:AdminKey"] = new string('a', 40),
             ["Pipeline:Cosmos:Endpoint"] = cosmos.Endpoint.ToString(),
             ["Pipeline:Local:StorageConnectionString"] = azurite.ConnectionString,
-            ["Pipeline:Local:MaintenanceInterval"] = "01:00:00",
+            ["Pipeline:Maintenance:Interval"] = "01:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
         };
 

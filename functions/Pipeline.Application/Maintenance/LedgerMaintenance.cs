@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Payments;
 
@@ -8,25 +9,25 @@ namespace Pipeline.Application.Maintenance;
 /// <summary>What one maintenance pass did.</summary>
 public sealed record MaintenanceResult(int HoldsExpired, int TransfersRecovered, int PaymentsFinished);
 
-/// <summary>How often the ledger is swept, and how old an unfinished transfer must be before recovery drives it.</summary>
-public sealed record MaintenanceSchedule(TimeSpan Interval, TimeSpan RecoverOlderThan)
-{
-    public static MaintenanceSchedule Default { get; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2));
-}
+/// <summary>
+/// The orchestration's input: how often the ledger is swept. The grace period is not part of it: each pass reads
+/// <see cref="MaintenanceOptions.RecoverAfter"/>, so changing the setting needs no new orchestration.
+/// </summary>
+public sealed record MaintenanceSchedule(TimeSpan Interval);
 
 /// <summary>
 /// One pass over the ledger: expire the holds whose timeout passed, drive to their end the transfers that a
 /// crashed writer left in flight, and finish the payment operations a crashed request left pending. All are
 /// idempotent, so a pass that runs twice does no harm.
 /// </summary>
-public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments, ILogger<LedgerMaintenance> logger)
+public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments, IOptionsMonitor<MaintenanceOptions> options, ILogger<LedgerMaintenance> logger)
 {
-    public async Task<MaintenanceResult> RunOnceAsync(MaintenanceSchedule schedule, CancellationToken cancellationToken)
+    public async Task<MaintenanceResult> RunOnceAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
+        var grace = options.CurrentValue.RecoverAfter;
         var expired = await StepAsync("expiring holds", () => ledger.ExpirePendingTransfersAsync(cancellationToken));
-        var recovered = await StepAsync("recovering transfers and charges", () => ledger.RecoverAsync(schedule.RecoverOlderThan, cancellationToken));
-        var finished = await StepAsync("finishing payment operations", () => payments.FinishAbandonedAsync(schedule.RecoverOlderThan, cancellationToken));
+        var recovered = await StepAsync("recovering transfers and charges", () => ledger.RecoverAsync(grace, cancellationToken));
+        var finished = await StepAsync("finishing payment operations", () => payments.FinishAbandonedAsync(grace, cancellationToken));
         logger.LogInformation(
             "Ledger maintenance expired {HoldsExpired} holds, recovered {TransfersRecovered} transfers and finished {PaymentsFinished} payment operations",
             expired, recovered, finished);
@@ -55,7 +56,7 @@ public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments
 public sealed class LedgerMaintenanceActivity(LedgerMaintenance maintenance) : TaskActivity<MaintenanceSchedule, MaintenanceResult>
 {
     public override Task<MaintenanceResult> RunAsync(TaskActivityContext context, MaintenanceSchedule input) =>
-        maintenance.RunOnceAsync(input, CancellationToken.None);
+        maintenance.RunOnceAsync(CancellationToken.None);
 }
 
 /// <summary>

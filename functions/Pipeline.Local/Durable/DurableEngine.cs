@@ -24,6 +24,12 @@ public sealed class DurableEngine : IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The same for activities (a maintenance pass the dead process had taken): 5 min by default. The engine renews
+    /// a running activity's message every few seconds, so a live pass keeps it however long it runs.
+    /// </summary>
+    public static readonly TimeSpan WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(20);
+
     private readonly WebApplication sidecar;
     private readonly IHost worker;
     private readonly GrpcChannel channel;
@@ -48,6 +54,7 @@ public sealed class DurableEngine : IAsyncDisposable
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             PartitionCount = 1,
             ControlQueueVisibilityTimeout = ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = WorkItemQueueVisibilityTimeout,
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
         });
         await orchestration.CreateIfNotExistsAsync();

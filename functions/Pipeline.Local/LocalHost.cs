@@ -125,6 +125,14 @@ public sealed class LocalHost : IAsyncDisposable
         output.WriteLine($"  Cosmos:   {(emulator is null ? "the endpoint in Pipeline:Cosmos:Endpoint" : $"local emulator at {emulator.Endpoint}")} (in memory: data is gone when it stops)");
         output.WriteLine($"  Durable:  task hub on {(azurite is null ? "the storage account in Pipeline:Local:StorageConnectionString" : "Azurite (data in .azurite/, kept across restarts)")}");
         output.WriteLine($"  Admin key: {AdminKeySource}");
+        if (emulator is not null && azurite is not null)
+        {
+            // Two hosts on one database are what two instances on Azure are: each with its own caches (docs/OPERATIONS.md).
+            output.WriteLine("  A second host on the same data (same admin key), in another terminal:");
+            output.WriteLine($"    Pipeline__Cosmos__Endpoint={emulator.Endpoint} Pipeline__Local__StorageConnectionString='{azurite.ConnectionString}' \\");
+            output.WriteLine("    Pipeline__Local__Url=http://127.0.0.1:7072 Pipeline__AdminKey=<the admin key> dotnet run --project functions/Pipeline.Local");
+        }
+
         output.WriteLine($"  Demo merchant API key (shown once): {DemoMerchantApiKey}");
         output.WriteLine("Press Ctrl-C to stop; everything started here stops with it.");
     }

@@ -120,6 +120,37 @@ public sealed class LedgerRaceRegressionTests(CosmosFixture cosmos)
         Assert.True((await later.AuditAsync()).Balanced);
     }
 
+    /// <summary>Found by the interleaving explorer (seed 48): a chain driver that was late recorded a link again after recovery had failed the chain and cleaned it up.</summary>
+    [Fact]
+    public async Task A_chain_failed_and_cleaned_up_while_its_first_driver_was_paused_leaves_no_link_in_flight()
+    {
+        var database = await SetUpAsync(fundWallet: 300);
+        Transfer[] links =
+        [
+            Pay(LedgerId.FromName("link-0"), 100) with { Flags = TransferFlags.Linked },
+            Pay(LedgerId.FromName("link-1"), 100) with { Flags = TransferFlags.Linked },
+            Pay(LedgerId.FromName("link-2"), 500),
+        ];
+        var gate = new GateFaults().At(LedgerStep.LinkHeld, links[0].Id);
+        var late = new CosmosLedgerStore(database, clock, gate).CreateTransfersAsync(links);
+        await gate.ReachedAsync(LedgerStep.LinkHeld, links[0].Id);
+        var recovery = new CosmosLedgerStore(database, clock);
+        Assert.Equal(1, await recovery.RecoverAsync(TimeSpan.Zero));
+
+        gate.Release(LedgerStep.LinkHeld, links[0].Id);
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.LinkedEventFailed, TransferResult.InsufficientFunds], await late);
+
+        Assert.Equal(0, await recovery.RecoverAsync(TimeSpan.Zero));
+        foreach (var link in links)
+        {
+            Assert.Null(await recovery.GetTransferAsync(link.Id));
+        }
+
+        var wallet = (await recovery.GetAccountAsync(Wallet))!.Value;
+        Assert.Equal((300, 0), (wallet.PostedMinor, wallet.PendingOutMinor));
+        Assert.True((await recovery.AuditAsync()).Balanced);
+    }
+
     /// <param name="openMerchant">False leaves the merchant's account for the test to open.</param>
     private async Task<Database> SetUpAsync(long fundWallet, bool openMerchant = true)
     {

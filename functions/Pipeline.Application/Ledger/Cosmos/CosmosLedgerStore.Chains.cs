@@ -110,49 +110,71 @@ public sealed partial class CosmosLedgerStore
             var decided = failedAt >= 0
                 ? chain with { State = TransferState.Failed, FailedLink = failedAt, Failure = failure.Code() }
                 : chain with { State = TransferState.Committing };
-            chain = await SwapChainAsync(chain, decided, cancellationToken);
+            var (won, current) = await SwapChainAsync(chain, decided, cancellationToken);
             await faults.AfterAsync(LedgerStep.Committed, chain.Links[0].Id);
+            if (!won && current is { State: TransferState.Failed, CleanedUp: true })
+            {
+                // Another driver decided and cleaned up while this one was placing holds, so this one may have
+                // recorded a link again after that cleanup: settle the links once more (every step is idempotent).
+                await ReleaseChainAsync(current, cancellationToken);
+            }
+
+            chain = current;
         }
 
         if (chain.State == TransferState.Committing)
         {
             await PostChainAsync(chain, cancellationToken);
-            chain = await SwapChainAsync(chain, chain with { State = TransferState.Applied }, cancellationToken);
+            chain = await FollowAsync(await SwapChainAsync(chain, chain with { State = TransferState.Applied }, cancellationToken), cancellationToken);
         }
 
         if (chain is { State: TransferState.Failed, CleanedUp: false })
         {
             await ReleaseChainAsync(chain, cancellationToken);
-            chain = await SwapChainAsync(chain, chain with { CleanedUp = true }, cancellationToken);
+            chain = await FollowAsync(await SwapChainAsync(chain, chain with { CleanedUp = true }, cancellationToken), cancellationToken);
         }
 
         return chain;
     }
 
-    /// <summary>A link found in flight (by a retry or recovery) is finished by finishing its chain.</summary>
+    /// <summary>After a swap: the chain as stored, driven on from there if another attempt changed it first.</summary>
+    private async Task<ChainDocument> FollowAsync((bool Won, ChainDocument Current) swap, CancellationToken cancellationToken) =>
+        swap.Won ? swap.Current : await DriveChainAsync(swap.Current, cancellationToken);
+
+    /// <summary>
+    /// A link found in flight (by a retry or recovery) is finished by finishing its chain. A link of a chain that failed
+    /// and was cleaned up before this link was recorded (by a driver that was late) is settled by cleaning up again.
+    /// </summary>
     private async Task<TransferResult> ExecuteLinkAsync(TransferDocument link, CancellationToken cancellationToken)
     {
         var chain = await transfers.ReadOrNullAsync<ChainDocument>(link.ChainId!, link.ChainId!, cancellationToken)
             ?? throw new InvalidOperationException($"Link {link.Id} names chain {link.ChainId}, which does not exist.");
+        var cleanedBefore = chain is { State: TransferState.Failed, CleanedUp: true };
         chain = await DriveChainAsync(chain, cancellationToken);
+        if (cleanedBefore)
+        {
+            await ReleaseChainAsync(chain, cancellationToken);
+        }
+
         var index = Array.FindIndex(chain.Links, l => l.Id.ToString() == link.Id);
         return chain.State == TransferState.Applied ? TransferResult.Ok
             : index == chain.FailedLink ? ParseCode(chain.Failure!) : TransferResult.LinkedEventFailed;
     }
 
-    private async Task<ChainDocument> SwapChainAsync(ChainDocument expected, ChainDocument updated, CancellationToken cancellationToken)
+    /// <summary>Compare-and-swap on the chain document: the stored chain, and whether this call's change is what is stored.</summary>
+    private async Task<(bool Won, ChainDocument Current)> SwapChainAsync(ChainDocument expected, ChainDocument updated, CancellationToken cancellationToken)
     {
         try
         {
             var response = await transfers.ReplaceItemAsync(updated with { ETag = null }, updated.Id, Key(updated.Id),
                 new ItemRequestOptions { IfMatchEtag = expected.ETag }, cancellationToken);
-            return response.Resource;
+            return (true, response.Resource);
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
-            // Another attempt decided first; follow its decision from where it stands.
-            var current = (await transfers.ReadOrNullAsync<ChainDocument>(updated.Id, updated.Id, cancellationToken))!;
-            return await DriveChainAsync(current, cancellationToken);
+            // Another attempt decided first; the caller follows its decision from where it stands.
+            return (false, await transfers.ReadOrNullAsync<ChainDocument>(updated.Id, updated.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Chain {updated.Id} vanished."));
         }
     }
 }

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Domain.Ledgers;
+
+namespace Pipeline.Application.Tests.Ledger.Explorer;
+
+/// <summary>
+/// What must hold of the ledger at every step, whatever the interleaving: the audit balances with money in flight
+/// counted exactly; every account partition's totals are the sum of its entries (nothing overwritten, nothing counted
+/// twice); no account that may not be overdrawn is. When everything has settled, nothing is in flight or held.
+/// </summary>
+internal sealed class ExplorerInvariants(Database database, TimeProvider clock)
+{
+    private readonly Container accounts = database.GetContainer(LedgerContainers.Accounts);
+    private readonly Container transfers = database.GetContainer(LedgerContainers.Transfers);
+
+    public async Task CheckAsync(string when)
+    {
+        var audit = await new CosmosLedgerStore(database, clock).AuditAsync();
+        Assert.True(audit.Balanced, $"The audit does not balance {when}: {string.Join("; ", audit.Currencies.Select(c => $"{c.Key} {c.Value}"))}");
+        var documents = await QueryAsync(accounts, "SELECT * FROM c");
+        var entries = documents.Where(d => Type(d) == "entry").Select(d => d.Deserialize<EntryDocument>(CosmosJson.Options)!).ToLookup(e => e.Pk, StringComparer.Ordinal);
+        foreach (var account in documents.Where(d => Type(d) == "account").Select(d => d.Deserialize<AccountDocument>(CosmosJson.Options)!))
+        {
+            var mine = entries[account.Pk].ToList();
+            var sums = (
+                DebitsPosted: mine.Where(e => e.Side == "debit").Sum(e => e.PostedDelta), DebitsPending: mine.Where(e => e.Side == "debit").Sum(e => e.PendingDelta),
+                CreditsPosted: mine.Where(e => e.Side == "credit").Sum(e => e.PostedDelta), CreditsPending: mine.Where(e => e.Side == "credit").Sum(e => e.PendingDelta));
+            Assert.True(sums == (account.DebitsPosted, account.DebitsPending, account.CreditsPosted, account.CreditsPending),
+                $"Partition {account.Pk} holds totals {(account.DebitsPosted, account.DebitsPending, account.CreditsPosted, account.CreditsPending)} but its entries add up to {sums} {when}.");
+            if ((account.Flags & AccountFlags.DebitsMustNotExceedCredits) != 0)
+            {
+                Assert.True(account.DebitsPosted <= account.CreditsPosted + account.LimitMinor, $"Account {account.Pk} is overdrawn (posted) {when}.");
+                Assert.True(account.DebitsPosted + account.DebitsPending <= account.CreditsPosted + account.CreditsPending + account.LimitMinor,
+                    $"Account {account.Pk} is overdrawn (with its holds) {when}.");
+            }
+        }
+    }
+
+    /// <summary>After every process recovered and swept with every clock far past every hold: nothing in flight, nothing held.</summary>
+    public async Task CheckSettledAsync()
+    {
+        await CheckAsync("once everything settled");
+        var audit = await new CosmosLedgerStore(database, clock).AuditAsync();
+        Assert.All(audit.Currencies.Values, c => Assert.Equal((0, 0), ((long)c.InFlightPosted, (long)c.InFlightPending)));
+        var documents = await QueryAsync(accounts, "SELECT * FROM c WHERE c.type = 'account' OR c.type = 'charge'");
+        Assert.DoesNotContain(documents, d => Type(d) == "charge");
+        foreach (var account in documents.Select(d => d.Deserialize<AccountDocument>(CosmosJson.Options)!))
+        {
+            Assert.True(account.DebitsPending == 0 && account.CreditsPending == 0, $"Partition {account.Pk} still holds {account.DebitsPending} / {account.CreditsPending} once everything settled.");
+        }
+        var unfinished = await QueryAsync(transfers, "SELECT * FROM c WHERE c.state = 'inFlight' OR c.state = 'committing' OR (c.type = 'transfer' AND c.holdState = 'pending') "
+            + "OR (c.type = 'chain' AND c.state = 'failed' AND c.cleanedUp = false)");
+        Assert.True(unfinished.Count == 0, $"Still unfinished: {string.Join(", ", unfinished.Select(d => d.GetProperty("id").GetString()))}");
+    }
+
+    private static string? Type(JsonElement document) => document.GetProperty("type").GetString();
+
+    private static async Task<List<JsonElement>> QueryAsync(Container container, string query)
+    {
+        var results = new List<JsonElement>();
+        using var iterator = container.GetItemQueryIterator<JsonElement>(query);
+        while (iterator.HasMoreResults)
+        {
+            results.AddRange(await iterator.ReadNextAsync());
+        }
+
+        return results;
+    }
+}

@@ -178,10 +178,13 @@ public sealed class LocalHost : IAsyncDisposable
         return (azurite, azurite.ConnectionString);
     }
 
-    /// <summary>Uses Pipeline:AdminKey when set; otherwise makes a random one for this run, so no key ever sits in the repo.</summary>
+    /// <summary>
+    /// Uses Pipeline:AdminKey when set; otherwise makes a random one for this run, so no key ever sits in the repo. A
+    /// setting that is present but empty is kept as it is: someone meant to set it, so validation stops start-up.
+    /// </summary>
     private static string EnsureAdminKey(ConfigurationManager configuration)
     {
-        if (!string.IsNullOrEmpty(configuration["Pipeline:AdminKey"]))
+        if (configuration["Pipeline:AdminKey"] is not null)
         {
             return "from the setting Pipeline:AdminKey";
         }

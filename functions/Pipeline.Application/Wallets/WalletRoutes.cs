@@ -103,7 +103,7 @@ public static class WalletRoutes
         if (query.TryGetValue("limit", out var text)
             && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > LedgerLimits.EntryPageSizeMax))
         {
-            return ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, $"limit must be 1 to {LedgerLimits.EntryPageSizeMax}.");
+            return ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, $"limit must be 1 to {LedgerLimits.EntryPageSizeMax}.");
         }
 
         var wallet = await request.Service<WalletStore>().GetAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);

@@ -113,8 +113,8 @@ public sealed class LocalHost : IAsyncDisposable
         var (azurite, storage) = await StorageAsync(builder.Configuration);
         var durable = await StartDurableAsync(storage, app.Services, builder.Configuration);
         taskHubHealth.Engine = durable;
-        var (_, demoKey) = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", CancellationToken.None);
-        return new LocalHost(app, durable, azurite, emulator, client, adminKeySource, demoKey);
+        var demo = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", null, CancellationToken.None);
+        return new LocalHost(app, durable, azurite, emulator, client, adminKeySource, demo!.ApiKey!);
     }
 
     public void PrintWelcome(TextWriter output)

@@ -56,7 +56,8 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The address the server listens on (with port 0, the port it was given).</summary>
     public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<LocalHost> StartAsync(string[] args, IDictionary<string, string?>? overrides = null)
+    /// <param name="services">Changes to the services after the platform's own, e.g. a test's clock in place of the system's.</param>
+    public static async Task<LocalHost> StartAsync(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (overrides is not null)
@@ -81,6 +82,7 @@ public sealed class LocalHost : IAsyncDisposable
 
         var bulkClient = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey, bulk: true);
         builder.Services.AddPipeline(builder.Configuration, _ => client.GetDatabase(databaseName), _ => bulkClient.GetDatabase(databaseName));
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(bulkClient.Dispose);
         try

@@ -10,15 +10,16 @@ namespace Pipeline.Local.Tests;
 /// <summary>A host whose clock the test moves, so a day of secret overlap passes at once.</summary>
 public sealed class FakeClockHostFixture : LocalHostFixture
 {
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>Now, to the whole second: the host stores times in microseconds, so answers compare exactly.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 }
 
 /// <summary>
 /// Device secret rotation over HTTP: the new secret and the previous one both sign during the overlap, only the new
-/// one after it; a second rotation ends the oldest at once; only the owning merchant may rotate; a replay of the
-/// rotation's Idempotency-Key rotates nothing and shows no secret.
+/// one after it; rotating again never ends the secret the device still uses; only the owning merchant may rotate; a
+/// replay of the rotation's Idempotency-Key rotates nothing and shows no secret.
 /// </summary>
 public sealed class DeviceRotationTests(FakeClockHostFixture fixture) : IClassFixture<FakeClockHostFixture>
 {
@@ -47,15 +48,28 @@ public sealed class DeviceRotationTests(FakeClockHostFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_second_rotation_within_the_overlap_ends_the_oldest_secret_at_once()
+    public async Task Rotating_again_keeps_the_secret_the_device_uses_and_revoking_leaves_only_the_new_one()
     {
         var (_, merchantKey) = await fixture.CreateMerchantAsync();
-        var (id, first) = await DeviceRequests.RegisterAsync(fixture, merchantKey);
-        var second = (await RotateAsync(id, merchantKey)).GetProperty("secret").GetString()!;
-        var third = (await RotateAsync(id, merchantKey)).GetProperty("secret").GetString()!;
+        var (id, original) = await DeviceRequests.RegisterAsync(fixture, merchantKey);
+        var lost = (await RotateAsync(id, merchantKey)).GetProperty("secret").GetString()!;
+        var retried = await RotateAsync(id, merchantKey);
+        var second = retried.GetProperty("secret").GetString()!;
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await CheckInAsync(id, first));
+        // The first rotation's answer never reached the device: it still signs with the original, which keeps its deadline.
+        Assert.Equal(HttpStatusCode.Unauthorized, await CheckInAsync(id, lost));
+        Assert.Equal(HttpStatusCode.OK, await CheckInAsync(id, original));
+        Assert.Equal(HttpStatusCode.OK, await CheckInAsync(id, second));
+
+        // The device has signed with the current secret, so the next rotation ends the original at once.
+        var third = (await RotateAsync(id, merchantKey)).GetProperty("secret").GetString()!;
+        Assert.Equal(HttpStatusCode.Unauthorized, await CheckInAsync(id, original));
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (await CheckInAsync(id, second), await CheckInAsync(id, third)));
+
+        var revoked = await RotateAsync(id, merchantKey, body: new { revokePrevious = true });
+        Assert.False(revoked.TryGetProperty("previousSecretValidUntil", out _));
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (await CheckInAsync(id, second), await CheckInAsync(id, third)));
+        Assert.Equal(HttpStatusCode.OK, await CheckInAsync(id, revoked.GetProperty("secret").GetString()!));
     }
 
     [Theory]
@@ -75,9 +89,9 @@ public sealed class DeviceRotationTests(FakeClockHostFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.OK, await CheckInAsync(id, secret));
     }
 
-    private async Task<JsonElement> RotateAsync(string id, string merchantKey, string? idempotencyKey = null)
+    private async Task<JsonElement> RotateAsync(string id, string merchantKey, string? idempotencyKey = null, object? body = null)
     {
-        using var response = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, $"api/v1/devices/{id}/secret-rotations", merchantKey, idempotencyKey: idempotencyKey));
+        using var response = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, $"api/v1/devices/{id}/secret-rotations", merchantKey, body, idempotencyKey));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

@@ -15,11 +15,11 @@ public sealed class DeviceAuthenticator(DeviceStore devices, SignatureReplayGuar
     public const string SignatureHeader = "X-Device-Signature";
 
     /// <summary>
-    /// What an unknown device's request (or one of a device without a stored secret) is checked against: a secret
-    /// nobody knows, drawn per process. Such a request thus costs the same HMAC work and ends in the same refusal as
-    /// one with a wrong signature, so the time it takes does not tell whether the device exists.
+    /// What a request is checked against where a device has no secret — an unknown device, a device without a stored
+    /// secret, no rotation running: a secret nobody knows, drawn per process. Every request thus costs two HMACs and
+    /// a refusal ends the same way whatever the reason, so the time it takes does not tell whether the device exists.
     /// </summary>
-    private static readonly string[] NobodysSecret = [Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(DeviceLimits.SecretBytes))];
+    private static readonly string NobodysSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(DeviceLimits.SecretBytes));
 
     public async Task<(Caller? Caller, SignatureCheck Check)> AuthenticateAsync(HttpRequest request, byte[] body, CancellationToken cancellationToken)
     {
@@ -27,7 +27,7 @@ public sealed class DeviceAuthenticator(DeviceStore devices, SignatureReplayGuar
         var deviceId = request.Headers[DeviceIdHeader].ToString();
         var signer = await devices.FindSignerAsync(deviceId, cancellationToken);
         var verification = RequestSignature.Verify(
-            signer is { Secrets.Count: > 0 } ? signer.Secrets : NobodysSecret,
+            [signer?.Current ?? NobodysSecret, signer?.Previous ?? NobodysSecret],
             request.Headers[TimestampHeader].ToString(),
             RequestSignature.Part(request.Headers[SignatureHeader].ToString(), "v1"),
             body,
@@ -39,8 +39,17 @@ public sealed class DeviceAuthenticator(DeviceStore devices, SignatureReplayGuar
             return (null, verification.Check);
         }
 
-        return await replays.FirstUseAsync(deviceId, signature, cancellationToken)
-            ? (new Caller(CallerKind.Device, signer.MerchantId) { DeviceId = deviceId }, SignatureCheck.Valid)
-            : (null, SignatureCheck.Replayed);
+        if (!await replays.FirstUseAsync(deviceId, signature, cancellationToken))
+        {
+            return (null, SignatureCheck.Replayed);
+        }
+
+        // Signed with the current secret while the previous one still signs: the device has switched.
+        if (verification.SecretIndex == 0 && signer.CurrentUnconfirmed)
+        {
+            await devices.ConfirmCurrentSecretAsync(deviceId, cancellationToken);
+        }
+
+        return (new Caller(CallerKind.Device, signer.MerchantId) { DeviceId = deviceId }, SignatureCheck.Valid);
     }
 }

@@ -18,9 +18,11 @@ public static class DeviceRoutes
 
     public static readonly ApiRoute RotateSecret = new("RotateDeviceSecret", "POST", "v1/devices/{id}/secret-rotations", Access.Merchant,
         $"Issues the device a new signing secret, shown only this once. The previous secret keeps signing for {OverlapHours} hours "
-        + "(previousSecretValidUntil), so the device can switch without downtime; then only the new one signs. A second rotation within "
-        + "that time ends the oldest secret at once. Also repairs a device whose registration failed before its secret was stored.",
-        RotateSecretAsync, null, typeof(RotatedDeviceSecret));
+        + "(previousSecretValidUntil), so the device can switch without downtime; then only the new one signs. Rotating again within that "
+        + "time ends the oldest secret at once if the device has signed with the current one; if it has not (the answer was lost), the "
+        + "current one is replaced and the previous one keeps its deadline. revokePrevious: true (a leaked secret) leaves only the new "
+        + "secret valid. Also repairs a device whose registration failed before its secret was stored.",
+        RotateSecretAsync, typeof(RotateDeviceSecretRequest), typeof(RotatedDeviceSecret));
 
     private static async Task<ApiResponse> RegisterAsync(ApiRequest request)
     {
@@ -42,7 +44,12 @@ public static class DeviceRoutes
 
     private static async Task<ApiResponse> RotateSecretAsync(ApiRequest request)
     {
-        var rotation = await request.Service<DeviceStore>().RotateSecretAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);
+        if (request.TryReadOptional(new RotateDeviceSecretRequest(), out var body) is { } problem)
+        {
+            return problem;
+        }
+
+        var rotation = await request.Service<DeviceStore>().RotateSecretAsync(request.Caller.MerchantId!, request.Route("id"), body.RevokePrevious, request.Aborted);
         return rotation is null
             ? ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No device of yours has this id.")
             : ApiResponse.Created(new RotatedDeviceSecret(rotation.Device.Id, rotation.Secret, rotation.PreviousSecretValidUntil));
@@ -54,7 +61,7 @@ public static class DeviceRoutes
     /// <summary>What a replay of a response with a device secret says instead of the secret.</summary>
     private static string SecretNotice(string deviceId) =>
         $"The secret is shown only once, in the first response. Get a new one with POST /api/v1/devices/{deviceId}/secret-rotations "
-        + $"(the current one keeps signing for {OverlapHours} hours after that).";
+        + $"(the secret the device uses keeps signing for {OverlapHours} hours after that).";
 
     public sealed record RegisterDeviceRequest(DeviceKind Kind, string ExternalId) : IValidatable
     {
@@ -62,6 +69,12 @@ public static class DeviceRoutes
             string.IsNullOrWhiteSpace(ExternalId) || ExternalId.Length > DeviceLimits.ExternalIdLengthMax
                 ? new Dictionary<string, string[]> { ["externalId"] = [$"Give the device's own id, 1 to {DeviceLimits.ExternalIdLengthMax} characters."] }
                 : new Dictionary<string, string[]>();
+    }
+
+    /// <param name="RevokePrevious">No overlap: only the new secret signs from now on (for a leaked secret; the device is refused until it has the new one).</param>
+    public sealed record RotateDeviceSecretRequest(bool RevokePrevious = false) : IValidatable
+    {
+        public IReadOnlyDictionary<string, string[]> Validate() => new Dictionary<string, string[]>();
     }
 
     /// <param name="Secret">The signing secret, in the first response only.</param>
@@ -74,8 +87,8 @@ public static class DeviceRoutes
     }
 
     /// <param name="Secret">The new signing secret, in the first response only.</param>
-    /// <param name="PreviousSecretValidUntil">Until when the secret it replaces still signs.</param>
-    public sealed record RotatedDeviceSecret(string DeviceId, string? Secret, DateTimeOffset PreviousSecretValidUntil) : IShownOnce
+    /// <param name="PreviousSecretValidUntil">Until when the previous secret still signs; absent when it no longer does.</param>
+    public sealed record RotatedDeviceSecret(string DeviceId, string? Secret, DateTimeOffset? PreviousSecretValidUntil) : IShownOnce
     {
         /// <summary>Instead of <see cref="Secret"/> in a replay: why it is missing and how to get a new one.</summary>
         public string? SecretNotice { get; init; }

@@ -19,11 +19,15 @@ public enum DeviceKind
 /// <summary>A registered device as the API shows it (never its secret).</summary>
 public sealed record DeviceView(string Id, DeviceKind Kind, string ExternalId, DateTimeOffset CreatedAt);
 
-/// <summary>Who a device belongs to and the secrets that may sign for it right now (none if its secret was never stored).</summary>
-public sealed record DeviceSigner(string MerchantId, IReadOnlyList<string> Secrets);
+/// <summary>
+/// Who a device belongs to and the secrets that may sign for it right now: its current one (null if it was never
+/// stored) and, during a rotation's overlap, its previous one. <paramref name="CurrentUnconfirmed"/>: an overlap runs
+/// and the device has not signed with the current secret yet.
+/// </summary>
+public sealed record DeviceSigner(string MerchantId, string? Current, string? Previous, bool CurrentUnconfirmed);
 
-/// <summary>A new secret of a device (shown this once) and until when its previous one still signs.</summary>
-public sealed record SecretRotation(DeviceView Device, string Secret, DateTimeOffset PreviousSecretValidUntil);
+/// <summary>A new secret of a device (shown this once) and until when its previous one still signs (null: none does).</summary>
+public sealed record SecretRotation(DeviceView Device, string Secret, DateTimeOffset? PreviousSecretValidUntil);
 
 /// <summary>
 /// Devices (container "devices", partition = id) and their signing secrets (in the secret store, never in Cosmos
@@ -76,17 +80,41 @@ public sealed class DeviceStore(Database database, ISecretStore secrets, TimePro
             return null;
         }
 
-        var values = await Task.WhenAll(document.SecretNamesValidAt(NowMicros).Select(name => secrets.GetAsync(name, cancellationToken)));
-        return new DeviceSigner(document.MerchantId, [.. values.OfType<string>()]);
+        var overlap = document.InOverlap(NowMicros);
+        var current = secrets.GetAsync(document.CurrentSecretName, cancellationToken);
+        var previous = overlap ? await secrets.GetAsync(document.PreviousSecretName!, cancellationToken) : null;
+        return new DeviceSigner(document.MerchantId, await current, previous, overlap && !document.CurrentSecretConfirmed);
     }
 
     /// <summary>
-    /// Gives the merchant's device a new secret; the current one becomes the previous one and signs until
-    /// <see cref="DeviceLimits.SecretOverlap"/> from now, an older previous one stops at once. Null when the merchant
-    /// has no device with this id (another merchant's device included). This also repairs a device whose
+    /// Records that the device signed with its current secret during an overlap: it has switched, so the next rotation
+    /// may end the previous secret. One attempt: if the document changed meanwhile, a later request records it.
+    /// </summary>
+    public async Task ConfirmCurrentSecretAsync(string id, CancellationToken cancellationToken)
+    {
+        var document = await ReadAsync(id, cancellationToken);
+        if (document is null || document.CurrentSecretConfirmed || !document.InOverlap(NowMicros))
+        {
+            return;
+        }
+
+        try
+        {
+            await container.ReplaceItemAsync(document with { CurrentSecretConfirmed = true, ETag = null }, id, new PartitionKey(id),
+                new ItemRequestOptions { IfMatchEtag = document.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            // A rotation (or another confirmation) came first; the next signed request looks again.
+        }
+    }
+
+    /// <summary>
+    /// Gives the merchant's device a new secret (the rule: <see cref="DeviceDocument.Rotated"/>). Null when the
+    /// merchant has no device with this id (another merchant's device included). This also repairs a device whose
     /// registration died before its secret was stored.
     /// </summary>
-    public async Task<SecretRotation?> RotateSecretAsync(string merchantId, string id, CancellationToken cancellationToken)
+    public async Task<SecretRotation?> RotateSecretAsync(string merchantId, string id, bool revokePrevious, CancellationToken cancellationToken)
     {
         var device = await ReadAsync(id, cancellationToken);
         if (device is null || device.MerchantId != merchantId)
@@ -96,16 +124,16 @@ public sealed class DeviceStore(Database database, ISecretStore secrets, TimePro
 
         // The new secret is stored under a name nothing refers to yet; the device document then switches to it
         // (compare-and-swap), so a crash in between leaves an unused secret and the device as it was. Two concurrent
-        // rotations both succeed, one after the other: the first one's secret becomes the second one's previous.
+        // rotations both succeed, one after the other.
         var secret = NewSecret();
         var name = SecretName(id) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(DeviceLimits.SecretVersionBytes));
         await secrets.SetAsync(name, secret, cancellationToken);
-        var previousUntil = time.GetUtcNow() + DeviceLimits.SecretOverlap;
-        var before = await container.UpdateAsync<DeviceDocument>(id, id,
-            d => d with { SecretName = name, PreviousSecretName = d.CurrentSecretName, PreviousSecretValidUntilMicros = LedgerTime.ToMicros(previousUntil), ETag = null },
-            d => d.ETag, LedgerLimits.ConcurrencyAttemptsMax, cancellationToken)
+        var now = NowMicros;
+        var before = await container.UpdateAsync<DeviceDocument>(id, id, d => d.Rotated(name, now, revokePrevious), d => d.ETag, LedgerLimits.ConcurrencyAttemptsMax, cancellationToken)
             ?? throw new InvalidOperationException($"Device {id} disappeared during its secret rotation.");
-        return new SecretRotation(before.ToView(), secret, previousUntil);
+        var after = before.Rotated(name, now, revokePrevious);
+        var previousUntil = after.PreviousSecretName is null ? (DateTimeOffset?)null : new DateTimeOffset(LedgerTime.ToTicks(after.PreviousSecretValidUntilMicros), TimeSpan.Zero);
+        return new SecretRotation(after.ToView(), secret, previousUntil);
     }
 
     private long NowMicros => LedgerTime.ToMicros(time.GetUtcNow());

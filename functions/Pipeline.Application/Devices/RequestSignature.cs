@@ -34,8 +34,11 @@ public sealed record CanonicalSignature
     internal static CanonicalSignature Of(ReadOnlySpan<byte> mac) => new(Convert.ToHexStringLower(mac));
 }
 
-/// <summary>The outcome of a check: the canonical signature when <see cref="Check"/> is <see cref="SignatureCheck.Valid"/>, otherwise null.</summary>
-public readonly record struct SignatureVerification(SignatureCheck Check, CanonicalSignature? Signature);
+/// <summary>
+/// The outcome of a check. When <see cref="Check"/> is <see cref="SignatureCheck.Valid"/>: the canonical signature and
+/// the index of the secret that made it; otherwise both null.
+/// </summary>
+public readonly record struct SignatureVerification(SignatureCheck Check, CanonicalSignature? Signature = null, int? SecretIndex = null);
 
 /// <summary>
 /// HMAC-SHA256 request signatures, as devices, banks and our outgoing webhooks use them: the signed text is
@@ -57,35 +60,36 @@ public static class RequestSignature
     /// <summary>
     /// Checks a hex signature (<paramref name="signatureHex"/>, without its "v1=") made at <paramref name="timestamp"/>
     /// with any of <paramref name="secrets"/> (a signer's current secret, and during a rotation its previous one).
-    /// Every secret is tried, whichever matches, so the time taken does not say which one did.
+    /// Every secret is tried, whichever matches, so the time taken does not say which one did; the first that matches
+    /// is the one named.
     /// </summary>
     public static SignatureVerification Verify(IReadOnlyList<string> secrets, string? timestamp, string? signatureHex, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signatureHex))
         {
-            return new(SignatureCheck.Missing, null);
+            return new(SignatureCheck.Missing);
         }
 
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             || signatureHex.Length != SignatureHexLength || !signatureHex.All(Uri.IsHexDigit))
         {
-            return new(SignatureCheck.Malformed, null);
+            return new(SignatureCheck.Malformed);
         }
 
         if (Math.Abs(now.ToUnixTimeSeconds() - seconds) > Tolerance.TotalSeconds)
         {
-            return new(SignatureCheck.Stale, null);
+            return new(SignatureCheck.Stale);
         }
 
         var sent = Convert.FromHexString(signatureHex);
-        var matched = false;
-        foreach (var secret in secrets)
+        int? matched = null;
+        for (var i = secrets.Count - 1; i >= 0; i--)
         {
-            matched |= CryptographicOperations.FixedTimeEquals(Mac(secret, seconds, body), sent);
+            matched = CryptographicOperations.FixedTimeEquals(Mac(secrets[i], seconds, body), sent) ? i : matched;
         }
 
-        return matched ? new(SignatureCheck.Valid, CanonicalSignature.Of(sent)) : new(SignatureCheck.Mismatch, null);
+        return matched is { } index ? new(SignatureCheck.Valid, CanonicalSignature.Of(sent), index) : new(SignatureCheck.Mismatch);
     }
 
     /// <summary>The hex value after "v1=" in a header such as "v1=ab..." or "t=123,v1=ab...".</summary>

@@ -66,11 +66,13 @@ public sealed class RequestSignatureTests
     }
 
     [Fact]
-    public void Any_of_the_secrets_verifies_and_a_refusal_has_no_canonical_signature()
+    public void Any_of_the_secrets_verifies_naming_which_and_a_refusal_has_no_canonical_signature()
     {
         var signature = RequestSignature.Sign("previous", 1_790_000_000, Body);
 
-        Assert.Equal(SignatureCheck.Valid, RequestSignature.Verify(["current", "previous"], "1790000000", signature, Body, Now).Check);
+        var verified = RequestSignature.Verify(["current", "previous"], "1790000000", signature, Body, Now);
+
+        Assert.Equal((SignatureCheck.Valid, 1), (verified.Check, verified.SecretIndex));
         Assert.Equal(new SignatureVerification(SignatureCheck.Mismatch, null), RequestSignature.Verify(["current"], "1790000000", signature, Body, Now));
         Assert.Equal(new SignatureVerification(SignatureCheck.Mismatch, null), RequestSignature.Verify([], "1790000000", signature, Body, Now));
     }

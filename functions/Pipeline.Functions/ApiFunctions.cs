@@ -44,6 +44,10 @@ public sealed class ApiFunctions
     public Task<IResult> DeviceCheckIn([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/devices/check-ins")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, DeviceRoutes.CheckIn);
 
+    [Function("RotateDeviceSecret")]
+    public Task<IResult> RotateDeviceSecret([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/devices/{id}/secret-rotations")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, DeviceRoutes.RotateSecret);
+
     [Function("SetMerchantPricing")]
     public Task<IResult> SetMerchantPricing([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/merchants/{id}/pricing")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, MerchantRoutes.SetPricing);

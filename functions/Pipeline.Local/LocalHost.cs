@@ -56,7 +56,8 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The address the server listens on (with port 0, the port it was given).</summary>
     public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<LocalHost> StartAsync(string[] args, IDictionary<string, string?>? overrides = null)
+    /// <param name="services">Changes to the services after the platform's own, e.g. a test's clock in place of the system's.</param>
+    public static async Task<LocalHost> StartAsync(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (overrides is not null)
@@ -81,6 +82,7 @@ public sealed class LocalHost : IAsyncDisposable
 
         var bulkClient = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey, bulk: true);
         builder.Services.AddPipeline(builder.Configuration, _ => client.GetDatabase(databaseName), _ => bulkClient.GetDatabase(databaseName));
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(bulkClient.Dispose);
         try
@@ -113,8 +115,8 @@ public sealed class LocalHost : IAsyncDisposable
         var (azurite, storage) = await StorageAsync(builder.Configuration);
         var durable = await StartDurableAsync(storage, app.Services, builder.Configuration);
         taskHubHealth.Engine = durable;
-        var (_, demoKey) = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", CancellationToken.None);
-        return new LocalHost(app, durable, azurite, emulator, client, adminKeySource, demoKey);
+        var demo = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", null, CancellationToken.None);
+        return new LocalHost(app, durable, azurite, emulator, client, adminKeySource, demo!.ApiKey!);
     }
 
     public void PrintWelcome(TextWriter output)
@@ -186,10 +188,13 @@ public sealed class LocalHost : IAsyncDisposable
         return (azurite, azurite.ConnectionString);
     }
 
-    /// <summary>Uses Pipeline:AdminKey when set; otherwise makes a random one for this run, so no key ever sits in the repo.</summary>
+    /// <summary>
+    /// Uses Pipeline:AdminKey when set; otherwise makes a random one for this run, so no key ever sits in the repo. A
+    /// setting that is present but empty is kept as it is: someone meant to set it, so validation stops start-up.
+    /// </summary>
     private static string EnsureAdminKey(ConfigurationManager configuration)
     {
-        if (!string.IsNullOrEmpty(configuration["Pipeline:AdminKey"]))
+        if (configuration["Pipeline:AdminKey"] is not null)
         {
             return "from the setting Pipeline:AdminKey";
         }

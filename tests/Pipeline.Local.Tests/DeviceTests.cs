@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -11,8 +10,6 @@ namespace Pipeline.Local.Tests;
 [Collection(LocalHostCollection.Name)]
 public sealed class DeviceTests(LocalHostFixture fixture)
 {
-    private const string CheckIn = "api/v1/devices/check-ins";
-
     [Fact]
     public async Task A_device_registers_once_and_its_secret_signs_a_check_in()
     {
@@ -33,8 +30,10 @@ public sealed class DeviceTests(LocalHostFixture fixture)
         using var second = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/devices", merchantKey, body));
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var secret = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
         var problem = await AuthTests.AssertProblem(second, HttpStatusCode.Conflict, "already_exists");
-        Assert.DoesNotContain("secret", problem.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.False(problem.TryGetProperty("secret", out _));
+        Assert.DoesNotContain(secret, problem.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -59,6 +58,38 @@ public sealed class DeviceTests(LocalHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         await AuthTests.AssertProblem(replay, HttpStatusCode.Unauthorized, "invalid_signature");
+    }
+
+    [Fact]
+    public async Task A_signature_replayed_with_its_hex_in_another_case_is_refused()
+    {
+        var (id, secret) = await RegisterAsync();
+        var timestamp = Now();
+        var signature = RequestSignature.Sign(secret, timestamp, Encoding.UTF8.GetBytes("{\"n\":2}"));
+        var mixed = string.Concat(signature.Select((c, i) => i % 2 == 0 ? char.ToUpperInvariant(c) : c));
+        using var first = await fixture.Http.SendAsync(Signed(id, secret, "{\"n\":2}", timestamp));
+        using var upper = await fixture.Http.SendAsync(Signed(id, secret, "{\"n\":2}", timestamp, signatureOverride: "v1=" + signature.ToUpperInvariant()));
+        using var alternating = await fixture.Http.SendAsync(Signed(id, secret, "{\"n\":2}", timestamp, signatureOverride: "v1=" + mixed));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await AuthTests.AssertProblem(upper, HttpStatusCode.Unauthorized, "invalid_signature");
+        await AuthTests.AssertProblem(alternating, HttpStatusCode.Unauthorized, "invalid_signature");
+    }
+
+    [Fact]
+    public async Task Registering_an_existing_device_again_keeps_its_secret_and_points_to_the_rotation()
+    {
+        var (_, merchantKey) = await fixture.CreateMerchantAsync();
+        var body = new { kind = "vehicle", externalId = "VIN-" + Guid.NewGuid() };
+        using var first = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/devices", merchantKey, body));
+        var registered = await first.Content.ReadFromJsonAsync<JsonElement>();
+        using var again = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/devices", merchantKey, body));
+
+        // The conflicting registration must not have touched the secret the device already holds.
+        using var checkIn = await fixture.Http.SendAsync(Signed(registered.GetProperty("id").GetString()!, registered.GetProperty("secret").GetString()!, "{}"));
+        Assert.Equal(HttpStatusCode.OK, checkIn.StatusCode);
+        var problem = await AuthTests.AssertProblem(again, HttpStatusCode.Conflict, "already_exists");
+        Assert.Contains("/secret-rotations", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     public static TheoryData<string> Tampering() => ["stale", "future", "forged", "altered", "unknown-device", "no-signature", "malformed"];
@@ -86,29 +117,13 @@ public sealed class DeviceTests(LocalHostFixture fixture)
     private async Task<(string Id, string Secret)> RegisterAsync()
     {
         var (_, merchantKey) = await fixture.CreateMerchantAsync();
-        using var response = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/devices", merchantKey,
-            new { kind = "charger", externalId = "CP-" + Guid.NewGuid() }));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("charger", body.GetProperty("kind").GetString());
-        return (body.GetProperty("id").GetString()!, body.GetProperty("secret").GetString()!);
+        return await DeviceRequests.RegisterAsync(fixture, merchantKey);
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    private static HttpRequestMessage Signed(string deviceId, string secret, string body, long? timestamp = null, string? sendBody = null, string? signatureOverride = null)
-    {
-        var at = timestamp ?? Now();
-        var request = Unsigned(deviceId, sendBody ?? body);
-        request.Headers.Add(DeviceAuthenticator.TimestampHeader, at.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(DeviceAuthenticator.SignatureHeader, signatureOverride ?? "v1=" + RequestSignature.Sign(secret, at, Encoding.UTF8.GetBytes(body)));
-        return request;
-    }
+    private static HttpRequestMessage Signed(string deviceId, string secret, string body, long? timestamp = null, string? sendBody = null, string? signatureOverride = null) =>
+        DeviceRequests.Signed(deviceId, secret, body, timestamp ?? Now(), sendBody, signatureOverride);
 
-    private static HttpRequestMessage Unsigned(string deviceId, string body = "{}")
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, CheckIn) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(DeviceAuthenticator.DeviceIdHeader, deviceId);
-        return request;
-    }
+    private static HttpRequestMessage Unsigned(string deviceId) => DeviceRequests.Unsigned(deviceId);
 }

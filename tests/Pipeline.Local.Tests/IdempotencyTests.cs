@@ -10,9 +10,11 @@ public sealed class IdempotencyTests(LocalHostFixture fixture)
     [Fact]
     public async Task The_same_key_and_body_replay_the_stored_response()
     {
+        var (_, merchantKey) = await fixture.CreateMerchantAsync();
         var key = Guid.NewGuid().ToString();
-        using var first = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/merchants", fixture.AdminKey, new { name = "Once" }, key));
-        using var second = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/merchants", fixture.AdminKey, new { name = "Once" }, key));
+        var wallet = new { owner = new { type = "enterprise", reference = "Once" }, currency = "EUR" };
+        using var first = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/wallets", merchantKey, wallet, key));
+        using var second = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/wallets", merchantKey, wallet, key));
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline.Local.Tests;
 
@@ -29,12 +30,17 @@ public class LocalHostFixture : IAsyncLifetime
             settings[name] = value;
         }
 
-        Host = await LocalHost.StartAsync([], settings);
+        Host = await LocalHost.StartAsync([], settings, ConfigureServices);
         Http = new HttpClient { BaseAddress = Host.BaseAddress };
     }
 
     /// <summary>Settings a derived fixture adds to (or changes in) the host's.</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>Services a derived fixture puts in place of the host's own (a clock it moves).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     public async Task DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Pipeline.Application.Devices;
 using Pipeline.Application.Http;
 
 namespace Pipeline.Local.Tests;
@@ -47,6 +48,19 @@ public sealed class ServiceTests(LocalHostFixture fixture)
         var create = document.GetProperty("paths").GetProperty("/api/v1/merchants").GetProperty("post");
         Assert.Equal("string", create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("schema").GetProperty("properties").GetProperty("name").GetProperty("type").ToString().Trim('"'));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_states_the_idempotency_rules_and_the_device_secret_overlap()
+    {
+        using var response = await fixture.Http.GetAsync("api/v1/openapi.json");
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        var rules = document.GetProperty("info").GetProperty("description").GetString();
+        Assert.Contains("not kept, so the corrected request may use the key", rules, StringComparison.Ordinal);
+        Assert.Contains("secretNotice", rules, StringComparison.Ordinal);
+        var rotation = document.GetProperty("paths").GetProperty("/api/v1/devices/{id}/secret-rotations").GetProperty("post");
+        Assert.Contains($"for {DeviceLimits.SecretOverlap.TotalHours} hours", rotation.GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

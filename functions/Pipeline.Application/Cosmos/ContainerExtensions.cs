@@ -35,4 +35,37 @@ public static class ContainerExtensions
             return false;
         }
     }
+
+    /// <summary>
+    /// Compare-and-swap: reads the item, replaces it with <paramref name="change"/> of it If-Match its ETag, and
+    /// starts over when another writer came first. Returns the item as it was before the write that won, or null
+    /// when there is no such item. <paramref name="change"/> must return the item without its ETag.
+    /// </summary>
+    public static async Task<T?> UpdateAsync<T>(
+        this Container container, string id, string partition, Func<T, T> change, Func<T, string?> etagOf, int attemptsMax, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(etagOf);
+        for (var attempt = 0; attempt < attemptsMax; attempt++)
+        {
+            var current = await container.ReadOrNullAsync<T>(id, partition, cancellationToken);
+            if (current is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                await container.ReplaceItemAsync(change(current), id, new PartitionKey(partition), new ItemRequestOptions { IfMatchEtag = etagOf(current) }, cancellationToken);
+                return current;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                // Another writer changed the item since it was read; read it again.
+            }
+        }
+
+        throw new InvalidOperationException($"{typeof(T).Name} {id} kept changing; gave up after {attemptsMax} attempts.");
+    }
 }

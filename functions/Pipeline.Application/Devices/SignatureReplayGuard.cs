@@ -18,10 +18,14 @@ public sealed class SignatureReplayGuard(Database database)
     public static ContainerProperties ContainerProperties() =>
         new(ContainerName, "/id") { DefaultTimeToLive = (int)(RequestSignature.Tolerance.TotalSeconds * 2) };
 
-    /// <summary>True the first time this signature is seen, false every time after.</summary>
-    public async Task<bool> FirstUseAsync(string signer, string signatureHex, CancellationToken cancellationToken)
+    /// <summary>
+    /// True the first time this signature is seen, false every time after. It takes only a verified, canonical
+    /// signature: keyed on the text as sent, each other spelling of the same hex would count as a first use.
+    /// </summary>
+    public async Task<bool> FirstUseAsync(string signer, CanonicalSignature signature, CancellationToken cancellationToken)
     {
-        var id = $"{signer}:{signatureHex}";
+        ArgumentNullException.ThrowIfNull(signature);
+        var id = $"{signer}:{signature.Hex}";
         try
         {
             await container.CreateItemAsync(new SeenSignature(id), new PartitionKey(id), cancellationToken: cancellationToken);

@@ -11,8 +11,15 @@ public static class ApiLimits
     /// <summary>How long a stored response can be replayed (the contract promises at least 24 h).</summary>
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(48);
 
-    /// <summary>After this, a request still "in progress" is presumed dead and its key may be taken over.</summary>
-    public static readonly TimeSpan IdempotencyLockTimeout = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a request holds its Idempotency-Key without renewing: after this, one that is still "in progress" is
+    /// presumed dead (a killed process) and the same request may take the key over. Short, so a retry after a crash
+    /// waits seconds, not minutes; a request that is merely slow keeps renewing and is never taken over.
+    /// </summary>
+    public static readonly TimeSpan IdempotencyLease = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a running request renews its lease: a third of it, so one late or failed renewal does not lose the key.</summary>
+    public static readonly TimeSpan IdempotencyLeaseRenewal = TimeSpan.FromSeconds(3);
 
     public const int NameLengthMax = 200;
 }

@@ -41,7 +41,8 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
 
     /// <summary>
     /// Reads the body as <typeparamref name="T"/> under the strict contract, then validates it. Returns the
-    /// problem to answer with (415, 400, 422) when it cannot be used.
+    /// problem to answer with (415, 400, 422) when it cannot be used, marked as refused before any effect (see
+    /// <see cref="ApiResponse.BeforeAnyEffect"/>): call it before the handler reads or writes anything.
     /// </summary>
     public ApiResponse? TryRead<T>(out T value)
         where T : class, IValidatable
@@ -50,7 +51,7 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
         var contentType = Http.Request.ContentType;
         if (contentType is null || !contentType.StartsWith(ApiResponse.Json, StringComparison.OrdinalIgnoreCase))
         {
-            return ApiResponse.Problem(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Send the body as application/json.");
+            return ApiResponse.Invalid(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Send the body as application/json.");
         }
 
         try
@@ -62,14 +63,14 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
         {
             // The path says where; the exception's own message names internal types, so it is not echoed.
             var where = e.Path is null or "$" ? "" : $" at {e.Path}";
-            return ApiResponse.Problem(StatusCodes.Status400BadRequest, ErrorCodes.MalformedJson,
+            return ApiResponse.Invalid(StatusCodes.Status400BadRequest, ErrorCodes.MalformedJson,
                 $"The body is not a valid JSON object for this request{where}: check for unknown fields, missing required fields and wrong types.");
         }
 
         var errors = value.Validate();
         return errors.Count == 0
             ? null
-            : ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, "Some fields are invalid.", errors);
+            : ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, "Some fields are invalid.", errors);
     }
 }
 

@@ -12,9 +12,29 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType)
     public const string Json = "application/json";
     public const string ProblemJson = "application/problem+json";
 
-    public static ApiResponse Ok(object body) => new(StatusCodes.Status200OK, Serialize(body), Json);
+    /// <summary>What the idempotency record keeps and a replay answers: <see cref="Body"/>, without the secret of an <see cref="IShownOnce"/> body.</summary>
+    public byte[] ReplayBody { get; private init; } = Body;
 
-    public static ApiResponse Created(object body) => new(StatusCodes.Status201Created, Serialize(body), Json);
+    /// <summary>
+    /// The request was refused before it could have had any effect (its body could not be read or failed validation),
+    /// so its Idempotency-Key is not spent on it: the corrected request may use the key. Only
+    /// <see cref="Invalid"/> sets it; every other answer, refusals included, is kept.
+    /// </summary>
+    public bool BeforeAnyEffect { get; private init; }
+
+    public static ApiResponse Ok(object body) => WithBody(StatusCodes.Status200OK, body);
+
+    public static ApiResponse Created(object body) => WithBody(StatusCodes.Status201Created, body);
+
+    /// <summary>
+    /// A refusal of the request as sent (unreadable body, invalid fields or query), answered before the handler did
+    /// anything. Handlers use it only in front of their first read or write, which is where
+    /// <see cref="ApiRequest.TryRead{T}"/> calls it.
+    /// </summary>
+    public static ApiResponse Invalid(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
+        status is >= StatusCodes.Status400BadRequest and < StatusCodes.Status500InternalServerError
+            ? Problem(status, code, detail, errors) with { BeforeAnyEffect = true }
+            : throw new ArgumentOutOfRangeException(nameof(status), status, "Only a 4xx refuses a request as sent.");
 
     /// <summary>
     /// An RFC 9457 problem: type, title, status, detail, plus our stable <paramref name="code"/>, the invalid fields,
@@ -25,6 +45,12 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType)
         new(status, Serialize(new ProblemBody($"urn:pipeline:problem:{code}", Titles.For(code), status, detail, code, errors) { Extensions = extensions }), ProblemJson);
 
     public static byte[] Serialize(object body) => JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ApiJson.Options);
+
+    private static ApiResponse WithBody(int status, object body)
+    {
+        var response = new ApiResponse(status, Serialize(body), Json);
+        return body is IShownOnce once ? response with { ReplayBody = Serialize(once.WithoutSecret()) } : response;
+    }
 
     private sealed record ProblemBody(
         string Type,

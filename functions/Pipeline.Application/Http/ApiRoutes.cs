@@ -20,6 +20,7 @@ public static class ApiRoutes
         MerchantRoutes.SetPricing,
         DeviceRoutes.Register,
         DeviceRoutes.CheckIn,
+        DeviceRoutes.RotateSecret,
         WalletRoutes.Create,
         WalletRoutes.Get,
         WalletRoutes.TopUp,

@@ -26,6 +26,19 @@ public static class OpenApiDocument
         ["errors"] = new JsonObject { ["name"] = new JsonArray("Give a name of 1 to 200 characters.") },
     };
 
+    /// <summary>The rules every route shares, with the numbers from where they are enforced.</summary>
+    private static readonly string Conventions = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"""
+        Errors are RFC 9457 problems with a stable code. Idempotency-Key on any POST: the same key with the same request (method, path,
+        query, and the JSON body as parsed: member order and whitespace do not matter) replays the stored response with
+        Idempotent-Replayed: true; with a different request it is 422 idempotency_key_reused; while the first still runs, 409
+        idempotency_key_in_progress (a request that died frees its key within {ApiLimits.IdempotencyLease.TotalSeconds} s). Every answer after
+        the request could have had an effect is kept for {ApiLimits.IdempotencyRetention.TotalHours} h, refusals included; a refusal of the
+        request as sent (415 unsupported_media_type, 400 malformed_json, 422 validation_failed) is not kept, so the corrected request may use
+        the key. A 5xx is not kept either: the same request may retry. Secrets (apiKey, a device's secret) are shown only in the first
+        response: a replay answers the same resource without them and with secretNotice, which says how to get a new one.
+        """).ReplaceLineEndings(" ");
+
     public static JsonObject Build()
     {
         var paths = new JsonObject();
@@ -43,7 +56,7 @@ public static class OpenApiDocument
         return new JsonObject
         {
             ["openapi"] = "3.1.0",
-            ["info"] = new JsonObject { ["title"] = "Pipeline API", ["version"] = "v1" },
+            ["info"] = new JsonObject { ["title"] = "Pipeline API", ["version"] = "v1", ["description"] = Conventions },
             ["paths"] = paths,
             ["components"] = new JsonObject
             {

@@ -16,6 +16,14 @@ public static class ResourceIds
     public static string Derived(string prefix, string seed) =>
         prefix + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed)).AsSpan(0, RandomBytes));
 
+    /// <summary>
+    /// A new id, or under an Idempotency-Key one derived from the kind (<paramref name="prefix"/>), the caller's scope
+    /// and the key: a retry after an answer that never arrived (a crash, a 5xx, an expired record) finds what the first
+    /// attempt made instead of making a second one.
+    /// </summary>
+    public static string NewOrDerived(string prefix, string scope, string? idempotencyKey) =>
+        idempotencyKey is null ? New(prefix) : Derived(prefix, $"{prefix}\n{scope}\n{idempotencyKey}");
+
     public static bool IsValid(string id, string prefix) =>
         id.Length == prefix.Length + (2 * RandomBytes)
         && id.StartsWith(prefix, StringComparison.Ordinal)

@@ -13,7 +13,7 @@ internal sealed record IdempotencyRecord
 
     public required string Scope { get; init; }
 
-    /// <summary>SHA-256 of method, path and body: the same key with anything else is a reuse.</summary>
+    /// <summary>SHA-256 of method, path, query and canonical body (<see cref="RequestFingerprint"/>): the same key with anything else is a reuse.</summary>
     public required string Fingerprint { get; init; }
 
     public bool Completed { get; init; }
@@ -25,10 +25,16 @@ internal sealed record IdempotencyRecord
     public bool Released { get; init; }
     public int Status { get; init; }
     public string? ContentType { get; init; }
+
+    /// <summary>The response to replay, never with a secret shown once (<see cref="Http.ApiResponse.ReplayBody"/>).</summary>
     public byte[]? Body { get; init; }
 
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long CreatedMicros { get; init; }
+
+    /// <summary>Until when the running request holds the key (it renews this while it runs); after it, the request is presumed dead.</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long LeaseUntilMicros { get; init; }
 
     /// <summary>Seconds Cosmos DB keeps the record.</summary>
     [JsonPropertyName("ttl")]

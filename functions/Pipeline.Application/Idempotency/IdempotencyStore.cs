@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger.Cosmos;
 
@@ -9,11 +11,14 @@ namespace Pipeline.Application.Idempotency;
 
 /// <summary>
 /// Stripe-style idempotency: the first request with a key runs and its response is stored; the same key with the
-/// same request replays that response; with a different request it is 422 idempotency_key_reused; while the first
-/// still runs, 409. Creating the record is the lock, so concurrent duplicates run the handler once. A 5xx is not
-/// stored, so the client may retry the same request with the same key at once; the key stays bound to that request.
+/// same request (<see cref="RequestFingerprint"/>) replays that response; with a different request it is 422
+/// idempotency_key_reused; while the first still runs, 409. Creating the record is the lock, held by a lease the
+/// request renews while it runs, so concurrent duplicates run the handler once and a crashed request's key is free
+/// again within seconds. A 5xx is not stored, so the client may retry the same request at once; the key stays bound
+/// to that request. A refusal before any effect (<see cref="ApiResponse.BeforeAnyEffect"/>) is not stored either,
+/// and a first attempt's frees the key altogether, for the corrected request.
 /// </summary>
-public sealed class IdempotencyStore(Database database, TimeProvider time)
+public sealed class IdempotencyStore(Database database, TimeProvider time, ILogger<IdempotencyStore> logger)
 {
     public const string ContainerName = "idempotency";
     public const string PartitionKeyPath = "/scope";
@@ -30,20 +35,21 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
         ArgumentNullException.ThrowIfNull(run);
         if (key.Length > ApiLimits.IdempotencyKeyLengthMax)
         {
-            return (ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed,
+            return (ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed,
                 $"The Idempotency-Key header is limited to {ApiLimits.IdempotencyKeyLengthMax} characters."), false);
         }
 
         var record = new IdempotencyRecord
         {
-            Id = Hash(Encoding.UTF8.GetBytes(key)),
+            Id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
             Scope = scope,
-            Fingerprint = Hash([.. Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n"), .. body]),
+            Fingerprint = RequestFingerprint.Of(request, body),
             CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+            LeaseUntilMicros = IdempotencyLease.Until(time),
             TimeToLive = (int)ApiLimits.IdempotencyRetention.TotalSeconds,
         };
-        var (lockETag, answer) = await ClaimAsync(record, cancellationToken);
-        if (lockETag is null)
+        var (lease, answer) = await ClaimAsync(record, cancellationToken);
+        if (lease is null)
         {
             return answer!.Value;
         }
@@ -51,52 +57,43 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
         ApiResponse response;
         try
         {
-            response = await run();
+            response = await lease.RunAsync(run);
         }
         catch
         {
-            await ReleaseAsync(record, lockETag, CancellationToken.None);
+            await ReleaseAsync(lease);
             throw;
         }
 
-        if (response.Status >= StatusCodes.Status500InternalServerError)
-        {
-            await ReleaseAsync(record, lockETag, CancellationToken.None);
-        }
-        else
-        {
-            // If-Match our own lock: a request that took it over (we were presumed dead) keeps its record.
-            var completed = record with { Completed = true, Status = response.Status, ContentType = response.ContentType, Body = response.Body };
-            await IfStillOursAsync(() => container.ReplaceItemAsync(completed, record.Id, new PartitionKey(record.Scope),
-                new ItemRequestOptions { IfMatchEtag = lockETag }, CancellationToken.None));
-        }
-
+        await SettleAsync(lease, response);
         return (response, false);
     }
 
-    /// <summary>Creates the record (the lock) and returns its ETag, or answers from the one already there.</summary>
-    private async Task<(string? LockETag, (ApiResponse, bool)? Answer)> ClaimAsync(IdempotencyRecord record, CancellationToken cancellationToken)
+    /// <summary>Creates the record (the lock) and returns its lease, or answers from the one already there.</summary>
+    private async Task<(IdempotencyLease? Lease, (ApiResponse, bool)? Answer)> ClaimAsync(IdempotencyRecord record, CancellationToken cancellationToken)
     {
         try
         {
-            return ((await container.CreateItemAsync(record, new PartitionKey(record.Scope), cancellationToken: cancellationToken)).ETag, null);
+            var created = await container.CreateItemAsync(record, new PartitionKey(record.Scope), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+            return (new IdempotencyLease(container, time, logger, record, created.ETag, first: true), null);
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            var existing = (await container.ReadItemAsync<IdempotencyRecord>(record.Id, new PartitionKey(record.Scope), cancellationToken: cancellationToken)).Resource;
-            if (existing.Fingerprint != record.Fingerprint)
+            // Null when the record went between the two calls (a refusal before any effect freed the key): retry later.
+            var existing = await container.ReadOrNullAsync<IdempotencyRecord>(record.Id, record.Scope, cancellationToken);
+            if (existing is not null && existing.Fingerprint != record.Fingerprint)
             {
                 return (null, (ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused,
                     "This Idempotency-Key was used for a different request; use a new key."), false));
             }
 
-            if (existing.Completed)
+            if (existing is { Completed: true })
             {
                 return (null, (new ApiResponse(existing.Status, existing.Body ?? [], existing.ContentType ?? ApiResponse.Json), true));
             }
 
-            var stale = existing.Released || record.CreatedMicros - existing.CreatedMicros > (long)ApiLimits.IdempotencyLockTimeout.TotalMicroseconds;
-            if (stale && await TakeOverAsync(existing, record, cancellationToken) is { } taken)
+            var lapsed = existing is not null && (existing.Released || LedgerTime.ToMicros(time.GetUtcNow()) > existing.LeaseUntilMicros);
+            if (lapsed && await TakeOverAsync(existing!, record, cancellationToken) is { } taken)
             {
                 return (taken, null);
             }
@@ -106,12 +103,14 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
         }
     }
 
-    /// <summary>A request that held the key longer than the lock timeout is presumed dead; one waiter takes its place (the new lock's ETag).</summary>
-    private async Task<string?> TakeOverAsync(IdempotencyRecord stale, IdempotencyRecord fresh, CancellationToken cancellationToken)
+    /// <summary>A request whose lease lapsed (or that gave the key back) is replaced by this one: one waiter wins the If-Match.</summary>
+    private async Task<IdempotencyLease?> TakeOverAsync(IdempotencyRecord lapsed, IdempotencyRecord fresh, CancellationToken cancellationToken)
     {
         try
         {
-            return (await container.ReplaceItemAsync(fresh, fresh.Id, new PartitionKey(fresh.Scope), new ItemRequestOptions { IfMatchEtag = stale.ETag }, cancellationToken)).ETag;
+            var taken = await container.ReplaceItemAsync(fresh, fresh.Id, new PartitionKey(fresh.Scope),
+                new ItemRequestOptions { IfMatchEtag = lapsed.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
+            return new IdempotencyLease(container, time, logger, fresh, taken.ETag, first: false);
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
@@ -120,13 +119,34 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
     }
 
     /// <summary>
+    /// Keeps the answer for replays (without any secret shown once), except: a 5xx gives the key back to the same
+    /// request; a refusal before any effect frees the key for any request if this was its first attempt, and otherwise
+    /// gives it back like a 5xx, because an earlier attempt's effect may stand under it.
+    /// </summary>
+    private Task SettleAsync(IdempotencyLease lease, ApiResponse response)
+    {
+        if (response.BeforeAnyEffect && lease.First)
+        {
+            return IfStillOursAsync(() => container.DeleteItemAsync<IdempotencyRecord>(lease.Record.Id, lease.Partition, new ItemRequestOptions { IfMatchEtag = lease.ETag }));
+        }
+
+        if (response.BeforeAnyEffect || response.Status >= StatusCodes.Status500InternalServerError)
+        {
+            return ReleaseAsync(lease);
+        }
+
+        var completed = lease.Record with { Completed = true, Status = response.Status, ContentType = response.ContentType, Body = response.ReplayBody };
+        return IfStillOursAsync(() => container.ReplaceItemAsync(completed, completed.Id, lease.Partition, new ItemRequestOptions { IfMatchEtag = lease.ETag }));
+    }
+
+    /// <summary>
     /// Gives the key back for the same request to retry, unless another request has taken the lock over since (then
     /// it is theirs). The record stays, fingerprint and all: had it been deleted, a different request could take the
     /// key while the first one's effect (a charge whose answer was lost) still stands under it.
     /// </summary>
-    private Task ReleaseAsync(IdempotencyRecord record, string lockETag, CancellationToken cancellationToken) =>
-        IfStillOursAsync(() => container.ReplaceItemAsync(record with { Released = true }, record.Id, new PartitionKey(record.Scope),
-            new ItemRequestOptions { IfMatchEtag = lockETag }, cancellationToken));
+    private Task ReleaseAsync(IdempotencyLease lease) =>
+        IfStillOursAsync(() => container.ReplaceItemAsync(lease.Record with { Released = true }, lease.Record.Id, lease.Partition,
+            new ItemRequestOptions { IfMatchEtag = lease.ETag }));
 
     private static async Task IfStillOursAsync(Func<Task> write)
     {
@@ -139,6 +159,4 @@ public sealed class IdempotencyStore(Database database, TimeProvider time)
             // Taken over by a request that presumed this one dead: its record stands.
         }
     }
-
-    private static string Hash(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }

@@ -9,10 +9,12 @@ public static class MerchantRoutes
     public const long FixedFeeMinorMax = 1_000_000;
 
     public static readonly ApiRoute Create = new("CreateMerchant", "POST", "v1/merchants", Access.Admin,
-        "Creates a merchant; the response holds its API key, shown only this once.", CreateAsync, typeof(CreateMerchantRequest), typeof(CreatedMerchant));
+        "Creates a merchant; the response holds its API key, shown only this once (a replay of the Idempotency-Key, or a retry that finds "
+        + "the merchant its first attempt made, answers without it, with secretNotice).", CreateAsync, typeof(CreateMerchantRequest), typeof(CreatedMerchant));
 
     public static readonly ApiRoute RotateKey = new("RotateMerchantApiKey", "POST", "v1/merchants/{id}/api-keys", Access.Admin,
-        "Issues a new API key; the previous one stays valid until the next rotation.", RotateKeyAsync, null, typeof(RotatedKey));
+        "Issues a new API key, shown only this once (a replay of the Idempotency-Key answers without it, with secretNotice); the previous "
+        + "one stays valid until the next rotation.", RotateKeyAsync, null, typeof(RotatedKey));
 
     public static readonly ApiRoute SetPricing = new("SetMerchantPricing", "PUT", "v1/merchants/{id}/pricing", Access.Admin,
         "Sets what the platform charges the merchant per payment.", SetPricingAsync, typeof(PricingRequest), typeof(MerchantView));
@@ -33,15 +35,28 @@ public static class MerchantRoutes
             return problem;
         }
 
-        var (merchant, key) = await request.Service<MerchantStore>().CreateAsync(body.Name.Trim(), request.Aborted);
-        return ApiResponse.Created(new CreatedMerchant(merchant.Id, merchant.Name, key, merchant.CreatedAt));
+        var created = await request.Service<MerchantStore>().CreateAsync(body.Name.Trim(), request.IdempotencyKey, request.Aborted);
+        if (created is null)
+        {
+            return ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused,
+                "This Idempotency-Key was used for a different merchant; use a new key.");
+        }
+
+        var merchant = new CreatedMerchant(created.Merchant.Id, created.Merchant.Name, created.ApiKey, created.Merchant.CreatedAt);
+        return ApiResponse.Created(created.ApiKey is null ? merchant.WithoutSecret() : merchant);
     }
 
     private static async Task<ApiResponse> RotateKeyAsync(ApiRequest request)
     {
-        var key = await request.Service<MerchantStore>().RotateApiKeyAsync(request.Route("id"), request.Aborted);
-        return key is null ? NotFound() : ApiResponse.Created(new RotatedKey(key));
+        var id = request.Route("id");
+        var key = await request.Service<MerchantStore>().RotateApiKeyAsync(id, request.Aborted);
+        return key is null ? NotFound() : ApiResponse.Created(new RotatedKey(id, key));
     }
+
+    /// <summary>What a replay of a response with an API key says instead of the key.</summary>
+    private static string KeyNotice(string merchantId) =>
+        $"The API key is shown only once, in the first response. Issue a new one with POST /api/v1/merchants/{merchantId}/api-keys "
+        + $"(a merchant holds its {MerchantStore.ActiveKeysMax} newest keys).";
 
     private static async Task<ApiResponse> SetPricingAsync(ApiRequest request)
     {
@@ -90,7 +105,21 @@ public static class MerchantRoutes
         }
     }
 
-    public sealed record CreatedMerchant(string Id, string Name, string ApiKey, DateTimeOffset CreatedAt);
+    /// <param name="ApiKey">The merchant's first API key, in the first response only.</param>
+    public sealed record CreatedMerchant(string Id, string Name, string? ApiKey, DateTimeOffset CreatedAt) : IShownOnce
+    {
+        /// <summary>Instead of <see cref="ApiKey"/> in a replay: why it is missing and how to get a new one.</summary>
+        public string? SecretNotice { get; init; }
 
-    public sealed record RotatedKey(string ApiKey);
+        public object WithoutSecret() => this with { ApiKey = null, SecretNotice = KeyNotice(Id) };
+    }
+
+    /// <param name="ApiKey">The new API key, in the first response only.</param>
+    public sealed record RotatedKey(string MerchantId, string? ApiKey) : IShownOnce
+    {
+        /// <summary>Instead of <see cref="ApiKey"/> in a replay: why it is missing and how to get a new one.</summary>
+        public string? SecretNotice { get; init; }
+
+        public object WithoutSecret() => this with { ApiKey = null, SecretNotice = KeyNotice(MerchantId) };
+    }
 }

@@ -25,6 +25,8 @@ public sealed class MerchantStore(Database database, TimeProvider time)
 
     private const int CachedKeysMax = 100_000;
 
+    private const string IdPrefix = "mer_";
+
     private readonly Container merchants = database.GetContainer(MerchantsContainer);
     private readonly Container apiKeys = database.GetContainer(ApiKeysContainer);
     private readonly MemoryCache keys = new(new MemoryCacheOptions { SizeLimit = CachedKeysMax });
@@ -32,25 +34,44 @@ public sealed class MerchantStore(Database database, TimeProvider time)
     public static IEnumerable<ContainerProperties> ContainerProperties() =>
         [new(MerchantsContainer, "/id"), new(ApiKeysContainer, "/id")];
 
-    /// <summary>Creates a merchant and its first key; the key is returned here and never again.</summary>
-    public async Task<(MerchantView Merchant, string ApiKey)> CreateAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a merchant and its first key; the key is returned here and never again. Under an Idempotency-Key the
+    /// merchant's id is derived from the key, so a retry whose first attempt's answer was lost finds that merchant
+    /// (returned without a key: only the lost answer had it) instead of making a second one. Null when the key made a
+    /// merchant of another name.
+    /// </summary>
+    public async Task<MerchantCreation?> CreateAsync(string name, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var id = ResourceIds.New("mer_");
-        var key = ApiKeys.Create();
-        var document = new MerchantDocument
+        // Only the admin creates merchants, so the key is one of the admin's scope.
+        var id = ResourceIds.NewOrDerived(IdPrefix, Caller.Admin.IdempotencyScope, idempotencyKey);
+        if (idempotencyKey is not null && await ReadAsync(id, cancellationToken) is { } earlier)
         {
-            Id = id,
-            Name = name,
-            ApiKeyHashes = [ApiKeys.Hash(key)],
-            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
-        };
+            return Earlier(earlier, name);
+        }
+
+        var key = ApiKeys.Create();
+        var hash = ApiKeys.Hash(key);
+        var document = new MerchantDocument { Id = id, Name = name, ApiKeyHashes = [hash], CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()) };
 
         // The key index is written before the merchant: a crash in between leaves an index entry pointing at no
         // merchant, which authenticates nobody, rather than a merchant with a key that cannot be found.
-        await apiKeys.CreateItemAsync(new ApiKeyDocument { Id = document.ApiKeyHashes[0], MerchantId = id }, new PartitionKey(document.ApiKeyHashes[0]), cancellationToken: cancellationToken);
-        await merchants.CreateItemAsync(document, new PartitionKey(id), cancellationToken: cancellationToken);
-        return (MerchantView.From(document), key);
+        await apiKeys.CreateItemAsync(new ApiKeyDocument { Id = hash, MerchantId = id }, new PartitionKey(hash), cancellationToken: cancellationToken);
+        try
+        {
+            await merchants.CreateItemAsync(document, new PartitionKey(id), cancellationToken: cancellationToken);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict && idempotencyKey is not null)
+        {
+            // An earlier attempt under the same key made the merchant meanwhile; this attempt's key belongs to nobody.
+            await apiKeys.DeleteIfExistsAsync<ApiKeyDocument>(hash, hash, cancellationToken);
+            return Earlier(await ReadAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Merchant {id} conflicted on create but cannot be read."), name);
+        }
+
+        return new MerchantCreation(MerchantView.From(document), key);
     }
+
+    private static MerchantCreation? Earlier(MerchantDocument earlier, string name) =>
+        earlier.Name == name ? new MerchantCreation(MerchantView.From(earlier), null) : null;
 
     public async Task<MerchantView?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -109,33 +130,15 @@ public sealed class MerchantStore(Database database, TimeProvider time)
     }
 
     /// <summary>Compare-and-swap on the merchant document; returns the document as it was before, or null when missing.</summary>
-    private async Task<MerchantDocument?> UpdateAsync(string id, Func<MerchantDocument, MerchantDocument> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
-        {
-            var current = await ReadAsync(id, cancellationToken);
-            if (current is null)
-            {
-                return null;
-            }
-
-            try
-            {
-                await merchants.ReplaceItemAsync(change(current) with { ETag = null }, id, new PartitionKey(id), new ItemRequestOptions { IfMatchEtag = current.ETag }, cancellationToken);
-                return current;
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
-            {
-                // Another admin call changed the merchant; read it again.
-            }
-        }
-
-        throw new InvalidOperationException($"Merchant {id} kept changing; gave up.");
-    }
+    private Task<MerchantDocument?> UpdateAsync(string id, Func<MerchantDocument, MerchantDocument> change, CancellationToken cancellationToken) =>
+        merchants.UpdateAsync<MerchantDocument>(id, id, m => change(m) with { ETag = null }, m => m.ETag, LedgerLimits.ConcurrencyAttemptsMax, cancellationToken);
 
     private Task<MerchantDocument?> ReadAsync(string id, CancellationToken cancellationToken) =>
         merchants.ReadOrNullAsync<MerchantDocument>(id, id, cancellationToken);
 }
+
+/// <summary>A new merchant and its first API key; the key is null when an earlier attempt under the same Idempotency-Key made the merchant.</summary>
+public sealed record MerchantCreation(MerchantView Merchant, string? ApiKey);
 
 /// <summary>A merchant as the API shows it (never its keys).</summary>
 public sealed record MerchantView(string Id, string Name, Pricing? Pricing, DateTimeOffset CreatedAt)

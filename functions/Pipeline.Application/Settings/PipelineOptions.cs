@@ -11,11 +11,17 @@ public sealed class PipelineOptions : IValidatableObject
 {
     public const string Section = "Pipeline";
 
+    public const int AdminKeyLengthMin = 32;
+
     private const string UnresolvedReference = "@Microsoft.KeyVault(";
 
-    /// <summary>The bearer key of admin calls. At least 32 characters.</summary>
-    [Required]
-    [MinLength(32)]
+    /// <summary>Names the setting in both of its spellings, because the operator who reads it sets one or the other.</summary>
+    private const string AdminKeyRule =
+        "Pipeline:AdminKey (app setting Pipeline__AdminKey) must be at least 32 characters; the local host generates one when it is not set at all.";
+
+    /// <summary>The bearer key of admin calls. At least <see cref="AdminKeyLengthMin"/> characters.</summary>
+    [Required(ErrorMessage = AdminKeyRule)]
+    [MinLength(AdminKeyLengthMin, ErrorMessage = AdminKeyRule)]
     public string AdminKey { get; set; } = "";
 
     /// <summary>

@@ -34,9 +34,14 @@ public static class WalletRoutes
             return problem;
         }
 
-        var wallet = await request.Service<WalletStore>().CreateAsync(
-            request.Caller.MerchantId!, body.Owner, Currency.Parse(body.Currency), body.OverdraftLimit ?? 0, request.Aborted);
-        return ApiResponse.Created(wallet);
+        var wallets = request.Service<WalletStore>();
+        var (merchantId, currency, limit) = (request.Caller.MerchantId!, Currency.Parse(body.Currency), body.OverdraftLimit ?? 0);
+        var wallet = request.IdempotencyKey is { } key
+            ? await wallets.CreateAsync(merchantId, body.Owner, currency, limit, key, request.Aborted)
+            : await wallets.CreateAsync(merchantId, body.Owner, currency, limit, request.Aborted);
+        return wallet is null
+            ? ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used for a different wallet; use a new key.")
+            : ApiResponse.Created(wallet);
     }
 
     private static async Task<ApiResponse> GetAsync(ApiRequest request)
@@ -103,7 +108,7 @@ public static class WalletRoutes
         if (query.TryGetValue("limit", out var text)
             && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > LedgerLimits.EntryPageSizeMax))
         {
-            return ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, $"limit must be 1 to {LedgerLimits.EntryPageSizeMax}.");
+            return ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, $"limit must be 1 to {LedgerLimits.EntryPageSizeMax}.");
         }
 
         var wallet = await request.Service<WalletStore>().GetAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);

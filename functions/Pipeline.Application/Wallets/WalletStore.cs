@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Caching.Memory;
@@ -58,29 +59,67 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
     /// <summary>The merchant's funding account in a currency: where top-ups come from (debit-normal, unlimited).</summary>
     public static LedgerId FundingAccountOf(string merchantId, Currency currency) => LedgerId.FromName($"merchant:{merchantId}:funding:{currency}");
 
-    public async Task<WalletView> CreateAsync(string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor, CancellationToken cancellationToken)
-    {
-        var id = ResourceIds.New(IdPrefix);
+    public async Task<WalletView> CreateAsync(string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor, CancellationToken cancellationToken) =>
+        await OpenAsync(NewWallet(ResourceIds.New(IdPrefix), merchantId, owner, currency, overdraftLimitMinor), cancellationToken)
+        ?? throw new InvalidOperationException("The ledger account of a new wallet existed already.");
 
-        // The ledger account first: a wallet document whose account is missing would show no balance at all.
-        var flags = AccountFlags.DebitsMustNotExceedCredits;
-        var opened = await ledger.CreateAccountAsync(new NewAccount(AccountOf(id), currency, NormalBalance.Credit, flags, overdraftLimitMinor), 1, cancellationToken);
-        if (opened != CreateAccountResult.Ok)
+    /// <summary>
+    /// Opens a wallet whose id is derived from the merchant and its Idempotency-Key: a retry whose first attempt's
+    /// answer was lost finds that wallet instead of opening a second one. Null when the key opened a different wallet.
+    /// </summary>
+    public async Task<WalletView?> CreateAsync(
+        string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var wallet = NewWallet(ResourceIds.NewOrDerived(IdPrefix, merchantId, idempotencyKey), merchantId, owner, currency, overdraftLimitMinor);
+        var earlier = await container.ReadOrNullAsync<WalletDocument>(wallet.Id, wallet.Id, cancellationToken);
+        if (earlier is null)
         {
-            throw new InvalidOperationException($"Opening the ledger account of wallet {id} answered {opened.Code()}.");
+            try
+            {
+                return await OpenAsync(wallet, cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                earlier = await container.ReadOrNullAsync<WalletDocument>(wallet.Id, wallet.Id, cancellationToken);
+            }
         }
 
-        var document = new WalletDocument
+        var same = earlier is not null && earlier.MerchantId == wallet.MerchantId && earlier.Owner == wallet.Owner
+            && earlier.Currency == wallet.Currency && earlier.OverdraftLimitMinor == wallet.OverdraftLimitMinor;
+        return same ? await ViewAsync(earlier!, cancellationToken) : null;
+    }
+
+    private WalletDocument NewWallet(string id, string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor) => new()
+    {
+        Id = id,
+        MerchantId = merchantId,
+        Owner = owner,
+        Currency = currency.Code,
+        OverdraftLimitMinor = overdraftLimitMinor,
+        CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+    };
+
+    /// <summary>
+    /// Opens the wallet's ledger account, then stores its document. The account first: a wallet document whose account
+    /// is missing would show no balance at all. A wallet retried under its Idempotency-Key may meet its account
+    /// already ("exists"); null when the account exists with other terms (the key opened another wallet).
+    /// </summary>
+    private async Task<WalletView?> OpenAsync(WalletDocument wallet, CancellationToken cancellationToken)
+    {
+        var account = new NewAccount(AccountOf(wallet.Id), Currency.Parse(wallet.Currency), NormalBalance.Credit, AccountFlags.DebitsMustNotExceedCredits, wallet.OverdraftLimitMinor);
+        var opened = await ledger.CreateAccountAsync(account, 1, cancellationToken);
+        if (opened.IsExistsWithDifferent())
         {
-            Id = id,
-            MerchantId = merchantId,
-            Owner = owner,
-            Currency = currency.Code,
-            OverdraftLimitMinor = overdraftLimitMinor,
-            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
-        };
-        await container.CreateItemAsync(document, new PartitionKey(id), cancellationToken: cancellationToken);
-        return (await ViewAsync(document, cancellationToken))!;
+            return null;
+        }
+
+        if (opened is not (CreateAccountResult.Ok or CreateAccountResult.Exists))
+        {
+            throw new InvalidOperationException($"Opening the ledger account of wallet {wallet.Id} answered {opened.Code()}.");
+        }
+
+        await container.CreateItemAsync(wallet, new PartitionKey(wallet.Id), cancellationToken: cancellationToken);
+        return await ViewAsync(wallet, cancellationToken);
     }
 
     /// <summary>The merchant's wallet, or null when it does not exist or belongs to another merchant (the API says 404 for both).</summary>

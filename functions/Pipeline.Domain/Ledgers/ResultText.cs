@@ -21,6 +21,10 @@ public static class ResultText
     public static bool IsExistsWithDifferent(this TransferResult result) =>
         result is >= TransferResult.ExistsWithDifferentFlags and <= TransferResult.ExistsWithDifferentCode;
 
+    /// <summary>The id is taken by an account with other terms: a resubmission that is not the same request.</summary>
+    public static bool IsExistsWithDifferent(this CreateAccountResult result) =>
+        result is >= CreateAccountResult.ExistsWithDifferentCurrency and <= CreateAccountResult.ExistsWithDifferentCode;
+
     public static string Code(this TransferResult result) => Codes[result];
 
     public static string Code(this CreateAccountResult result) => Codes[result];

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Application.Http;
 using Pipeline.Application.Idempotency;
 
@@ -18,7 +19,7 @@ public sealed class IdempotencyReleaseTests(CosmosFixture cosmos)
     [InlineData(true)]
     public async Task After_a_5xx_or_an_exception_the_same_request_runs_again_and_another_is_a_reuse(bool throws)
     {
-        var store = new IdempotencyStore(await cosmos.CreateLedgerDatabaseAsync(), TimeProvider.System);
+        var store = new IdempotencyStore(await cosmos.CreateLedgerDatabaseAsync(), TimeProvider.System, NullLogger<IdempotencyStore>.Instance);
         var runs = 0;
         Task<ApiResponse> Failing()
         {

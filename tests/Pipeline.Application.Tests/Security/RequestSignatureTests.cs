@@ -14,7 +14,7 @@ public sealed class RequestSignatureTests
     {
         var signature = RequestSignature.Sign(Secret, 1_790_000_000, Body);
 
-        Assert.Equal(SignatureCheck.Valid, RequestSignature.Verify(Secret, "1790000000", signature, Body, Now));
+        Assert.Equal(SignatureCheck.Valid, RequestSignature.Verify([Secret], "1790000000", signature, Body, Now).Check);
         Assert.Equal(64, signature.Length);
     }
 
@@ -28,7 +28,7 @@ public sealed class RequestSignatureTests
         var at = 1_790_000_000 + skewSeconds;
         var signature = RequestSignature.Sign(Secret, at, Body);
 
-        Assert.Equal(expected, RequestSignature.Verify(Secret, at.ToString(System.Globalization.CultureInfo.InvariantCulture), signature, Body, Now));
+        Assert.Equal(expected, RequestSignature.Verify([Secret], at.ToString(System.Globalization.CultureInfo.InvariantCulture), signature, Body, Now).Check);
     }
 
     [Theory]
@@ -38,16 +38,43 @@ public sealed class RequestSignatureTests
     [InlineData("-1790000000", "00", SignatureCheck.Malformed)]
     [InlineData("1790000000", "zz", SignatureCheck.Malformed)]
     public void Missing_and_malformed_parts_are_refused(string? timestamp, string? signature, SignatureCheck expected) =>
-        Assert.Equal(expected, RequestSignature.Verify(Secret, timestamp, signature, Body, Now));
+        Assert.Equal(expected, RequestSignature.Verify([Secret], timestamp, signature, Body, Now).Check);
 
     [Fact]
     public void Another_body_or_secret_does_not_verify()
     {
         var signature = RequestSignature.Sign(Secret, 1_790_000_000, Body);
 
-        Assert.Equal(SignatureCheck.Mismatch, RequestSignature.Verify(Secret, "1790000000", signature, Encoding.UTF8.GetBytes("{\"amount\":1000}"), Now));
-        Assert.Equal(SignatureCheck.Mismatch, RequestSignature.Verify("other", "1790000000", signature, Body, Now));
-        Assert.Equal(SignatureCheck.Mismatch, RequestSignature.Verify(Secret, "1790000001", signature, Body, Now));
+        Assert.Equal(SignatureCheck.Mismatch, RequestSignature.Verify([Secret], "1790000000", signature, Encoding.UTF8.GetBytes("{\"amount\":1000}"), Now).Check);
+        Assert.Equal(SignatureCheck.Mismatch, RequestSignature.Verify(["other"], "1790000000", signature, Body, Now).Check);
+        Assert.Equal(SignatureCheck.Mismatch, RequestSignature.Verify([Secret], "1790000001", signature, Body, Now).Check);
+    }
+
+    [Fact]
+    public void A_signature_verifies_in_either_hex_case_and_always_to_the_same_canonical_form()
+    {
+        var signature = RequestSignature.Sign(Secret, 1_790_000_000, Body);
+        var mixed = string.Concat(signature.Select((c, i) => i % 2 == 0 ? char.ToUpperInvariant(c) : c));
+
+        var lower = RequestSignature.Verify([Secret], "1790000000", signature, Body, Now);
+        var upper = RequestSignature.Verify([Secret], "1790000000", signature.ToUpperInvariant(), Body, Now);
+        var alternating = RequestSignature.Verify([Secret], "1790000000", mixed, Body, Now);
+
+        Assert.Equal(signature, lower.Signature!.Hex);
+        Assert.Equal(lower, upper);
+        Assert.Equal(lower, alternating);
+    }
+
+    [Fact]
+    public void Any_of_the_secrets_verifies_naming_which_and_a_refusal_has_no_canonical_signature()
+    {
+        var signature = RequestSignature.Sign("previous", 1_790_000_000, Body);
+
+        var verified = RequestSignature.Verify(["current", "previous"], "1790000000", signature, Body, Now);
+
+        Assert.Equal((SignatureCheck.Valid, 1), (verified.Check, verified.SecretIndex));
+        Assert.Equal(new SignatureVerification(SignatureCheck.Mismatch, null), RequestSignature.Verify(["current"], "1790000000", signature, Body, Now));
+        Assert.Equal(new SignatureVerification(SignatureCheck.Mismatch, null), RequestSignature.Verify([], "1790000000", signature, Body, Now));
     }
 
     [Fact]

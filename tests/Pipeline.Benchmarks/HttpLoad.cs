@@ -22,14 +22,8 @@ internal static class HttpLoad
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 15;
         var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
         var duration = TimeSpan.FromSeconds(seconds);
-        var adminKey = "adm_load_" + Guid.NewGuid().ToString("N");
-        await using var host = await LocalHost.StartAsync([], new Dictionary<string, string?>
-        {
-            ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
-            ["Pipeline:AdminKey"] = adminKey,
-            ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-load-" + Guid.NewGuid().ToString("N")),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        var (host, adminKey) = await StartHostAsync();
+        await using var _ = host;
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers }) { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DemoMerchantApiKey);
         var wallets = await OpenFundedWalletsAsync(http);
@@ -61,11 +55,25 @@ internal static class HttpLoad
         await ReportCompletionAsync(http, adminKey);
     }
 
+    /// <summary>The local host as the load tests run it (Release, its own emulators, warnings only), and its admin key.</summary>
+    public static async Task<(LocalHost Host, string AdminKey)> StartHostAsync()
+    {
+        var adminKey = "adm_load_" + Guid.NewGuid().ToString("N");
+        var host = await LocalHost.StartAsync([], new Dictionary<string, string?>
+        {
+            ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
+            ["Pipeline:AdminKey"] = adminKey,
+            ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-load-" + Guid.NewGuid().ToString("N")),
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        return (host, adminKey);
+    }
+
     /// <summary>
     /// Payments credit the merchant in the background: how long after the load the last credit landed, polling the
     /// audit (admin), and whether the books balanced all along and ended with nothing in flight.
     /// </summary>
-    private static async Task ReportCompletionAsync(HttpClient http, string adminKey)
+    public static async Task ReportCompletionAsync(HttpClient http, string adminKey)
     {
         // The audit scans the whole ledger: it gets its own client with a timeout fit for that.
         using var audits = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
@@ -87,7 +95,7 @@ internal static class HttpLoad
         }
     }
 
-    private static async Task<string[]> OpenFundedWalletsAsync(HttpClient http)
+    public static async Task<string[]> OpenFundedWalletsAsync(HttpClient http)
     {
         var wallets = new string[Wallets];
         for (var i = 0; i < Wallets; i++)

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace Pipeline.Benchmarks;
+
+/// <summary>
+/// The local host with its funded wallets, left serving for wrk, a load generator in C that takes little of the
+/// two cores (a .NET generator takes as much CPU as the host it measures). Writes wrk's Lua scripts for payments and
+/// transfers into a folder, prints "ready &lt;url&gt; &lt;folder&gt;", serves until its standard input closes, then reports
+/// the audit as the .NET load test does. tests/Pipeline.Benchmarks/wrk.sh drives it.
+/// </summary>
+internal static class WrkTarget
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var folder = args.Length > 0 ? args[0] : Directory.CreateTempSubdirectory("pipeline-wrk-").FullName;
+        var (host, adminKey) = await HttpLoad.StartHostAsync();
+        await using var _ = host;
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DemoMerchantApiKey);
+        var wallets = await HttpLoad.OpenFundedWalletsAsync(http);
+        var walletList = string.Join(", ", wallets.Select(w => $"\"{w}\""));
+        await File.WriteAllTextAsync(Path.Combine(folder, "payments.lua"), Script(host.DemoMerchantApiKey, walletList, "/api/v1/payments",
+            "return '{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"' .. wallets[math.random(#wallets)] .. '\"},\"captureMethod\":\"automatic\",\"reference\":\"wrk\"}'"));
+        // Two different wallets: the second is the first moved on by 1 to n-1 places.
+        await File.WriteAllTextAsync(Path.Combine(folder, "transfers.lua"), Script(host.DemoMerchantApiKey, walletList, "/api/v1/transfers",
+            "local from = math.random(#wallets); local to = (from + math.random(#wallets - 1) - 1) % #wallets + 1; "
+            + "return '{\"fromWalletId\":\"' .. wallets[from] .. '\",\"toWalletId\":\"' .. wallets[to] .. '\",\"amount\":1,\"currency\":\"EUR\",\"reference\":\"wrk\"}'"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {host.BaseAddress} {folder}"));
+        await Console.In.ReadToEndAsync();
+        await HttpLoad.ReportCompletionAsync(http, adminKey);
+    }
+
+    /// <summary>A wrk script posting the body that <paramref name="body"/> (Lua statements) returns to <paramref name="path"/>.</summary>
+    private static string Script(string apiKey, string wallets, string path, string body) => $$"""
+        local wallets = { {{wallets}} }
+        local function body() {{body}} end
+        function init(args) math.randomseed(os.time() + math.floor(os.clock() * 1000000)) end
+        function request()
+          return wrk.format("POST", "{{path}}", { ["Authorization"] = "Bearer {{apiKey}}", ["Content-Type"] = "application/json" }, body())
+        end
+        """;
+}

@@ -124,6 +124,40 @@ public sealed class ReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal((TransferResult.Ok, TransferResult.Exists), (answered, retried));
     }
 
+    /// <summary>
+    /// A chain fails and is cleaned up by recovery while its first driver is paused; the late driver then records a
+    /// link's document again (ExecuteLinkAsync and the driver clean it up later). A standalone transfer that reuses that
+    /// link's id meanwhile — allowed: links refused only because a sibling failed are not burnt — meets the re-created
+    /// document, drives the chain's cleanup, which deletes it, and AnswerResubmissionAsync then reads the document again
+    /// and dereferences null: the request throws NullReferenceException instead of being applied (or answered).
+    /// </summary>
+    [Fact]
+    public async Task A_transfer_reusing_the_id_of_a_cleaned_up_link_that_a_late_driver_recorded_again_is_answered()
+    {
+        var database = await SetUpAsync();
+        Transfer[] links =
+        [
+            Move(LedgerId.FromName("review:link-0"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            Move(LedgerId.FromName("review:link-1"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            Move(LedgerId.FromName("review:link-2"), WalletA, Merchant, 5_000),
+        ];
+        var gate = new GateFaults().At(LedgerStep.LinkHeld, links[0].Id);
+        var recorded = new PauseAfterHandler(r => r.Method == HttpMethod.Post
+            && r.RequestUri.OriginalString.EndsWith($"/colls/{LedgerContainers.Transfers}", StringComparison.Ordinal) && PartitionOf(r) == links[1].Id.ToString());
+        var late = new CosmosLedgerStore(Through(cosmos, database, recorded), clock, gate).CreateTransfersAsync(links);
+        await gate.ReachedAsync(LedgerStep.LinkHeld, links[0].Id);
+        var recovery = new CosmosLedgerStore(database, clock);
+        Assert.Equal(1, await recovery.RecoverAsync(TimeSpan.Zero)); // decides the chain failed and cleans it up
+        gate.Release(LedgerStep.LinkHeld, links[0].Id);
+        await recorded.Reached; // the late driver has recorded link 1 again
+
+        var reuse = links[1] with { Flags = TransferFlags.None };
+        var answer = await Record.ExceptionAsync(() => new CosmosLedgerStore(database, clock).CreateTransferAsync(reuse));
+        recorded.Release();
+        await late;
+        Assert.Null(answer);
+    }
+
     private async Task<Database> SetUpAsync()
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();

@@ -101,7 +101,10 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   properties: {
     databaseAccountOfferType: 'Standard'
     locations: [{ locationName: location, failoverPriority: 0, isZoneRedundant: false }]
-    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+    // Strong: the ledger decides on reads (an account or a hold not found, a claim, a refusal's account), and another
+    // instance's write must be visible to them; a session or eventual read may come from a replica that lags.
+    // Reads cost about twice the RU; the hot paths write far more than they read (docs/ARCHITECTURE.md).
+    consistencyPolicy: { defaultConsistencyLevel: 'Strong' }
     capabilities: serverless ? [{ name: 'EnableServerless' }] : []
     // Keys are off: data-plane access is a Cosmos SQL role assignment in rbac.bicep.
     disableLocalAuth: true

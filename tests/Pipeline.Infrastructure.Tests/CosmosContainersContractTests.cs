@@ -22,6 +22,14 @@ public sealed class CosmosContainersContractTests(CompiledInfrastructure infra)
 
     private static ContainerProperties InCatalog(string id) => CosmosContainerCatalog.All.Single(c => c.Id == id);
 
+    /// <summary>
+    /// The ledger decides "not found" and judges claims and refusals on reads; only Strong consistency makes another
+    /// instance's write visible to every read (a session read may be served by a replica that has not received it).
+    /// </summary>
+    [Fact]
+    public void The_account_is_strongly_consistent() =>
+        Assert.Equal("Strong", infra.Single("cosmos", "Microsoft.DocumentDB/databaseAccounts")["properties"]!["consistencyPolicy"]!["defaultConsistencyLevel"]!.GetValue<string>());
+
     [Theory]
     [MemberData(nameof(CatalogContainers))]
     public void Container_is_declared_with_its_partition_key(string id)

@@ -92,7 +92,7 @@ public sealed class IdempotencyStore(Database database, TimeProvider time, ILogg
                 return (null, (new ApiResponse(existing.Status, existing.Body ?? [], existing.ContentType ?? ApiResponse.Json), true));
             }
 
-            var lapsed = existing is not null && (existing.Released || LedgerTime.ToMicros(time.GetUtcNow()) > existing.LeaseUntilMicros);
+            var lapsed = existing is not null && (existing.Released || await LapsedAsync(existing, cancellationToken));
             if (lapsed && await TakeOverAsync(existing!, record, cancellationToken) is { } taken)
             {
                 return (taken, null);
@@ -101,6 +101,22 @@ public sealed class IdempotencyStore(Database database, TimeProvider time, ILogg
             return (null, (ApiResponse.Problem(StatusCodes.Status409Conflict, ErrorCodes.IdempotencyKeyInProgress,
                 "A request with this Idempotency-Key is still in progress; retry later."), false));
         }
+    }
+
+    /// <summary>
+    /// Whether the request holding the key has stopped: its lease looks lapsed on this instance's clock, and the record
+    /// is still unchanged a renewal period later (a live holder, however far its clock is from ours, renews meanwhile).
+    /// </summary>
+    private async Task<bool> LapsedAsync(IdempotencyRecord existing, CancellationToken cancellationToken)
+    {
+        if (LedgerTime.ToMicros(time.GetUtcNow()) <= existing.LeaseUntilMicros)
+        {
+            return false;
+        }
+
+        await Task.Delay(ApiLimits.IdempotencyLeaseConfirmation, time, cancellationToken);
+        var now = await container.ReadOrNullAsync<IdempotencyRecord>(existing.Id, existing.Scope, cancellationToken);
+        return now?.ETag == existing.ETag;
     }
 
     /// <summary>A request whose lease lapsed (or that gave the key back) is replaced by this one: one waiter wins the If-Match.</summary>

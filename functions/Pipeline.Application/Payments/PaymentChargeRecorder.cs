@@ -29,7 +29,7 @@ public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
             // (an Idempotency-Key reused for a different wallet or amount, whose request was answered 422): then this
             // charge is nobody's payment and must not be completed as if it were; the ledger gives the money back.
             var stored = (await container.ReadItemAsync<PaymentDocument>(payment.Id, new PartitionKey(payment.MerchantId), cancellationToken: cancellationToken)).Resource;
-            return stored.WalletId == payment.WalletId && stored.Currency == payment.Currency && stored.History[0].Amount == payment.History[0].Amount;
+            return PaymentRules.IsPaymentOf(stored, PaymentRules.RequestOf(payment));
         }
     }
 }

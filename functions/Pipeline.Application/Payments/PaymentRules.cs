@@ -57,6 +57,27 @@ internal static class PaymentRules
 
     public static string NewOperationId() => Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// Whether <paramref name="payment"/> is what <paramref name="request"/> asks for. The one test of "the same
+    /// payment" — for a retry under its Idempotency-Key, and for recovery deciding whether a charge's memo is the
+    /// stored payment (else the charge belongs to nobody and is given back) — so the two can never disagree.
+    /// </summary>
+    public static bool IsPaymentOf(PaymentDocument payment, CreatePaymentRequest request) =>
+        payment.WalletId == request.Source.WalletId && payment.Currency == request.Currency && payment.CaptureMethod == request.CaptureMethod
+        && AuthorizedAmount(payment) == request.Amount && payment.Reference == request.Reference
+        && (payment.Metadata ?? new Dictionary<string, string>()).OrderBy(m => m.Key, StringComparer.Ordinal)
+            .SequenceEqual((request.Metadata ?? new Dictionary<string, string>()).OrderBy(m => m.Key, StringComparer.Ordinal));
+
+    /// <summary>The request that opened <paramref name="payment"/>.</summary>
+    public static CreatePaymentRequest RequestOf(PaymentDocument payment) =>
+        new(AuthorizedAmount(payment), payment.Currency, new PaymentSource(payment.WalletId), payment.CaptureMethod, payment.Reference, payment.Metadata);
+
+    /// <summary>What the payment's opening asked to authorise: its first operation, finished or still pending.</summary>
+    private static long AuthorizedAmount(PaymentDocument payment) =>
+        payment.History.Count > 0 ? payment.History[0].Amount
+        : payment.Pending?.Kind == PaymentOperationKind.Authorize ? payment.Pending.Amount
+        : throw new InvalidOperationException($"Payment {payment.Id} has neither history nor a pending authorisation.");
+
     /// <summary>An operation's amount as the caller asked it: a number, or "all".</summary>
     public static string RequestOf(long? amount) => amount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all";
 

@@ -152,12 +152,8 @@ public sealed partial class PaymentStore(
                 : await FinishPendingAsync(payment, cancellationToken);
         }
 
-        var authorization = payment.History[0];
-        var same = payment.WalletId == request.Source.WalletId && payment.Currency == request.Currency && payment.CaptureMethod == request.CaptureMethod
-            && authorization.Amount == request.Amount && payment.Reference == request.Reference
-            && (payment.Metadata ?? new Dictionary<string, string>()).OrderBy(m => m.Key).SequenceEqual((request.Metadata ?? new Dictionary<string, string>()).OrderBy(m => m.Key));
-        return same
-            ? OutcomeOf(payment, authorization.Id)
+        return PaymentRules.IsPaymentOf(payment, request)
+            ? OutcomeOf(payment, payment.History[0].Id)
             : Refused(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used for a different payment; use a new key.");
     }
 

@@ -44,7 +44,7 @@ public sealed class ReviewLeaseFindingsTests(CosmosFixture cosmos)
         clock.Advance(TimeSpan.FromMilliseconds(2_500)); // 5.5 s on the slow host, 13.5 s on the other; the next renewal is due at 6 s
 
         var runs = 0;
-        var duplicate = await RunAsync(ahead, () => { runs++; return Task.FromResult(Created("duplicate")); });
+        var duplicate = await clock.WhileAdvancingAsync(RunAsync(ahead, () => { runs++; return Task.FromResult(Created("duplicate")); }));
         hanging.SetResult(Created("slow"));
         await running;
 

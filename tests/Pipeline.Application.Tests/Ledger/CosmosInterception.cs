@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
 using Pipeline.Local.Emulators;
@@ -7,8 +6,8 @@ namespace Pipeline.Application.Tests.Ledger;
 
 /// <summary>
 /// A second "process" on the same database whose Cosmos calls pass through a test handler: a way to stop a writer
-/// between two Cosmos calls where the product has no <c>ILedgerFaults</c> seam, or to have one read answered as a
-/// lagging replica would answer it. Nothing in the product is changed; only this client's pipeline.
+/// between two Cosmos calls where the product has no <c>ILedgerFaults</c> seam. Nothing in the product is changed;
+/// only this client's pipeline.
 /// </summary>
 internal static class CosmosInterception
 {
@@ -29,9 +28,6 @@ internal static class CosmosInterception
 
     public static string PartitionOf(RequestMessage request) =>
         request.Headers["x-ms-documentdb-partitionkey"] is { } key ? key.Trim('[', ']', '"') : "";
-
-    public static bool IsPointRead(RequestMessage request, string container, string id) =>
-        request.Method == HttpMethod.Get && request.RequestUri.OriginalString.EndsWith($"/colls/{container}/docs/{id}", StringComparison.Ordinal);
 
     public static bool IsReplace(RequestMessage request, string container, string id, string partition) =>
         request.Method == HttpMethod.Put && request.RequestUri.OriginalString.EndsWith($"/colls/{container}/docs/{id}", StringComparison.Ordinal)
@@ -60,21 +56,4 @@ internal sealed class PauseAfterHandler(Func<RequestMessage, bool> matches) : Re
 
         return response;
     }
-}
-
-/// <summary>
-/// Answers the first read that <paramref name="matches"/> with 404, as a replica that has not yet received a document
-/// another process created would (session consistency: another session's writes may not be visible yet); every other
-/// request goes through.
-/// </summary>
-internal sealed class LaggingReplicaHandler(Func<RequestMessage, bool> matches) : RequestHandler
-{
-    private int armed = 1;
-
-    public bool Served => armed == 0;
-
-    public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken) =>
-        matches(request) && Interlocked.Exchange(ref armed, 0) == 1
-            ? Task.FromResult(new ResponseMessage(HttpStatusCode.NotFound, request, "Not found (a replica lagging behind the write)."))
-            : base.SendAsync(request, cancellationToken);
 }

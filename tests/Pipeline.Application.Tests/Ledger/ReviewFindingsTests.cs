@@ -100,31 +100,6 @@ public sealed class ReviewFindingsTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// "No refusal is ever decided on this process's cached copy, another process's, or a lagging replica" — but the
-    /// pre-checks of ExecuteNewAsync (and ChargeAsync, PlaceLinkHoldAsync) decide "account not found" on one plain read
-    /// and fence it for good. A process whose read of an account that another process has just created is served by a
-    /// replica that has not yet received it (session consistency: another session's write need not be visible) burns
-    /// the transfer id: the payer's retry (a top-up's id is derived from its Idempotency-Key) is id_already_failed for ever.
-    /// The lagging replica is simulated by a handler on that process's client answering its first read of the account with 404.
-    /// </summary>
-    [Fact]
-    public async Task A_transfer_to_an_account_that_exists_is_not_refused_for_good_on_a_lagging_read()
-    {
-        var database = await SetUpAsync();
-        var payee = LedgerId.FromName("review:new-payee");
-        Assert.Equal(CreateAccountResult.Ok, await new CosmosLedgerStore(database, clock).CreateAccountAsync(new NewAccount(payee, Currency.EUR)));
-
-        var lagging = new LaggingReplicaHandler(r => IsPointRead(r, LedgerContainers.Accounts, AccountDocument.DocumentId) && PartitionOf(r) == payee.ToString());
-        var other = new CosmosLedgerStore(Through(cosmos, database, lagging), clock);
-        var pay = Move(LedgerId.FromName("review:pay-new-payee"), WalletA, payee, 100);
-        var answered = await other.CreateTransferAsync(pay);
-        Assert.True(lagging.Served);
-
-        var retried = await new CosmosLedgerStore(database, clock).CreateTransferAsync(pay);
-        Assert.Equal((TransferResult.Ok, TransferResult.Exists), (answered, retried));
-    }
-
-    /// <summary>
     /// A chain fails and is cleaned up by recovery while its first driver is paused; the late driver then records a
     /// link's document again (ExecuteLinkAsync and the driver clean it up later). A standalone transfer that reuses that
     /// link's id meanwhile — allowed: links refused only because a sibling failed are not burnt — meets the re-created

@@ -5,11 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Payments;
-using Pipeline.Application.Tests.Ledger;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
-using static Pipeline.Application.Tests.Ledger.CosmosInterception;
 
 namespace Pipeline.Application.Tests.Payments;
 
@@ -53,37 +51,6 @@ public sealed class ReviewPaymentFindingsTests(CosmosFixture cosmos)
         var balances = (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances;
         Assert.Equal((funds, payment.AmountCapturable), (balances.Posted, balances.Pending));
         Assert.Equal(0, (await freshLedger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
-    }
-
-    /// <summary>
-    /// A manual payment is held through one process; its capture arrives at another process whose read of the hold's
-    /// transfer document is served by a replica that has not received it yet (simulated: that process's first read of
-    /// the hold answers 404). ClaimHoldAsync decides pending_transfer_not_found on that one read and fails the capture's
-    /// transfer for good; PaymentRules.Complete has no case for that answer and throws; the capture stays pending on
-    /// the payment, and every later request, read or maintenance pass meets id_already_failed -> pending_transfer_not_found
-    /// again and throws again. The payment can never be captured, canceled or expired; its hold stays until the ledger
-    /// expires it, while the payment shows requires_capture with an operation pending for ever.
-    /// </summary>
-    [Fact]
-    public async Task A_capture_that_reads_its_hold_from_a_lagging_replica_does_not_wedge_the_payment()
-    {
-        var database = await cosmos.CreateLedgerDatabaseAsync();
-        var ledger = new CosmosLedgerStore(database, clock);
-        var (wallets, wallet) = await FundedWalletAsync(database, ledger, 10_000);
-        var held = (await Payments(database, ledger).CreateAsync(Merchant, new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Manual), null, default)).Payment!;
-        Assert.Equal(PaymentStatus.RequiresCapture, held.Status);
-
-        var lagging = new LaggingReplicaHandler(r => IsPointRead(r, LedgerContainers.Transfers, held.Holds[0].TransferId));
-        var otherDatabase = Through(cosmos, database, lagging);
-        var first = await Record.ExceptionAsync(() => Payments(otherDatabase, new CosmosLedgerStore(otherDatabase, clock))
-            .RunAsync(Merchant, held.Id, PaymentOperationKind.Capture, null, null, default));
-        Assert.True(lagging.Served);
-
-        // Whatever the first process answered, the next request (a fresh process, current reads) captures the payment.
-        var retried = await Payments(database, new CosmosLedgerStore(database, clock)).RunAsync(Merchant, held.Id, PaymentOperationKind.Capture, null, null, default);
-        Assert.Equal(PaymentStatus.Succeeded, retried.Payment!.Status);
-        Assert.Equal(9_000, (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances.Posted);
-        _ = first;
     }
 
     private async Task<(WalletStore Wallets, WalletView Wallet)> FundedWalletAsync(Database database, ILedgerStore ledger, long funds)

@@ -49,22 +49,30 @@ public sealed partial class CosmosLedgerStore
         }
 
         var document = new TransferDocument { Id = link.Id.ToString(), Request = link, ChainId = chain.Id, CreatedMicros = chain.CreatedMicros };
-        try
+        for (var attempt = 0; attempt <= LedgerLimits.FreedIdAttemptsMax; attempt++)
         {
-            await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken);
-            return (true, TransferResult.Ok);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            var existing = (await ReadTransferAsync(link.Id, cancellationToken))!;
-            if (existing.ChainId == chain.Id)
+            try
             {
+                await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken);
                 return (true, TransferResult.Ok);
             }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                var existing = await ReadTransferAsync(link.Id, cancellationToken);
+                if (existing?.ChainId == chain.Id)
+                {
+                    return (true, TransferResult.Ok);
+                }
 
-            var answer = await AnswerResubmissionAsync(link, cancellationToken);
-            return (false, answer == TransferResult.Exists ? TransferResult.Ok : answer);
+                // Null: the id was freed meanwhile (another failed chain's link, cleaned up); the create is tried again.
+                if (existing is not null && await AnswerResubmissionAsync(link, cancellationToken) is { } answer)
+                {
+                    return (false, answer == TransferResult.Exists ? TransferResult.Ok : answer);
+                }
+            }
         }
+
+        throw new LedgerContentionException(document.Id);
     }
 
     private async Task<TransferResult> PlaceLinkHoldAsync(ChainDocument chain, Transfer link, ChainFlows earlier, CancellationToken cancellationToken)

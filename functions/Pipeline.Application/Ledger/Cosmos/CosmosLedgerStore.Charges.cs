@@ -57,7 +57,7 @@ public sealed partial class CosmosLedgerStore
         var (outcome, code) = await ApplySideAsync(side, cancellationToken, (batch, micros) => batch.CreateItem(record with { DebitMicros = micros }, NoBatchContent));
         if (outcome == SideOutcome.Applied)
         {
-            madeHere[transfer.Id] = record with { Memo = null }; // The memo is kept in the database; completing does not need it.
+            madeHere[transfer] = record with { Memo = null }; // The memo is kept in the database; completing does not need it.
         }
 
         var result = outcome switch
@@ -96,7 +96,7 @@ public sealed partial class CosmosLedgerStore
     /// </summary>
     public void CompleteCharge(Transfer transfer)
     {
-        if (madeHere.TryRemove(transfer.Id, out var record))
+        if (madeHere.TryRemove(transfer, out var record))
         {
             completer.Enqueue(record);
         }

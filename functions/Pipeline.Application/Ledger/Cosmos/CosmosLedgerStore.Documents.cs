@@ -90,8 +90,12 @@ public sealed partial class CosmosLedgerStore
     private Task<EntryDocument?> ReadEntryAsync(string partition, string entryId, CancellationToken cancellationToken) =>
         accounts.ReadOrNullAsync<EntryDocument>(entryId, partition, cancellationToken);
 
-    /// <summary>Compare-and-swap on an account document (no entry): <paramref name="change"/> returns null to give up.</summary>
-    private async Task<bool> UpdateAccountAsync(string partition, Func<AccountDocument, AccountDocument?> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Compare-and-swap on an account document (no entry): <paramref name="change"/> returns null to give up. Returns
+    /// the document as last read, and the one written (null when the change gave up).
+    /// </summary>
+    private async Task<(AccountDocument Current, AccountDocument? Written)> UpdateAccountAsync(
+        string partition, Func<AccountDocument, AccountDocument?> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
         {
@@ -100,7 +104,7 @@ public sealed partial class CosmosLedgerStore
             var updated = change(current)?.Next();
             if (updated is null)
             {
-                return false;
+                return (current, null);
             }
 
             try
@@ -108,7 +112,7 @@ public sealed partial class CosmosLedgerStore
                 var response = await accounts.ReplaceItemAsync(updated, AccountDocument.DocumentId, Key(partition),
                     new ItemRequestOptions { IfMatchEtag = current.ETag }, cancellationToken);
                 cache.Set(response.Resource);
-                return true;
+                return (current, response.Resource);
             }
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
             {

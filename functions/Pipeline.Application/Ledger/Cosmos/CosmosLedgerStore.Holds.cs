@@ -195,13 +195,7 @@ public sealed partial class CosmosLedgerStore
             "SELECT * FROM c WHERE c.type = 'transfer' AND c.holdState = 'pending' AND c.expiresMicros > 0 "
             + $"AND c.expiresMicros <= {Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow()))}");
         var due = await QueryAllAsync<TransferDocument>(transfers, query, null, cancellationToken);
-        var expired = 0;
-        foreach (var hold in due)
-        {
-            expired += await ExpireHoldAsync(hold, cancellationToken) ? 1 : 0;
-        }
-
-        return expired;
+        return await EachOnItsOwnAsync(due, "hold", h => ParseId(h.Id), hold => ExpireHoldAsync(hold, cancellationToken));
     }
 
     /// <summary>Expires one hold through a transfer the ledger names itself ("expire:&lt;hold&gt;"), so two sweeps agree.</summary>

@@ -59,7 +59,7 @@ public sealed partial class CosmosLedgerStore
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "Ledger recovery could not drive {Kind} {Id}; it stays in flight and the next pass tries again", kind, idOf(item));
+                logger.LogError(e, "Ledger maintenance could not drive {Kind} {Id}; it stays as it is and the next pass tries again", kind, idOf(item));
             }
         }
 

@@ -31,13 +31,27 @@ public sealed partial class CosmosLedgerStore
             Failure = invalid == TransferResult.Ok ? null : invalid.Code(),
             CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
         };
-        try
+        // The id may be held by a link of a failed chain whose cleanup deletes it (ids of links that failed only
+        // because of another link are free again, as in the core): then the create is tried again.
+        for (var attempt = 0; ; attempt++)
         {
-            document = (await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken)).Resource;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            return await AnswerResubmissionAsync(transfer, cancellationToken);
+            try
+            {
+                document = (await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken)).Resource;
+                break;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                if (await AnswerResubmissionAsync(transfer, cancellationToken) is { } answer)
+                {
+                    return answer;
+                }
+
+                if (attempt == LedgerLimits.FreedIdAttemptsMax)
+                {
+                    throw new LedgerContentionException(document.Id);
+                }
+            }
         }
 
         if (invalid != TransferResult.Ok)
@@ -62,16 +76,21 @@ public sealed partial class CosmosLedgerStore
 
     /// <summary>
     /// The same id again: compare the fields with the stored request, as the core does. A transfer still in
-    /// flight (its writer died or is slow) is driven to its end first, so the answer is final.
+    /// flight (its writer died or is slow) is driven to its end first, so the answer is final. Null when the
+    /// document is gone (a link of a failed chain, deleted by its cleanup): the id is free again.
     /// </summary>
-    private async Task<TransferResult> AnswerResubmissionAsync(Transfer transfer, CancellationToken cancellationToken)
+    private async Task<TransferResult?> AnswerResubmissionAsync(Transfer transfer, CancellationToken cancellationToken)
     {
-        var stored = await ReadTransferAsync(transfer.Id, cancellationToken)
-            ?? throw new InvalidOperationException($"Transfer {transfer.Id} conflicted but cannot be read.");
-        if (stored.State is TransferState.InFlight or TransferState.Committing)
+        var stored = await ReadTransferAsync(transfer.Id, cancellationToken);
+        if (stored?.State is TransferState.InFlight or TransferState.Committing)
         {
             await ExecuteAsync(stored, cancellationToken);
-            stored = (await ReadTransferAsync(transfer.Id, cancellationToken))!;
+            stored = await ReadTransferAsync(transfer.Id, cancellationToken);
+        }
+
+        if (stored is null)
+        {
+            return null;
         }
 
         if (stored.State == TransferState.Failed)

@@ -27,8 +27,11 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
     private readonly ChargeCompleter completer;
     private readonly AccountDocumentCache cache = new();
 
-    /// <summary>Charges this process made whose callers have not yet said to complete them.</summary>
-    private readonly ConcurrentDictionary<LedgerId, ChargeDocument> madeHere = new();
+    /// <summary>
+    /// Charges this process made whose callers have not yet said to complete them, by the whole request (an id alone
+    /// could name another account's charge: its caller's key reused for another wallet).
+    /// </summary>
+    private readonly ConcurrentDictionary<Transfer, ChargeDocument> madeHere = new();
     private int completionsSinceSweep;
 
     /// <param name="charges">How charges are completed in the background; <see cref="ChargeSettings.Default"/> when null.</param>
@@ -82,41 +85,6 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
         // A creation that died before opening every shard left the rest for whoever comes next.
         await EnsureShardsAsync(existing, cancellationToken);
         return AccountRules.CompareWithExisting(spec, existing.ToAccount());
-    }
-
-    public async Task<CloseAccountResult> CloseAccountAsync(LedgerId id, CancellationToken cancellationToken = default)
-    {
-        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
-        if (main is null)
-        {
-            return CloseAccountResult.AccountNotFound;
-        }
-
-        // Every shard exists before any is closed, so none can be opened later from a main document still open.
-        await EnsureShardsAsync(main, cancellationToken);
-        var shards = await ReadShardsAsync(id, cancellationToken);
-
-        if (shards[0].Closed)
-        {
-            return CloseAccountResult.AccountAlreadyClosed;
-        }
-
-        if (shards.Any(s => s.ToAccount().HasPending))
-        {
-            return CloseAccountResult.AccountHasPendingTransfers;
-        }
-
-        // Shards before the main document, so an account whose main document says closed takes no more credits.
-        foreach (var shard in shards.Skip(1).Append(shards[0]))
-        {
-            var closed = await UpdateAccountAsync(shard.Pk, d => d.ToAccount().HasPending ? null : d with { Closed = true }, cancellationToken);
-            if (!closed)
-            {
-                return CloseAccountResult.AccountHasPendingTransfers;
-            }
-        }
-
-        return CloseAccountResult.Ok;
     }
 
     public async Task<Account?> GetAccountAsync(LedgerId id, CancellationToken cancellationToken = default)

@@ -30,6 +30,9 @@ public static class LedgerLimits
     /// <summary>How long the completer waits for more charges before a pass, so one batch carries many credits.</summary>
     public static readonly TimeSpan ChargeGatherDelay = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Times a new transfer's create is tried again when its id was held by a failed chain's link that its cleanup then freed.</summary>
+    public const int FreedIdAttemptsMax = 3;
+
     /// <summary>Entries per page.</summary>
     public const int EntryPageSizeMax = 500;
 

@@ -76,8 +76,14 @@ internal sealed class ScriptedFaults : ILedgerFaults
     }
 }
 
-/// <summary>A process's clock: the shared test clock, off by this process's own skew (clocks of two machines never agree).</summary>
+/// <summary>
+/// A process's clock: the shared test clock, off by this process's own skew (clocks of two machines never agree);
+/// its timers run on the shared clock, since time passes at the same rate everywhere.
+/// </summary>
 internal sealed class SkewedClock(TimeProvider shared, TimeSpan skew) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => shared.GetUtcNow() + skew;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        shared.CreateTimer(callback, state, dueTime, period);
 }

@@ -213,6 +213,42 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         await PaymentAssertions.AssertAgreesWithLedgerAsync(database, freshLedger, Merchant, clock);
     }
 
+    /// <summary>
+    /// The case of the test above for another wallet, with the
+    /// other payment from the same wallet and of the same amount but manual. The request of the automatic payment dies
+    /// right after its charge; the key's payment id is then taken by a manual payment (held, or declined because the
+    /// charge emptied the wallet). ResumeAsync calls that a different payment (422 idempotency_key_reused), but
+    /// PaymentChargeRecorder compares only wallet, currency and amount, says "recorded", and recovery credits the
+    /// charge to the merchant: the wallet pays a charge that belongs to no payment, on top of the manual payment's hold
+    /// (or of a payment it was told was declined). The charge must be given back, as for another wallet.
+    /// </summary>
+    [Theory]
+    [InlineData(10_000, PaymentStatus.RequiresCapture)]
+    [InlineData(1_500, PaymentStatus.Declined)]
+    public async Task A_charge_whose_payment_id_holds_a_manual_payment_of_the_same_wallet_and_amount_is_given_back(long funds, PaymentStatus manualStatus)
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock, charges: Recording(database));
+        var (wallets, wallet) = await FundedWalletAsync(database, ledger, funds);
+
+        await Assert.ThrowsAsync<ProcessDiedException>(() => Payments(database, new DyingLedger(ledger, 1, afterApplying: true))
+            .CreateAsync(Merchant, new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet.Id)), "order-5", default));
+        var freshLedger = new CosmosLedgerStore(database, clock, charges: Recording(database));
+        var manual = await Payments(database, freshLedger)
+            .CreateAsync(Merchant, new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet.Id), CaptureMethod.Manual), "order-5", default);
+        Assert.Equal(manualStatus, manual.Payment!.Status);
+
+        await freshLedger.RecoverAsync(TimeSpan.Zero);
+
+        // The automatic payment was never stored and its key now names the manual one: its charge belongs to nobody.
+        var payment = Assert.Single((await Payments(database, freshLedger).ListAsync(Merchant, null, 10, null, default)).Payments);
+        Assert.Equal((CaptureMethod.Manual, 0L), (payment.CaptureMethod, payment.AmountCaptured));
+        var balances = (await wallets.GetAsync(Merchant, wallet.Id, default))!.Balances;
+        Assert.Equal((funds, payment.AmountCapturable), (balances.Posted, balances.Pending));
+        Assert.Equal(0, (await freshLedger.GetAccountAsync(PaymentStore.RevenueAccountOf(Merchant, Currency.EUR)))!.Value.PostedMinor);
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, freshLedger, Merchant, clock);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -274,12 +310,12 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
         await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, clock);
     }
 
-    /// <summary>A wallet of the merchant holding 10,000.</summary>
-    private async Task<(WalletStore Wallets, WalletView Wallet)> FundedWalletAsync(Database database, ILedgerStore ledger)
+    /// <summary>A wallet of the merchant holding <paramref name="funds"/>.</summary>
+    private async Task<(WalletStore Wallets, WalletView Wallet)> FundedWalletAsync(Database database, ILedgerStore ledger, long funds = 10_000)
     {
         var wallets = new WalletStore(database, ledger, clock);
         var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
-        await wallets.TopUpAsync(Merchant, wallet, 10_000, LedgerId.FromName("top-up"), default);
+        await wallets.TopUpAsync(Merchant, wallet, funds, LedgerId.FromName("top-up"), default);
         return (wallets, wallet);
     }
 

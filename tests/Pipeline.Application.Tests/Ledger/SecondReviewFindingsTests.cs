@@ -1,0 +1,129 @@
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Monetary;
+using static Pipeline.Application.Tests.Ledger.CosmosInterception;
+
+namespace Pipeline.Application.Tests.Ledger;
+
+/// <summary>
+/// Findings of the review of the "Second review fixes" commit, each replayed exactly: several store instances
+/// (processes with their own caches) on one database, writers stopped with <see cref="GateFaults"/> or between two
+/// Cosmos calls by a test handler on that process's own client (<see cref="CosmosInterception"/>).
+/// </summary>
+[Collection(CosmosCollection.Name)]
+public sealed class SecondReviewFindingsTests(CosmosFixture cosmos)
+{
+    private static readonly LedgerId Funding = LedgerId.FromName("review2:funding");
+    private static readonly LedgerId WalletA = LedgerId.FromName("review2:wallet-a");
+    private static readonly LedgerId WalletB = LedgerId.FromName("review2:wallet-b");
+    private static readonly LedgerId Merchant = LedgerId.FromName("review2:merchant");
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// A chain fails and recovery cleans it up while its first driver D is paused; D then records link X again, loses
+    /// the decision and cleans the chain again (ReleaseChainAsync): it reads X's document as its own, and later deletes
+    /// it by id with no If-Match. In between, a standalone transfer T reusing X's id (allowed: X failed only because of
+    /// a sibling) meets D's re-recorded link, cleans the chain (deleting it), finds the id freed and — the fix — creates
+    /// T again, and T is applied. D's late delete then removes T's applied document. The id is free once more: a second
+    /// transfer with the same id and debit account but another credit account meets T's debit entry ("already
+    /// applied"), credits its own account and is applied — a credit with no debit: money created.
+    /// </summary>
+    [Fact]
+    public async Task A_late_chain_cleanup_never_deletes_the_transfer_that_took_a_freed_link_id()
+    {
+        var database = await SetUpAsync();
+        Transfer[] links =
+        [
+            Move(LedgerId.FromName("review2:link-0"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            Move(LedgerId.FromName("review2:link-1"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            Move(LedgerId.FromName("review2:link-2"), WalletA, Merchant, 5_000),
+        ];
+        var x = links[1].Id;
+        var gate = new GateFaults().At(LedgerStep.LinkHeld, links[0].Id);
+        // D's process stops right after its cleanup has read link X's document (its first read of that document).
+        var readX = new PauseAfterHandler(r => r.Method == HttpMethod.Get
+            && r.RequestUri.OriginalString.EndsWith($"/colls/{LedgerContainers.Transfers}/docs/{x}", StringComparison.Ordinal));
+        var late = new CosmosLedgerStore(Through(cosmos, database, readX), clock, gate).CreateTransfersAsync(links);
+        await gate.ReachedAsync(LedgerStep.LinkHeld, links[0].Id);
+        var recovery = new CosmosLedgerStore(database, clock);
+        Assert.Equal(1, await recovery.RecoverAsync(TimeSpan.Zero)); // decides the chain failed and cleans it up
+        gate.Release(LedgerStep.LinkHeld, links[0].Id);
+        await readX.Reached; // D recorded X again, lost the decision, and its cleanup has read X as its own
+
+        var other = new CosmosLedgerStore(database, clock);
+        var t = links[1] with { Flags = TransferFlags.None };
+        Assert.Equal(TransferResult.Ok, await other.CreateTransferAsync(t)); // cleans the chain, creates T again, applies it
+        readX.Release();
+        await late;
+
+        var standing = await other.GetTransferAsync(x) is not null; // T's applied document
+        // A transfer reusing T's id from the same wallet to another account must be answered "exists with different
+        // fields", never applied: its debit is T's.
+        var reused = await other.CreateTransferAsync(Move(x, WalletA, WalletB, 100));
+        var audit = await other.AuditAsync();
+        var (a, b) = ((await other.GetAccountAsync(WalletA))!.Value, (await other.GetAccountAsync(WalletB))!.Value);
+        Assert.Equal((true, TransferResult.ExistsWithDifferentCreditAccountId, true, 900L, 1_000L),
+            (standing, reused, audit.Balanced, a.PostedMinor, b.PostedMinor));
+    }
+
+    /// <summary>
+    /// Two closes of one 4-shard account overlap. Closer A closes shard 1; closer B reads shard 1 closed and skips it
+    /// (as "closed by another closer"). A then meets a hold on shard 2, is refused, and reopens shard 1 — the main document
+    /// is still open, so it leaves it open. The hold is voided; B closes shards 2, 3 and the main document and answers Ok.
+    /// The account reads closed, but shard 1 is open: any process whose cached main document predates the close (every
+    /// process that wrote to this hot account) has its credits on shard 1 applied to the closed account.
+    /// </summary>
+    [Fact]
+    public async Task A_close_that_succeeds_leaves_no_shard_open_when_another_close_was_refused_meanwhile()
+    {
+        var database = await SetUpAsync();
+        var hot = LedgerId.FromName("review2:hot");
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(hot, Currency.EUR), creditShards: 4));
+        var hold = Move(IdOnShard("review2:hold", 2), WalletA, hot, 100) with { Flags = TransferFlags.Pending };
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(hold)); // the store caches the main document (open)
+
+        var closedShard1 = new PauseAfterHandler(r => IsReplace(r, LedgerContainers.Accounts, AccountDocument.DocumentId, LedgerKeys.AccountPartition(hot, 1)));
+        var closingA = new CosmosLedgerStore(Through(cosmos, database, closedShard1), clock).CloseAccountAsync(hot);
+        await closedShard1.Reached; // A closed shard 1
+        var readShard1 = new PauseAfterHandler(r => r.Method == HttpMethod.Get
+            && r.RequestUri.OriginalString.EndsWith($"/colls/{LedgerContainers.Accounts}/docs/{AccountDocument.DocumentId}", StringComparison.Ordinal)
+            && PartitionOf(r) == LedgerKeys.AccountPartition(hot, 1));
+        var closingB = new CosmosLedgerStore(Through(cosmos, database, readShard1), clock).CloseAccountAsync(hot);
+        await readShard1.Reached; // B read shard 1 closed (by A)
+        closedShard1.Release();
+        Assert.Equal(CloseAccountResult.AccountHasPendingTransfers, await closingA); // refused at shard 2; reopened shard 1
+        var release = new Transfer { Id = LedgerId.FromName("review2:void"), PendingId = hold.Id, Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending };
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(release));
+        readShard1.Release();
+        Assert.Equal(CloseAccountResult.Ok, await closingB);
+
+        Assert.True((await new CosmosLedgerStore(database, clock).GetAccountAsync(hot))!.Value.Closed);
+        // The account is closed: a credit is refused, whichever shard it maps to and whatever the writer had cached.
+        Assert.Equal(TransferResult.CreditAccountClosed, await store.CreateTransferAsync(Move(IdOnShard("review2:after-close", 1), WalletA, hot, 100)));
+    }
+
+    private async Task<Database> SetUpAsync()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit)));
+        foreach (var wallet in new[] { WalletA, WalletB })
+        {
+            Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits)));
+            Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000)));
+        }
+
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR)));
+        return database;
+    }
+
+    /// <summary>An id named from <paramref name="prefix"/> whose credit goes to shard <paramref name="shard"/> of a 4-shard account.</summary>
+    private static LedgerId IdOnShard(string prefix, int shard) =>
+        Enumerable.Range(0, 1_000).Select(i => LedgerId.FromName($"{prefix}:{i}")).First(id => LedgerKeys.CreditShard(id, 4) == shard);
+
+    private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
+        new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };
+}

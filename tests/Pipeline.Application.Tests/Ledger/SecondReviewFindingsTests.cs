@@ -105,6 +105,32 @@ public sealed class SecondReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(TransferResult.CreditAccountClosed, await store.CreateTransferAsync(Move(IdOnShard("review2:after-close", 1), WalletA, hot, 100)));
     }
 
+    /// <summary>
+    /// A close that fails half-way for any reason other than a pending transfer — a Cosmos error on shard 2, a
+    /// <see cref="LedgerContentionException"/> on a busy shard, the process dying — leaves shard 1 closed and the main
+    /// document open: nothing reopens it (the reopening runs only on the "pending" refusal) and no recovery pass looks at
+    /// closes. The account reads open, but every credit whose id maps to shard 1 is refused credit_account_closed, for
+    /// good (and a charge's credit there stays in flight). ARCHITECTURE.md rule 7: what fails half-way is undone or finished.
+    /// </summary>
+    [Fact]
+    public async Task A_close_that_fails_half_way_leaves_every_shard_taking_credits()
+    {
+        var database = await SetUpAsync();
+        var hot = LedgerId.FromName("review2:hot-failing");
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(hot, Currency.EUR), creditShards: 4));
+
+        var failing = new FailHandler(r => IsReplace(r, LedgerContainers.Accounts, AccountDocument.DocumentId, LedgerKeys.AccountPartition(hot, 2)));
+        var closing = new CosmosLedgerStore(Through(cosmos, database, failing), clock).CloseAccountAsync(hot);
+        Assert.NotNull(await Record.ExceptionAsync(() => closing)); // the close did not happen (the caller is told so)
+        await new CosmosLedgerStore(database, clock).RecoverAsync(TimeSpan.Zero);
+
+        var fresh = new CosmosLedgerStore(database, clock);
+        Assert.False((await fresh.GetAccountAsync(hot))!.Value.Closed);
+        // The account is open: it takes credits on every shard.
+        Assert.Equal(TransferResult.Ok, await fresh.CreateTransferAsync(Move(IdOnShard("review2:after-failed-close", 1), WalletA, hot, 100)));
+    }
+
     private async Task<Database> SetUpAsync()
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();
@@ -126,4 +152,13 @@ public sealed class SecondReviewFindingsTests(CosmosFixture cosmos)
 
     private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
         new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };
+
+    /// <summary>Answers every request <paramref name="matches"/> with a 500 (a Cosmos error) without sending it.</summary>
+    private sealed class FailHandler(Func<RequestMessage, bool> matches) : RequestHandler
+    {
+        public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken) =>
+            matches(request)
+                ? Task.FromResult(new ResponseMessage(System.Net.HttpStatusCode.InternalServerError, request, "injected"))
+                : base.SendAsync(request, cancellationToken);
+    }
 }

@@ -131,6 +131,38 @@ public sealed class SecondReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(TransferResult.Ok, await fresh.CreateTransferAsync(Move(IdOnShard("review2:after-failed-close", 1), WalletA, hot, 100)));
     }
 
+    /// <summary>
+    /// Two chains share two link ids in opposite orders, C1 = [X, Y] and C2 = [Y, X], and each has recorded and held its
+    /// first link when the other reaches its second. RecordLinkAsync meets the other chain's link and answers it as a
+    /// resubmission (AnswerResubmissionAsync), which drives that link's chain to its end first — which records its own
+    /// second link, meets the first chain's link, drives the first chain, and so on: the drivers recurse into each
+    /// other for ever, and neither chain is ever decided. Its holds stay on the wallet, and recovery (which drives the
+    /// links in flight) enters the same loop, so its pass never ends. Here each process's client stops the run after
+    /// 3,000 Cosmos requests (a chain takes a few dozen); the core decides one chain applied and the other failed.
+    /// </summary>
+    [Fact]
+    public async Task Two_chains_that_share_link_ids_in_opposite_orders_are_both_decided()
+    {
+        var database = await SetUpAsync();
+        var x = LedgerId.FromName("review2:cross-x");
+        var y = LedgerId.FromName("review2:cross-y");
+        Transfer[] first = [Move(x, WalletA, Merchant, 100) with { Flags = TransferFlags.Linked }, Move(y, WalletA, Merchant, 100)];
+        Transfer[] second = [Move(y, WalletA, Merchant, 100) with { Flags = TransferFlags.Linked }, Move(x, WalletA, Merchant, 100)];
+        var gate1 = new GateFaults().At(LedgerStep.LinkHeld, x);
+        var gate2 = new GateFaults().At(LedgerStep.LinkHeld, y);
+        var chain1 = new CosmosLedgerStore(Through(cosmos, database, new RunawayHandler(3_000)), clock, gate1).CreateTransfersAsync(first);
+        await gate1.ReachedAsync(LedgerStep.LinkHeld, x); // C1 recorded and held X
+        var chain2 = new CosmosLedgerStore(Through(cosmos, database, new RunawayHandler(3_000)), clock, gate2).CreateTransfersAsync(second);
+        await gate2.ReachedAsync(LedgerStep.LinkHeld, y); // C2 recorded and held Y
+        gate1.Release(LedgerStep.LinkHeld, x);
+        gate2.Release(LedgerStep.LinkHeld, y);
+
+        var failures = (await Record.ExceptionAsync(() => chain1), await Record.ExceptionAsync(() => chain2));
+        Assert.Equal((null, null), failures);
+        var applied = new[] { await chain1, await chain2 }.Count(r => r.All(a => a == TransferResult.Ok));
+        Assert.Equal(1, applied);
+    }
+
     private async Task<Database> SetUpAsync()
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();
@@ -159,6 +191,17 @@ public sealed class SecondReviewFindingsTests(CosmosFixture cosmos)
         public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken) =>
             matches(request)
                 ? Task.FromResult(new ResponseMessage(System.Net.HttpStatusCode.InternalServerError, request, "injected"))
+                : base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Lets requests through until <paramref name="max"/> of them, then fails every one: a run that never ends is stopped.</summary>
+    private sealed class RunawayHandler(int max) : RequestHandler
+    {
+        private int sent;
+
+        public override Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref sent) > max
+                ? throw new InvalidOperationException($"Runaway: more than {max} Cosmos requests from one chain's driver.")
                 : base.SendAsync(request, cancellationToken);
     }
 }

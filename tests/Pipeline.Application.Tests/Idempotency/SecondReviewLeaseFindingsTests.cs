@@ -64,6 +64,38 @@ public sealed class SecondReviewLeaseFindingsTests(CosmosFixture cosmos)
         Assert.Equal((409, 0), (answer.Response.Status, runs));
     }
 
+    /// <summary>
+    /// A request that finds a lapsed-looking lease watches the record for 4 s and, if it changed, answers 409
+    /// idempotency_key_in_progress — even when the change was the holder finishing: the answer is stored, and the contract
+    /// (PAYMENTS.md, "What a retry after a crash meets") replays it. The retry is told to come back for an answer it could have had.
+    /// </summary>
+    [Fact]
+    public async Task A_request_that_finished_while_its_lease_was_watched_is_replayed()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var clock = new FakeTimeProvider(Start);
+        var takerClock = new WatchedClock(clock, TimeSpan.FromMilliseconds(9_500));
+        var started = new TaskCompletionSource();
+        var hanging = new TaskCompletionSource<ApiResponse>();
+        var running = RunAsync(Store(database, clock), () => { started.SetResult(); return hanging.Task; });
+        await started.Task;
+
+        var records = database.GetContainer(IdempotencyStore.ContainerName);
+        var before = await ETagAsync(records);
+        clock.Advance(ApiLimits.IdempotencyLeaseRenewal);
+        await RenewedAsync(records, before);
+        clock.Advance(TimeSpan.FromMilliseconds(600)); // 13.1 s on the taker's clock: the lease looks lapsed
+
+        var retry = RunAsync(Store(database, takerClock), () => Task.FromResult(Created("duplicate")));
+        await takerClock.Watching;
+        hanging.SetResult(Created("holder")); // the holder finishes; its answer is stored
+        await running;
+        clock.Advance(ApiLimits.IdempotencyLeaseConfirmation);
+        var answer = await retry.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((201, true), (answer.Response.Status, answer.Replayed));
+    }
+
     private static IdempotencyStore Store(Database database, TimeProvider time) => new(database, time, NullLogger<IdempotencyStore>.Instance);
 
     private static async Task<string> ETagAsync(Container records) =>

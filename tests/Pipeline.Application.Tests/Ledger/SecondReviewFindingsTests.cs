@@ -163,6 +163,35 @@ public sealed class SecondReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(1, applied);
     }
 
+    /// <summary>
+    /// A chain whose two links share one id: RecordLinkAsync takes the second link's conflict for "the chain's own
+    /// document" (ChainId matches) and places its hold under the entry id of the first link's hold. On the wallet that
+    /// entry exists ("already applied"), on the second link's other credit account it does not: a pending credit of 100
+    /// appears on wallet B with no debit behind it. The chain commits, posts the first link, skips the second (its
+    /// document is applied), and answers Ok twice. The core answers the duplicate exists_with_different_flags
+    /// and applies nothing; here B keeps a pending credit for ever and the audit's pending totals no longer balance.
+    /// </summary>
+    [Fact]
+    public async Task A_chain_that_repeats_a_link_id_is_answered_as_the_core_answers_it()
+    {
+        var database = await SetUpAsync();
+        var x = LedgerId.FromName("review2:twice");
+        Transfer[] chain = [Move(x, WalletA, Merchant, 100) with { Flags = TransferFlags.Linked }, Move(x, WalletA, WalletB, 100)];
+        var core = new Pipeline.Application.Ledger.InMemoryLedgerStore(clock);
+        foreach (var account in new[] { new NewAccount(Funding, Currency.EUR, NormalBalance.Debit), new NewAccount(WalletA, Currency.EUR), new NewAccount(WalletB, Currency.EUR), new NewAccount(Merchant, Currency.EUR) })
+        {
+            await core.CreateAccountAsync(account);
+        }
+
+        await core.CreateTransferAsync(Move(LedgerId.FromName("fund:a"), Funding, WalletA, 1_000));
+        var expected = await core.CreateTransfersAsync(chain);
+
+        var store = new CosmosLedgerStore(database, clock);
+        var results = await store.CreateTransfersAsync(chain);
+        var audit = await store.AuditAsync();
+        Assert.Equal((string.Join(",", expected), true, 0L), (string.Join(",", results), audit.Balanced, (await store.GetAccountAsync(WalletB))!.Value.CreditsPending));
+    }
+
     private async Task<Database> SetUpAsync()
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();

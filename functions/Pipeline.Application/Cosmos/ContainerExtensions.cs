@@ -22,15 +22,16 @@ public static class ContainerExtensions
     }
 
     /// <summary>Deletes the item if it is there; true when this call deleted it.</summary>
-    public static async Task<bool> DeleteIfExistsAsync<T>(this Container container, string id, string partition, CancellationToken cancellationToken)
+    /// <param name="ifMatch">When given, only that version is deleted: a document written since is someone else's and stays.</param>
+    public static async Task<bool> DeleteIfExistsAsync<T>(this Container container, string id, string partition, CancellationToken cancellationToken, string? ifMatch = null)
     {
         ArgumentNullException.ThrowIfNull(container);
         try
         {
-            await container.DeleteItemAsync<T>(id, new PartitionKey(partition), cancellationToken: cancellationToken);
+            await container.DeleteItemAsync<T>(id, new PartitionKey(partition), new ItemRequestOptions { IfMatchEtag = ifMatch }, cancellationToken);
             return true;
         }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
         {
             return false;
         }

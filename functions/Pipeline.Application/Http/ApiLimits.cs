@@ -18,15 +18,15 @@ public static class ApiLimits
     /// </summary>
     public static readonly TimeSpan IdempotencyLease = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often a running request renews its lease: a third of it, so one late or failed renewal does not lose the key.</summary>
-    public static readonly TimeSpan IdempotencyLeaseRenewal = TimeSpan.FromSeconds(3);
+    /// <summary>How often a running request renews its lease: a fifth of it, so a late or failed renewal does not lose the key.</summary>
+    public static readonly TimeSpan IdempotencyLeaseRenewal = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long a request that finds a lapsed lease watches the record before taking it over: longer than a renewal
-    /// period, so a holder that is alive renews meanwhile, whatever the two instances' clocks say (the lapse itself
-    /// is judged on the taker's clock against the holder's, and clocks differ).
+    /// How long a request that finds a lapsed lease watches the record before taking it over: longer than two renewal
+    /// periods, so a holder that is alive renews meanwhile even if one renewal fails, whatever the two instances'
+    /// clocks say (the lapse itself is judged on the taker's clock against the holder's, and clocks differ).
     /// </summary>
-    public static readonly TimeSpan IdempotencyLeaseConfirmation = IdempotencyLeaseRenewal + TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan IdempotencyLeaseConfirmation = (IdempotencyLeaseRenewal * 2) + TimeSpan.FromSeconds(1);
 
     public const int NameLengthMax = 200;
 }

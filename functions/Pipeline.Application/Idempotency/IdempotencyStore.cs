@@ -79,44 +79,52 @@ public sealed class IdempotencyStore(Database database, TimeProvider time, ILogg
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            // Null when the record went between the two calls (a refusal before any effect freed the key): retry later.
             var existing = await container.ReadOrNullAsync<IdempotencyRecord>(record.Id, record.Scope, cancellationToken);
-            if (existing is not null && existing.Fingerprint != record.Fingerprint)
+            if (existing is not null && !existing.Completed && !existing.Released && LedgerTime.ToMicros(time.GetUtcNow()) > existing.LeaseUntilMicros)
             {
-                return (null, (ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused,
-                    "This Idempotency-Key was used for a different request; use a new key."), false));
+                // The lease looks lapsed on this instance's clock, which is not the holder's: watch the record for longer
+                // than two renewal periods. A live holder renews (or finishes) meanwhile, however far the clocks are
+                // apart and even if one renewal fails; only an unchanged record is a dead holder's.
+                await Task.Delay(ApiLimits.IdempotencyLeaseConfirmation, time, cancellationToken);
+                var watched = await container.ReadOrNullAsync<IdempotencyRecord>(record.Id, record.Scope, cancellationToken);
+                if (watched?.ETag == existing.ETag && await TakeOverAsync(existing, record, cancellationToken) is { } taken)
+                {
+                    return (taken, null);
+                }
+
+                existing = watched?.ETag == existing.ETag ? null : watched;
             }
 
-            if (existing is { Completed: true })
-            {
-                return (null, (new ApiResponse(existing.Status, existing.Body ?? [], existing.ContentType ?? ApiResponse.Json), true));
-            }
-
-            var lapsed = existing is not null && (existing.Released || await LapsedAsync(existing, cancellationToken));
-            if (lapsed && await TakeOverAsync(existing!, record, cancellationToken) is { } taken)
-            {
-                return (taken, null);
-            }
-
-            return (null, (ApiResponse.Problem(StatusCodes.Status409Conflict, ErrorCodes.IdempotencyKeyInProgress,
-                "A request with this Idempotency-Key is still in progress; retry later."), false));
+            return await AnswerFromAsync(existing, record, cancellationToken);
         }
     }
 
     /// <summary>
-    /// Whether the request holding the key has stopped: its lease looks lapsed on this instance's clock, and the record
-    /// is still unchanged a renewal period later (a live holder, however far its clock is from ours, renews meanwhile).
+    /// The answer the record already there gives: another request's key (422), a finished request's answer (replayed),
+    /// a key given back (taken over), or a request still running (409). Null — the record went between two calls (a
+    /// refusal before any effect freed the key) — is "retry later" too.
     /// </summary>
-    private async Task<bool> LapsedAsync(IdempotencyRecord existing, CancellationToken cancellationToken)
+    private async Task<(IdempotencyLease? Lease, (ApiResponse, bool)? Answer)> AnswerFromAsync(
+        IdempotencyRecord? existing, IdempotencyRecord record, CancellationToken cancellationToken)
     {
-        if (LedgerTime.ToMicros(time.GetUtcNow()) <= existing.LeaseUntilMicros)
+        if (existing is not null && existing.Fingerprint != record.Fingerprint)
         {
-            return false;
+            return (null, (ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused,
+                "This Idempotency-Key was used for a different request; use a new key."), false));
         }
 
-        await Task.Delay(ApiLimits.IdempotencyLeaseConfirmation, time, cancellationToken);
-        var now = await container.ReadOrNullAsync<IdempotencyRecord>(existing.Id, existing.Scope, cancellationToken);
-        return now?.ETag == existing.ETag;
+        if (existing is { Completed: true })
+        {
+            return (null, (new ApiResponse(existing.Status, existing.Body ?? [], existing.ContentType ?? ApiResponse.Json), true));
+        }
+
+        if (existing is { Released: true } && await TakeOverAsync(existing, record, cancellationToken) is { } taken)
+        {
+            return (taken, null);
+        }
+
+        return (null, (ApiResponse.Problem(StatusCodes.Status409Conflict, ErrorCodes.IdempotencyKeyInProgress,
+            "A request with this Idempotency-Key is still in progress; retry later."), false));
     }
 
     /// <summary>A request whose lease lapsed (or that gave the key back) is replaced by this one: one waiter wins the If-Match.</summary>

@@ -21,13 +21,12 @@ public sealed class SecondReviewLeaseFindingsTests(CosmosFixture cosmos)
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// The takeover now watches a lapsed-looking record for 4 s (a renewal period plus one second) and takes it over if
-    /// it did not change. A 4 s window holds one renewal tick or two, depending on where it starts; when it holds one
-    /// and that one renewal fails (a transient Cosmos error, which <see cref="IdempotencyLease"/> logs and tolerates: "the
-    /// lease still runs for a while"), a live, running request is taken over and its handler runs twice at once. Here
-    /// the taker's clock is 9.5 s ahead (the fix's promise: "however far its clock is from ours"); the holder renewed at
-    /// 3 s, the taker starts watching at 3.6 s (13.1 s on its clock, past the lease's 13 s), and the renewal at 6 s fails.
-    /// ApiLimits promises the opposite: renewals every third of the lease "so one late or failed renewal does not lose the key".
+    /// The takeover watches a lapsed-looking record and takes it over only if it did not change. When a renewal inside
+    /// that window fails (a transient Cosmos error, which <see cref="IdempotencyLease"/> logs and tolerates: "the lease
+    /// still runs for a while"), a window of one renewal period saw no change and took a live, running request over (its
+    /// handler ran twice at once); the window now spans more than two renewal periods. Here the taker's clock is 9.5 s
+    /// ahead; the holder renewed at 2 s, the taker starts watching at 2.6 s (12.1 s on its clock, past the lease's 12 s),
+    /// the renewal at 4 s fails and the one at 6 s goes through, before the watch ends.
     /// </summary>
     [Fact]
     public async Task One_failed_renewal_does_not_let_a_running_request_be_taken_over()
@@ -46,17 +45,20 @@ public sealed class SecondReviewLeaseFindingsTests(CosmosFixture cosmos)
 
         var records = database.GetContainer(IdempotencyStore.ContainerName);
         var before = await ETagAsync(records);
-        clock.Advance(ApiLimits.IdempotencyLeaseRenewal); // 3 s: the holder renews, its lease ends at 13 s on its clock
+        clock.Advance(ApiLimits.IdempotencyLeaseRenewal); // 2 s: the holder renews, its lease ends at 12 s on its clock
         await RenewedAsync(records, before);
         failing.Arm(); // its next renewal meets a transient error
-        clock.Advance(TimeSpan.FromMilliseconds(600)); // 3.6 s: 13.1 s on the taker's clock
+        clock.Advance(TimeSpan.FromMilliseconds(600)); // 2.6 s: 12.1 s on the taker's clock
 
         var runs = 0;
         var duplicate = RunAsync(taker, () => { Interlocked.Increment(ref runs); return Task.FromResult(Created("duplicate")); });
-        await takerClock.Watching; // the taker found the lease lapsed and watches the record for 4 s
-        clock.Advance(TimeSpan.FromMilliseconds(2_500)); // 6.1 s: the holder's renewal at 6 s fails
+        await takerClock.Watching; // the taker found the lease lapsed and watches the record
+        clock.Advance(TimeSpan.FromMilliseconds(1_500)); // 4.1 s: the holder's renewal at 4 s fails
         await failing.Hit;
-        clock.Advance(TimeSpan.FromMilliseconds(1_500)); // 7.6 s: the taker's watch ends
+        var unchanged = await ETagAsync(records);
+        clock.Advance(ApiLimits.IdempotencyLeaseRenewal); // 6.1 s: the renewal at 6 s goes through
+        await RenewedAsync(records, unchanged);
+        clock.Advance(ApiLimits.IdempotencyLeaseConfirmation); // the taker's watch ends
         var answer = await duplicate.WaitAsync(TimeSpan.FromSeconds(30));
         hanging.SetResult(Created("holder"));
         await running;
@@ -65,7 +67,7 @@ public sealed class SecondReviewLeaseFindingsTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// A request that finds a lapsed-looking lease watches the record for 4 s and, if it changed, answers 409
+    /// A request that finds a lapsed-looking lease watches the record and, if it changed, answered 409
     /// idempotency_key_in_progress — even when the change was the holder finishing: the answer is stored, and the contract
     /// (PAYMENTS.md, "What a retry after a crash meets") replays it. The retry is told to come back for an answer it could have had.
     /// </summary>

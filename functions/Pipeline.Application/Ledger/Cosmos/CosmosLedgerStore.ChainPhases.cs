@@ -20,6 +20,19 @@ public sealed partial class CosmosLedgerStore
         for (var i = 0; i < chain.Links.Length; i++)
         {
             var link = chain.Links[i];
+            // A link repeating an earlier link's id is judged against it, as the core judges it: the same transfer
+            // exists (nothing more to place), any other is refused. It is never placed a second time.
+            if (EarlierWithSameId(chain.Links, i) is { } earlier)
+            {
+                var repeated = TransferRules.CompareWithExisting(link, earlier);
+                if (repeated == TransferResult.Exists)
+                {
+                    continue;
+                }
+
+                return (i, repeated);
+            }
+
             var (own, refusal) = await RecordLinkAsync(chain, link, cancellationToken);
             if (refusal == TransferResult.Ok && own)
             {
@@ -35,6 +48,20 @@ public sealed partial class CosmosLedgerStore
 
         return (-1, TransferResult.Ok);
     }
+
+    /// <summary>
+    /// Whether this chain must not drive <paramref name="otherChainId"/>, which owns a link id this chain wants: that
+    /// chain is still placing its holds and comes later in a fixed order (ordinal ids). Driving it could make it meet
+    /// one of this chain's links and drive this chain back, for ever. So a chain drives only chains earlier than
+    /// itself; meeting a later one still undecided, it fails at the shared id (answered "exists", or how the two
+    /// differ, so the id is not burnt).
+    /// </summary>
+    private async Task<bool> YieldsToAsync(ChainDocument chain, string otherChainId, CancellationToken cancellationToken) =>
+        string.CompareOrdinal(otherChainId, chain.Id) > 0
+        && (await transfers.ReadOrNullAsync<ChainDocument>(otherChainId, otherChainId, cancellationToken))?.State == TransferState.InFlight;
+
+    private static Transfer? EarlierWithSameId(Transfer[] links, int index) =>
+        Array.FindIndex(links, 0, index, l => l.Id == links[index].Id) is var at and >= 0 ? links[at] : null;
 
     /// <summary>
     /// Creates the link's transfer document, owned by the chain. An id that already exists outside the chain is
@@ -62,6 +89,13 @@ public sealed partial class CosmosLedgerStore
                 if (existing?.ChainId == chain.Id)
                 {
                     return (true, TransferResult.Ok);
+                }
+
+                if (existing?.ChainId is { } other && await YieldsToAsync(chain, other, cancellationToken))
+                {
+                    // The id is another undecided chain's: this chain fails here without burning it (see YieldsToAsync).
+                    var comparison = TransferRules.CompareWithExisting(link, existing.Request);
+                    return (false, comparison == TransferResult.Ok ? TransferResult.Exists : comparison);
                 }
 
                 // Null: the id was freed meanwhile (another failed chain's link, cleaned up); the create is tried again.
@@ -196,7 +230,8 @@ public sealed partial class CosmosLedgerStore
             }
             else
             {
-                await transfers.DeleteIfExistsAsync<TransferDocument>(document.Id, document.Id, cancellationToken);
+                // Only the version read as this chain's: the id may have been freed and taken by a transfer since.
+                await transfers.DeleteIfExistsAsync<TransferDocument>(document.Id, document.Id, cancellationToken, ifMatch: document.ETag);
             }
         }
     }

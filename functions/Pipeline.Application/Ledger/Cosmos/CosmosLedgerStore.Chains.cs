@@ -79,7 +79,7 @@ public sealed partial class CosmosLedgerStore
         var results = new TransferResult[submitted.Length];
         if (chain.State == TransferState.Applied)
         {
-            var comparisons = submitted.Select((link, i) => created ? TransferResult.Ok : TransferRules.CompareWithExisting(link, chain.Links[i])).ToArray();
+            var comparisons = submitted.Select((link, i) => created && EarlierWithSameId(submitted, i) is null ? TransferResult.Ok : TransferRules.CompareWithExisting(link, chain.Links[i])).ToArray();
             var failed = Array.FindIndex(comparisons, r => !r.IsSuccess());
             if (failed < 0)
             {

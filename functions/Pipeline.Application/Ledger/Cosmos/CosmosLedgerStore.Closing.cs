@@ -1,66 +1,118 @@
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
 /// <summary>
-/// Closing an account: every partition of it closed, shards before the main document (so an account whose main
-/// document says closed takes no more credits), each only while it holds nothing pending. A close refused half-way
-/// (a hold landed on a later shard meanwhile) reopens the shards it closed itself, so a refused close changes nothing.
+/// Closing an account, which for a sharded account spans partitions, as a protocol like a transfer's. A close attempt
+/// is recorded on the main document (<see cref="AccountDocument.ClosingBy"/>); its drivers close the shards one by
+/// one, each only while it holds nothing pending and marked with the attempt; then one compare-and-swap on the main
+/// document decides: closed (nothing pending there either), or undone (a shard held something pending) — after which
+/// the shards this attempt closed are opened again. Anyone who meets an attempt under way drives it to its decision
+/// first; one that fails or dies half-way is undone by its caller, or by recovery after the grace period. So a close
+/// either closes every partition or, in the end, none: a refused or failed close changes nothing. While an attempt is
+/// under way, credits to the shards it has closed are refused as for a closed account.
 /// </summary>
 public sealed partial class CosmosLedgerStore
 {
     public async Task<CloseAccountResult> CloseAccountAsync(LedgerId id, CancellationToken cancellationToken = default)
     {
-        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
-        if (main is null)
+        for (var round = 0; round < LedgerLimits.CloseRoundsMax; round++)
         {
-            return CloseAccountResult.AccountNotFound;
-        }
-
-        // Every shard exists before any is closed, so none can be opened later from a main document still open.
-        await EnsureShardsAsync(main, cancellationToken);
-        var shards = await ReadShardsAsync(id, cancellationToken);
-        if (shards[0].Closed)
-        {
-            return CloseAccountResult.AccountAlreadyClosed;
-        }
-
-        var closedHere = new List<AccountDocument>();
-        foreach (var shard in shards.Skip(1).Append(shards[0]))
-        {
-            var (current, written) = await UpdateAccountAsync(shard.Pk, d => d.Closed || d.ToAccount().HasPending ? null : d with { Closed = true }, cancellationToken);
-            if (written is not null)
+            var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
+            if (main is null || main.Closed)
             {
-                closedHere.Add(written);
+                return main is null ? CloseAccountResult.AccountNotFound : CloseAccountResult.AccountAlreadyClosed;
             }
-            else if (!current.Closed)
+
+            // Every shard exists before any is closed, so none can be opened later from a main document still open.
+            await EnsureShardsAsync(main, cancellationToken);
+            if (main.ClosingBy is { } other)
             {
-                await ReopenAsync(id, closedHere, cancellationToken);
+                await DriveCloseAsync(id, other, cancellationToken);
+                continue;
+            }
+
+            var attempt = Guid.NewGuid().ToString("N");
+            var now = LedgerTime.ToMicros(time.GetUtcNow());
+            var (_, begun) = await UpdateAccountAsync(main.Pk, d => d.Closed || d.ClosingBy is not null ? null : d with { ClosingBy = attempt, ClosingSinceMicros = now }, cancellationToken);
+            if (begun is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                return await DriveCloseAsync(id, attempt, cancellationToken);
+            }
+            catch
+            {
+                await UndoCloseAsync(id, attempt, CancellationToken.None);
+                throw;
+            }
+        }
+
+        throw new LedgerContentionException(AccountPartition(id, 0));
+    }
+
+    /// <summary>Closes the shards for the attempt, then decides it on the main document; follows the decision if another driver made it.</summary>
+    private async Task<CloseAccountResult> DriveCloseAsync(LedgerId id, string attempt, CancellationToken cancellationToken)
+    {
+        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken)
+            ?? throw new InvalidOperationException($"Account {id} vanished while closing.");
+        for (var shard = 1; shard < main.Shards; shard++)
+        {
+            var (current, written) = await UpdateAccountAsync(AccountPartition(id, shard),
+                d => d.ClosedBy == attempt || d.ToAccount().HasPending ? null : d with { Closed = true, ClosedBy = attempt }, cancellationToken);
+            if (written is null && current.ClosedBy != attempt)
+            {
+                await UndoCloseAsync(id, attempt, cancellationToken);
                 return CloseAccountResult.AccountHasPendingTransfers;
             }
+
+            await faults.AfterAsync(LedgerStep.ShardClosed, id);
         }
 
-        return CloseAccountResult.Ok;
+        var (decided, committed) = await UpdateAccountAsync(AccountPartition(id, 0),
+            d => d.ClosingBy != attempt || d.ToAccount().HasPending ? null : d with { Closed = true, ClosingBy = null }, cancellationToken);
+        if (committed is not null || decided.Closed)
+        {
+            return CloseAccountResult.Ok;
+        }
+
+        await UndoCloseAsync(id, attempt, cancellationToken);
+        return CloseAccountResult.AccountHasPendingTransfers;
     }
 
     /// <summary>
-    /// Gives back the shards this close closed. Should another close have finished meanwhile (the main document says
-    /// closed: it found every shard closed and nothing pending), they are closed again, so that close stands.
+    /// Undoes the attempt unless it committed: clears it from the main document, then opens the shards it closed
+    /// (only those still marked with it: a later attempt may have taken a shard over).
     /// </summary>
-    private async Task ReopenAsync(LedgerId id, IReadOnlyList<AccountDocument> closedHere, CancellationToken cancellationToken)
+    private async Task UndoCloseAsync(LedgerId id, string attempt, CancellationToken cancellationToken)
     {
-        foreach (var shard in closedHere)
+        var (main, _) = await UpdateAccountAsync(AccountPartition(id, 0), d => d.ClosingBy == attempt ? d with { ClosingBy = null } : null, cancellationToken);
+        if (main.Closed && main.ClosingBy is null)
         {
-            await UpdateAccountAsync(shard.Pk, d => d.Closed ? d with { Closed = false } : null, cancellationToken);
+            return; // Committed: the shards stay closed.
         }
 
-        if ((await ReadAccountAsync(AccountPartition(id, 0), cancellationToken))?.Closed == true)
+        for (var shard = 1; shard < main.Shards; shard++)
         {
-            foreach (var shard in closedHere)
-            {
-                await UpdateAccountAsync(shard.Pk, d => d.Closed ? null : d with { Closed = true }, cancellationToken);
-            }
+            await UpdateAccountAsync(AccountPartition(id, shard), d => d.ClosedBy == attempt && d.Closed ? d with { Closed = false, ClosedBy = null } : null, cancellationToken);
         }
+    }
+
+    /// <summary>Undoes the close attempts older than <paramref name="olderThanMicros"/>: their callers failed or died before a decision.</summary>
+    private async Task<int> RecoverClosesAsync(long olderThanMicros, CancellationToken cancellationToken)
+    {
+        var stuck = await QueryAllAsync<AccountDocument>(accounts, new QueryDefinition(
+            $"SELECT * FROM c WHERE c.type = 'account' AND IS_STRING(c.closingBy) AND c.closingSinceMicros <= {Numbers.Literal(olderThanMicros)}"), null, cancellationToken);
+        return await EachOnItsOwnAsync(stuck, "close", a => ParseId(a.AccountId), async account =>
+        {
+            await UndoCloseAsync(ParseId(account.AccountId), account.ClosingBy!, cancellationToken);
+            return true;
+        });
     }
 }

@@ -44,7 +44,8 @@ public sealed partial class CosmosLedgerStore
             await DriveChainAsync(chain, cancellationToken);
             return true;
         });
-        return charges + driven + chained;
+        var closes = await RecoverClosesAsync(LedgerTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken);
+        return charges + driven + chained + closes;
     }
 
     /// <summary>Runs <paramref name="drive"/> on each item; a failure is logged with the item's id and does not stop the rest. Counts the trues.</summary>

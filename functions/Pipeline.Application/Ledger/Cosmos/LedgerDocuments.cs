@@ -32,6 +32,16 @@ internal sealed record AccountDocument
     public long CreditsPosted { get; init; }
     public bool Closed { get; init; }
 
+    /// <summary>On the main document: the close under way (its attempt id), until it commits (closed) or is undone.</summary>
+    public string? ClosingBy { get; init; }
+
+    /// <summary>When the close under way began (Unix microseconds): recovery undoes one older than its grace period.</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long ClosingSinceMicros { get; init; }
+
+    /// <summary>On a shard: the close attempt that closed it. Only that attempt may open it again, and only if it did not commit.</summary>
+    public string? ClosedBy { get; init; }
+
     /// <summary>The time of this partition's last entry (Unix microseconds); entries get strictly later times.</summary>
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long LastEntryMicros { get; init; }
@@ -74,6 +84,8 @@ internal sealed record AccountDocument
         CreditsPosted = 0,
         LastEntryMicros = 0,
         Revision = 0,
+        ClosingBy = null,
+        ClosingSinceMicros = 0,
         ETag = null,
     };
 

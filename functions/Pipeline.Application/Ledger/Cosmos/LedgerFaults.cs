@@ -34,6 +34,9 @@ public enum LedgerStep
 
     /// <summary>One link of a chain is placed as a hold on both sides; later links are not.</summary>
     LinkHeld,
+
+    /// <summary>A close attempt has closed one shard of the account (the id is the account's); the others and the decision are not written.</summary>
+    ShardClosed,
 }
 
 /// <summary>

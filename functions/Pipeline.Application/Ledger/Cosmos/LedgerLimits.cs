@@ -33,6 +33,9 @@ public static class LedgerLimits
     /// <summary>Times a new transfer's create is tried again when its id was held by a failed chain's link that its cleanup then freed.</summary>
     public const int FreedIdAttemptsMax = 3;
 
+    /// <summary>Rounds a close goes through (driving another close attempt under way, then its own) before it gives up.</summary>
+    public const int CloseRoundsMax = 4;
+
     /// <summary>Entries per page.</summary>
     public const int EntryPageSizeMax = 500;
 

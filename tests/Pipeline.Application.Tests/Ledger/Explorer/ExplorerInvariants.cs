@@ -22,7 +22,9 @@ internal sealed class ExplorerInvariants(Database database, TimeProvider clock)
         Assert.True(audit.Balanced, $"The audit does not balance {when}: {string.Join("; ", audit.Currencies.Select(c => $"{c.Key} {c.Value}"))}");
         var documents = await QueryAsync(accounts, "SELECT * FROM c");
         var entries = documents.Where(d => Type(d) == "entry").Select(d => d.Deserialize<EntryDocument>(CosmosJson.Options)!).ToLookup(e => e.Pk, StringComparer.Ordinal);
-        foreach (var account in documents.Where(d => Type(d) == "account").Select(d => d.Deserialize<AccountDocument>(CosmosJson.Options)!))
+        var partitions = documents.Where(d => Type(d) == "account").Select(d => d.Deserialize<AccountDocument>(CosmosJson.Options)!).ToList();
+        CheckCloses(partitions, when);
+        foreach (var account in partitions)
         {
             var mine = entries[account.Pk].ToList();
             var sums = (
@@ -39,6 +41,17 @@ internal sealed class ExplorerInvariants(Database database, TimeProvider clock)
         }
     }
 
+    /// <summary>An account is closed in every partition or in none, but while a close attempt is under way.</summary>
+    private static void CheckCloses(IReadOnlyList<AccountDocument> partitions, string when)
+    {
+        foreach (var main in partitions.Where(p => p.Shard == 0 && p.Shards > 1 && p.ClosingBy is null))
+        {
+            var shards = partitions.Where(p => p.AccountId == main.AccountId && p.Shard > 0).ToList();
+            Assert.True(shards.All(s => s.Closed == main.Closed),
+                $"Account {main.AccountId} is {(main.Closed ? "closed" : "open")} but shards {string.Join(", ", shards.Where(s => s.Closed != main.Closed).Select(s => s.Shard))} are not, {when}.");
+        }
+    }
+
     /// <summary>After every process recovered and swept with every clock far past every hold: nothing in flight, nothing held.</summary>
     public async Task CheckSettledAsync()
     {
@@ -50,6 +63,7 @@ internal sealed class ExplorerInvariants(Database database, TimeProvider clock)
         foreach (var account in documents.Select(d => d.Deserialize<AccountDocument>(CosmosJson.Options)!))
         {
             Assert.True(account.DebitsPending == 0 && account.CreditsPending == 0, $"Partition {account.Pk} still holds {account.DebitsPending} / {account.CreditsPending} once everything settled.");
+            Assert.True(account.ClosingBy is null, $"Account {account.AccountId} still has close {account.ClosingBy} under way once everything settled.");
         }
         var unfinished = await QueryAsync(transfers, "SELECT * FROM c WHERE c.state = 'inFlight' OR c.state = 'committing' OR (c.type = 'transfer' AND c.holdState = 'pending') "
             + "OR (c.type = 'chain' AND c.state = 'failed' AND c.cleanedUp = false)");

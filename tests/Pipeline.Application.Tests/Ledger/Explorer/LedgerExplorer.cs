@@ -38,6 +38,8 @@ internal sealed class LedgerExplorer
     private readonly List<Transfer> submitted = [];
     private readonly HashSet<LedgerId> charges = [];
     private int ids;
+    private int hots;
+    private readonly HashSet<LedgerId> closable = [];
 
     /// <summary>Transfers of this step's operations that may park: another process may decide them meanwhile, so their answers are not judged against the state after.</summary>
     private readonly HashSet<LedgerId> unjudged = [];
@@ -75,6 +77,9 @@ internal sealed class LedgerExplorer
 
         payees.Add(LedgerId.FromName("explorer:payee"));
         await setup.CreateAccountAsync(new NewAccount(payees[0], Eur));
+        payees.Add(LedgerId.FromName("explorer:hot:0"));
+        closable.Add(payees[1]);
+        await setup.CreateAccountAsync(new NewAccount(payees[1], Eur), creditShards: 3);
         await OpenAccountRaceAsync();
         await Invariants.CheckAsync("after opening the accounts");
         for (var step = 0; step < steps; step++)
@@ -182,6 +187,7 @@ internal sealed class LedgerExplorer
         < 13 => Resolve(),
         13 => Chain(),
         14 => Resubmit(),
+        15 when random.Next(3) == 0 => CloseAccount(),
         15 => Recover(),
         16 => Sweep(),
         17 => TopUp(),
@@ -202,7 +208,8 @@ internal sealed class LedgerExplorer
 
     private Operation Charge()
     {
-        var charge = Move(Pick(wallets), Pick(payees), random.Next(1, 500));
+        // Never to an account that may be closed: a charge's credit account must stay open (ARCHITECTURE.md, "Charges").
+        var charge = Move(Pick(wallets), Pick(payees.Where(p => !closable.Contains(p)).ToList()), random.Next(1, 500));
         var settle = random.Next(2) == 0;
         return new($"charge {Describe(charge)}{(settle ? " and settle it" : "")}", charge.Id, Gates(charge.Id, ChargeSteps), async store =>
         {
@@ -304,6 +311,23 @@ internal sealed class LedgerExplorer
             : Gates(again.Id, TransferSteps);
         return new($"resubmit {(charge ? "charge " : "")}{Describe(again)}", again.Id, gates, async store =>
             (charge ? await store.ChargeAsync(again, null) : await store.CreateTransferAsync(again)).Code());
+    }
+
+    /// <summary>
+    /// Closes the newest sharded account (a close races the credits and holds landing on its shards), and opens a new
+    /// one for later credits: the account is closed in every partition or in none.
+    /// </summary>
+    private Operation CloseAccount()
+    {
+        var account = LedgerId.FromName($"explorer:hot:{hots}");
+        var next = LedgerId.FromName($"explorer:hot:{++hots}");
+        return new($"close {Short(account)}", account, [(LedgerStep.ShardClosed, account)], async store =>
+        {
+            await store.CreateAccountAsync(new NewAccount(next, Eur), creditShards: 3);
+            payees.Add(next);
+            closable.Add(next);
+            return (await store.CloseAccountAsync(account)).Code();
+        });
     }
 
     /// <summary>A recovery pass; its faults aim at some transfer it may drive.</summary>

@@ -52,25 +52,45 @@ public sealed partial class CosmosLedgerStore
             throw new NotSupportedException("A post or void cannot be a link of a chain in the Cosmos ledger; resolve holds on their own.");
         }
 
+        for (var run = 0; ; run++)
+        {
+            var (chain, created) = await CreateOrReadChainAsync(links, run, cancellationToken);
+            chain = await DriveChainAsync(chain, cancellationToken);
+            if (created || chain.State != TransferState.Failed || BurnsId(ParseCode(chain.Failure!)) || run + 1 == LedgerLimits.ChainRunsMax)
+            {
+                return Answers(chain, links, created);
+            }
+
+            // Submitted again after a failure that decided no id (the chain met an id another chain held, or one that
+            // exists differently): the core would run it again, so it runs again, as the next run with ids of its own.
+        }
+    }
+
+    /// <summary>Run <paramref name="run"/> of the chain of these links: created now, or as stored (with whether this call created it).</summary>
+    private async Task<(ChainDocument Chain, bool Created)> CreateOrReadChainAsync(Transfer[] links, int run, CancellationToken cancellationToken)
+    {
         var chain = new ChainDocument
         {
-            Id = LedgerId.FromName("chain:" + string.Join(',', links.Select(l => l.Id))).ToString(),
+            Id = ChainId(links, run),
+            Run = run,
             Links = links,
             CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
         };
-        var created = true;
         try
         {
-            chain = (await transfers.CreateItemAsync(chain, Key(chain.Id), cancellationToken: cancellationToken)).Resource;
+            return ((await transfers.CreateItemAsync(chain, Key(chain.Id), cancellationToken: cancellationToken)).Resource, true);
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            created = false;
-            chain = (await transfers.ReadOrNullAsync<ChainDocument>(chain.Id, chain.Id, cancellationToken))!;
+            return ((await transfers.ReadOrNullAsync<ChainDocument>(chain.Id, chain.Id, cancellationToken))!, false);
         }
+    }
 
-        chain = await DriveChainAsync(chain, cancellationToken);
-        return Answers(chain, links, created);
+    /// <summary>The id of a run of a chain: from its links' ids, so every submission of the same links finds it.</summary>
+    private static string ChainId(Transfer[] links, int run)
+    {
+        var name = "chain:" + string.Join(',', links.Select(l => l.Id));
+        return LedgerId.FromName(run == 0 ? name : $"{name}#{run}").ToString();
     }
 
     /// <summary>The chain's results as the core would give them: for a replay, exists or the decided failure.</summary>

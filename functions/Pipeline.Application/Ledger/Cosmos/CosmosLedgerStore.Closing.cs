@@ -64,12 +64,29 @@ public sealed partial class CosmosLedgerStore
             ?? throw new InvalidOperationException($"Account {id} vanished while closing.");
         for (var shard = 1; shard < main.Shards; shard++)
         {
-            var (current, written) = await UpdateAccountAsync(AccountPartition(id, shard),
-                d => d.ClosedBy == attempt || d.ToAccount().HasPending ? null : d with { Closed = true, ClosedBy = attempt }, cancellationToken);
-            if (written is null && current.ClosedBy != attempt)
+            var partition = AccountPartition(id, shard);
+            for (var round = 0; ; round++)
             {
-                await UndoCloseAsync(id, attempt, cancellationToken);
-                return CloseAccountResult.AccountHasPendingTransfers;
+                // A shard closed by another attempt is never taken over: only the attempt that closed it may open it.
+                var (current, written) = await UpdateAccountAsync(partition,
+                    d => d.Closed || d.ToAccount().HasPending ? null : d with { Closed = true, ClosedBy = attempt }, cancellationToken);
+                if (written is not null || current.ClosedBy == attempt)
+                {
+                    break;
+                }
+
+                if (round >= LedgerLimits.CloseRoundsMax)
+                {
+                    throw new LedgerContentionException(partition);
+                }
+
+                if (await ReopenIfStaleAsync(current, cancellationToken))
+                {
+                    continue;
+                }
+
+                // Something pending here, or the shard is another attempt's (live or committed): this attempt is over.
+                return await DecidedOrUndoneAsync(id, attempt, cancellationToken);
             }
 
             await faults.AfterAsync(LedgerStep.ShardClosed, id);
@@ -77,13 +94,40 @@ public sealed partial class CosmosLedgerStore
 
         var (decided, committed) = await UpdateAccountAsync(AccountPartition(id, 0),
             d => d.ClosingBy != attempt || d.ToAccount().HasPending ? null : d with { Closed = true, ClosingBy = null }, cancellationToken);
-        if (committed is not null || decided.Closed)
+        return committed is not null || decided.Closed ? CloseAccountResult.Ok : await DecidedOrUndoneAsync(id, attempt, cancellationToken);
+    }
+
+    /// <summary>An attempt that cannot go on: the account's decision if it was closed (by any attempt), otherwise this attempt undone.</summary>
+    private async Task<CloseAccountResult> DecidedOrUndoneAsync(LedgerId id, string attempt, CancellationToken cancellationToken)
+    {
+        await UndoCloseAsync(id, attempt, cancellationToken);
+        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
+        return main is { Closed: true } ? CloseAccountResult.Ok : CloseAccountResult.AccountHasPendingTransfers;
+    }
+
+    /// <summary>
+    /// Opens a shard again whose close mark is stale: the attempt that closed it is neither under way nor committed —
+    /// its driver ran on after the attempt was undone, or died before opening what it had closed. Attempts are never
+    /// revived, so a mark that the main document (read after the shard) does not name is stale for good. Whoever meets
+    /// such a shard — a credit, a hold, another close — opens it; so a close that did not commit leaves, in the end, no
+    /// partition closed (rule 7), even when nobody is left to undo it. Returns whether the shard was stale.
+    /// </summary>
+    private async Task<bool> ReopenIfStaleAsync(AccountDocument shard, CancellationToken cancellationToken)
+    {
+        var (account, index) = ParsePartition(shard.Pk);
+        if (!shard.Closed || index == 0 || shard.ClosedBy is not { } mark)
         {
-            return CloseAccountResult.Ok;
+            return false;
         }
 
-        await UndoCloseAsync(id, attempt, cancellationToken);
-        return CloseAccountResult.AccountHasPendingTransfers;
+        var main = await ReadAccountAsync(AccountPartition(account, 0), cancellationToken);
+        if (main is null || main.Closed || main.ClosingBy == mark)
+        {
+            return false;
+        }
+
+        await UpdateAccountAsync(shard.Pk, d => d.Closed && d.ClosedBy == mark ? d with { Closed = false, ClosedBy = null } : null, cancellationToken);
+        return true;
     }
 
     /// <summary>

@@ -51,6 +51,11 @@ public sealed partial class CosmosLedgerStore
             var current = await ReadPartitionAsync(side.Partition, cached: attempt == 0, cancellationToken);
             var before = current.ToAccount();
             var (refusal, after) = side.Change(before);
+            if (refusal is TransferResult.CreditAccountClosed or TransferResult.DebitAccountClosed && await ReopenIfStaleAsync(current, cancellationToken))
+            {
+                continue; // A shard closed by a close attempt that is over: it is open again, judge once more.
+            }
+
             if (refusal != TransferResult.Ok && !side.FenceRefusal)
             {
                 // Nothing to write: judge once more on a fresh read before saying no.

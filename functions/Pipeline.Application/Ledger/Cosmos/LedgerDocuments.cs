@@ -269,6 +269,10 @@ internal sealed record ChainDocument
 
     public string Type { get; init; } = "chain";
     public required Transfer[] Links { get; init; }
+
+    /// <summary>Which run of these links this is: a chain submitted again after a failure that decided no id runs again (<see cref="LedgerLimits.ChainRunsMax"/>).</summary>
+    public int Run { get; init; }
+
     public TransferState State { get; init; }
 
     /// <summary>For a failed chain: the link that failed, and why.</summary>

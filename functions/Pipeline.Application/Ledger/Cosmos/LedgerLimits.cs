@@ -36,6 +36,12 @@ public static class LedgerLimits
     /// <summary>Rounds a close goes through (driving another close attempt under way, then its own) before it gives up.</summary>
     public const int CloseRoundsMax = 4;
 
+    /// <summary>
+    /// Runs of one chain: a chain submitted again after a failure that decided no id (met another chain's id, or an
+    /// existing transfer that differs) runs again, as the core would; past this many runs the last run's answer is replayed.
+    /// </summary>
+    public const int ChainRunsMax = 16;
+
     /// <summary>Entries per page.</summary>
     public const int EntryPageSizeMax = 500;
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class PipelineServices
     {
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.Configure<KestrelServerOptions>(kestrel => ServerLimits.Apply(kestrel.Limits));
         services.AddSingleton(database);
         services.AddSingleton<MerchantStore>();
         services.AddSingleton<IdempotencyStore>();

@@ -14,7 +14,10 @@ public static class DeviceRoutes
         RegisterAsync, typeof(RegisterDeviceRequest), typeof(RegisteredDevice));
 
     public static readonly ApiRoute CheckIn = new("DeviceCheckIn", "POST", "v1/devices/check-ins", Access.Device,
-        "A signed no-op: lets a device verify its id, secret and clock before it goes live.", CheckInAsync, null, typeof(CheckInResult));
+        "A signed no-op: lets a device verify its id, secret and clock before it goes live.", CheckInAsync, null, typeof(CheckInResult))
+    {
+        SuccessStatus = StatusCodes.Status200OK, // It creates nothing.
+    };
 
     public static readonly ApiRoute RotateSecret = new("RotateDeviceSecret", "POST", "v1/devices/{id}/secret-rotations", Access.Merchant,
         $"Issues the device a new signing secret, shown only this once. The previous secret keeps signing for {OverlapHours} hours "

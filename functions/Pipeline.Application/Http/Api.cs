@@ -34,6 +34,14 @@ public static class Api
         {
             response = ApiResponse.Problem(499, ErrorCodes.Unavailable, "The client closed the request.");
         }
+        catch (BadHttpRequestException e)
+        {
+            // The request itself is broken (chunked framing, a body that stopped arriving or is over the server's
+            // limit): the client's doing, which anyone can cause, so it is answered as such and logged at debug.
+            logger.LogDebug(e, "Request {RequestId} to {Route} was malformed: {Reason}", requestId, route.Name, e.Message);
+            http.Response.Headers.Connection = "close";
+            response = BrokenRequest(e.StatusCode);
+        }
         catch (Exception e)
         {
             logger.LogError(e, "Request {RequestId} to {Route} failed", requestId, route.Name);
@@ -45,6 +53,14 @@ public static class Api
         logger.LogInformation("{Method} {Route} answered {Status}", route.Method, route.Name, response.Status);
         return new ApiResult(response);
     }
+
+    private static ApiResponse BrokenRequest(int status) => status switch
+    {
+        StatusCodes.Status408RequestTimeout => ApiResponse.Problem(status, ErrorCodes.RequestTimeout,
+            $"The body stopped arriving (at least {ServerLimits.MinBodyRate.BytesPerSecond} bytes/s after {ServerLimits.MinBodyRate.GracePeriod.TotalSeconds} s)."),
+        StatusCodes.Status413PayloadTooLarge => ApiResponse.Problem(status, ErrorCodes.BodyTooLarge, $"Bodies are limited to {ApiLimits.BodyBytesMax} bytes."),
+        _ => ApiResponse.Problem(StatusCodes.Status400BadRequest, ErrorCodes.MalformedRequest, "The request is malformed (its framing or encoding cannot be read)."),
+    };
 
     /// <summary>Answers a path that no route serves, in the same problem format.</summary>
     public static IResult NotFound(HttpContext http)
@@ -63,6 +79,9 @@ public static class Api
         var body = await RequestBody.ReadAsync(http.Request);
         if (body is null)
         {
+            // The rest of the body is not read, so the connection cannot carry another request: say so, or a client
+            // that reuses it sees its next request fail.
+            http.Response.Headers.Connection = "close";
             return ApiResponse.Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.BodyTooLarge, $"Bodies are limited to {ApiLimits.BodyBytesMax} bytes.");
         }
 

@@ -7,8 +7,8 @@ using System.Text.Json.Serialization.Metadata;
 namespace Pipeline.Application.Http;
 
 /// <summary>
-/// The public JSON contract: camelCase, enums as snake_case strings, and strict reading — unknown fields,
-/// missing required fields and nulls where the type says non-null are errors, never silently ignored.
+/// The public JSON contract: camelCase, enums as snake_case strings, and strict reading — unknown fields, duplicate
+/// fields, missing required fields and nulls where the type says non-null are errors, never silently ignored.
 /// </summary>
 public static class ApiJson
 {
@@ -19,6 +19,9 @@ public static class ApiJson
         RespectRequiredConstructorParameters = true,
         NumberHandling = JsonNumberHandling.Strict,
         AllowTrailingCommas = false,
+        // A body two parsers can read differently ({"amount":-1,"amount":77}: a proxy or a signer sees the first, we
+        // would act on the last) is refused, never guessed at.
+        AllowDuplicateProperties = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Bodies are application/json, never HTML, so quotes and angle brackets need no escaping.

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
 
 namespace Pipeline.Application.Http;
 
@@ -22,6 +24,28 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
 
     /// <summary>False for a request sent without a body (routes whose fields are all optional accept that).</summary>
     public bool HasBody => body.Length > 0;
+
+    /// <summary>
+    /// The page size from <c>?limit=</c>: <paramref name="byDefault"/> when absent; otherwise ASCII digits only (the
+    /// number parser would let a trailing NUL through) from 1 to <paramref name="max"/>, or the 422 problem to answer.
+    /// </summary>
+    public ApiResponse? TryReadLimit(int byDefault, int max, out int limit)
+    {
+        limit = byDefault;
+        if (!Http.Request.Query.TryGetValue("limit", out var values))
+        {
+            return null;
+        }
+
+        var text = values.Count == 1 ? values[0] ?? "" : "";
+        if (text.Length is > 0 and <= 9 && text.All(char.IsAsciiDigit) && int.Parse(text, CultureInfo.InvariantCulture) is var parsed and >= 1 && parsed <= max)
+        {
+            limit = parsed;
+            return null;
+        }
+
+        return ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, $"limit must be 1 to {max}.");
+    }
 
     /// <summary>
     /// Like <see cref="TryRead{T}"/>, for a body whose fields are all optional: no body at all means
@@ -48,10 +72,10 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
         where T : class, IValidatable
     {
         value = null!;
-        var contentType = Http.Request.ContentType;
-        if (contentType is null || !contentType.StartsWith(ApiResponse.Json, StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(Http.Request.ContentType))
         {
-            return ApiResponse.Invalid(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "Send the body as application/json.");
+            return ApiResponse.Invalid(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
+                "Send the body as application/json (optionally with charset=utf-8, and no other parameter).");
         }
 
         try
@@ -72,6 +96,17 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
             ? null
             : ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, "Some fields are invalid.", errors);
     }
+
+    /// <summary>
+    /// application/json exactly, with at most a charset of utf-8: not a prefix match (application/jsonx,
+    /// application/json-seq), and not another charset, which the body's bytes would not be read in.
+    /// </summary>
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && parsed.MediaType.Equals(ApiResponse.Json, StringComparison.OrdinalIgnoreCase)
+        && parsed.Parameters.All(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)
+            && HeaderUtilities.RemoveQuotes(p.Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        && parsed.Parameters.Count <= 1;
 }
 
 /// <summary>A request body that checks its own values; field name → messages.</summary>

@@ -29,9 +29,18 @@ public sealed record ApiRoute(string Name, string Method, string Template, Acces
     /// <summary>The status of success, as the OpenAPI document states it: 201 for a POST that creates, unless set.</summary>
     public int SuccessStatus { get; init; } = Method == "POST" ? StatusCodes.Status201Created : StatusCodes.Status200OK;
 
+    /// <summary>The query parameters it reads, for the OpenAPI document.</summary>
+    public IReadOnlyList<QueryParameter> Query { get; init; } = [];
+
     /// <summary>Whether a body must be sent: not when every field of the request type is optional.</summary>
     public bool RequiresBody => RequestType?.GetConstructors().Any(c => c.GetParameters().Any(p => !p.HasDefaultValue)) ?? false;
 
     /// <summary>The route's parameters if <paramref name="path"/> (below /api/) matches it; null otherwise.</summary>
     public IReadOnlyDictionary<string, string>? Match(string path) => template.Match(path);
+}
+
+/// <summary>A query parameter as the OpenAPI document states it: an integer within bounds, or a string (one of <paramref name="Values"/> if given).</summary>
+public sealed record QueryParameter(string Name, string Description, int? Minimum = null, int? Maximum = null, IReadOnlyList<string>? Values = null)
+{
+    public bool IsInteger => Minimum is not null;
 }

@@ -7,6 +7,8 @@ public static class ErrorCodes
     public const string MalformedJson = "malformed_json";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string BodyTooLarge = "body_too_large";
+    public const string MalformedRequest = "malformed_request";
+    public const string RequestTimeout = "request_timeout";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string NotFound = "not_found";

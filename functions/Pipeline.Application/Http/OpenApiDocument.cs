@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using Pipeline.Application.Devices;
 
 namespace Pipeline.Application.Http;
 
@@ -60,7 +61,7 @@ public static class OpenApiDocument
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
-                ["securitySchemes"] = new JsonObject { ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer" } },
+                ["securitySchemes"] = SecuritySchemes(),
                 ["schemas"] = new JsonObject { ["Problem"] = ProblemSchema() },
             },
         };
@@ -85,11 +86,18 @@ public static class OpenApiDocument
                 },
             },
         };
-        var operation = new JsonObject { ["operationId"] = route.Name, ["summary"] = route.Summary, ["responses"] = responses };
-        if (route.Access != Access.Anyone)
+        var operation = new JsonObject
         {
-            operation["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
-            operation["x-access"] = route.Access.ToString().ToLowerInvariant();
+            ["operationId"] = route.Name,
+            ["summary"] = route.Summary,
+            ["security"] = Security(route.Access),
+            ["x-access"] = route.Access.ToString().ToLowerInvariant(),
+            ["responses"] = responses,
+        };
+        var parameters = new JsonArray([.. PathParameters(route.Template), .. route.Query.Select(QueryParameterOf)]);
+        if (parameters.Count > 0)
+        {
+            operation["parameters"] = parameters;
         }
 
         if (route.RequestType is not null)
@@ -112,7 +120,57 @@ public static class OpenApiDocument
             ["content"] = new JsonObject { [ApiResponse.Json] = new JsonObject { ["schema"] = Schema(type) } },
         };
 
-    private static JsonNode Schema(Type type) => ApiJson.Options.GetJsonSchemaAsNode(type);
+    /// <summary>
+    /// The schema the serializer reads and writes. A type argument's nullability is not visible to the serializer
+    /// (a Dictionary&lt;string, string&gt;'s values), and the API refuses null there, so such types are stated non-null.
+    /// </summary>
+    private static JsonNode Schema(Type type) =>
+        ApiJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+
+    /// <summary>How each kind of caller authenticates: one scheme per kind, so a client knows which key a route needs.</summary>
+    private static JsonObject SecuritySchemes() => new()
+    {
+        ["merchantKey"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["description"] = "A merchant's API key (POST /api/v1/merchants answers the first)." },
+        ["adminKey"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["description"] = "The platform operator's admin key." },
+        ["deviceId"] = DeviceHeader(DeviceAuthenticator.DeviceIdHeader, "The device's id."),
+        ["deviceTimestamp"] = DeviceHeader(DeviceAuthenticator.TimestampHeader, "Unix seconds when the device signed."),
+        ["deviceSignature"] = DeviceHeader(DeviceAuthenticator.SignatureHeader, "v1=<hex HMAC-SHA256(device secret, \"<timestamp>.<raw body>\")>."),
+    };
+
+    private static JsonObject DeviceHeader(string name, string description) =>
+        new() { ["type"] = "apiKey", ["in"] = "header", ["name"] = name, ["description"] = description };
+
+    /// <summary>The route's real authentication: none, a merchant or admin bearer key, or a device signature (all three headers).</summary>
+    private static JsonArray Security(Access access) => access switch
+    {
+        Access.Anyone => [],
+        Access.Merchant => [new JsonObject { ["merchantKey"] = new JsonArray() }],
+        Access.Admin => [new JsonObject { ["adminKey"] = new JsonArray() }],
+        Access.Device => [new JsonObject { ["deviceId"] = new JsonArray(), ["deviceTimestamp"] = new JsonArray(), ["deviceSignature"] = new JsonArray() }],
+        _ => throw new ArgumentOutOfRangeException(nameof(access)),
+    };
+
+    private static IEnumerable<JsonNode> PathParameters(string template) =>
+        template.Split('/').Where(s => s.StartsWith('{') && s.EndsWith('}')).Select(s => (JsonNode)new JsonObject
+        {
+            ["name"] = s[1..^1],
+            ["in"] = "path",
+            ["required"] = true,
+            ["schema"] = new JsonObject { ["type"] = "string" },
+        });
+
+    private static JsonNode QueryParameterOf(QueryParameter parameter)
+    {
+        var schema = parameter.IsInteger
+            ? new JsonObject { ["type"] = "integer", ["minimum"] = parameter.Minimum, ["maximum"] = parameter.Maximum }
+            : new JsonObject { ["type"] = "string" };
+        if (parameter.Values is { } values)
+        {
+            schema["enum"] = new JsonArray([.. values.Select(v => (JsonNode)v)]);
+        }
+
+        return new JsonObject { ["name"] = parameter.Name, ["in"] = "query", ["required"] = false, ["description"] = parameter.Description, ["schema"] = schema };
+    }
 
     private static JsonObject ProblemSchema() => new()
     {

@@ -10,7 +10,8 @@ namespace Pipeline.Application.Idempotency;
 /// What makes two requests under one Idempotency-Key the same request: method, path, query, and the body's JSON as
 /// parsed, written canonically (object members in ordinal order, no whitespace, strings by their value), so a client
 /// that serialises the same request with its fields in another order or spacing is not refused as a reuse. Numbers
-/// keep their text, as the API reads them strictly. A body that is not JSON counts by its bytes.
+/// keep their text, as the API reads them strictly. A body that is not JSON (or repeats a field, which the API
+/// refuses) counts by its bytes.
 /// </summary>
 internal static class RequestFingerprint
 {
@@ -31,7 +32,7 @@ internal static class RequestFingerprint
 
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
             var buffer = new ArrayBufferWriter<byte>(body.Length);
             using (var writer = new Utf8JsonWriter(buffer, Canonical))
             {

@@ -104,13 +104,30 @@ public sealed class MerchantStore(Database database, TimeProvider time)
     /// <summary>Adds a new key; the previous newest stays valid, anything older is revoked. Null when the merchant does not exist.</summary>
     public async Task<string?> RotateApiKeyAsync(string id, CancellationToken cancellationToken)
     {
+        if (await ReadAsync(id, cancellationToken) is null)
+        {
+            return null; // Nothing written for a merchant that does not exist.
+        }
+
         var key = ApiKeys.Create();
         var hash = ApiKeys.Hash(key);
+        // The index entry first, as at creation: one the merchant does not list authenticates nobody. A rotation that
+        // fails after it (the merchant deleted meanwhile, an error) removes it again, so no orphan entry stays.
         await apiKeys.CreateItemAsync(new ApiKeyDocument { Id = hash, MerchantId = id }, new PartitionKey(hash), cancellationToken: cancellationToken);
-        var dropped = await UpdateAsync(id, m => m with { ApiKeyHashes = [.. m.ApiKeyHashes.TakeLast(ActiveKeysMax - 1), hash] }, cancellationToken);
+        MerchantDocument? dropped;
+        try
+        {
+            dropped = await UpdateAsync(id, m => m with { ApiKeyHashes = [.. m.ApiKeyHashes.TakeLast(ActiveKeysMax - 1), hash] }, cancellationToken);
+        }
+        catch
+        {
+            await apiKeys.DeleteIfExistsAsync<ApiKeyDocument>(hash, hash, CancellationToken.None);
+            throw;
+        }
+
         if (dropped is null)
         {
-            await apiKeys.DeleteItemAsync<ApiKeyDocument>(hash, new PartitionKey(hash), cancellationToken: cancellationToken);
+            await apiKeys.DeleteIfExistsAsync<ApiKeyDocument>(hash, hash, cancellationToken);
             return null;
         }
 
@@ -131,10 +148,13 @@ public sealed class MerchantStore(Database database, TimeProvider time)
 
     /// <summary>Compare-and-swap on the merchant document; returns the document as it was before, or null when missing.</summary>
     private Task<MerchantDocument?> UpdateAsync(string id, Func<MerchantDocument, MerchantDocument> change, CancellationToken cancellationToken) =>
-        merchants.UpdateAsync<MerchantDocument>(id, id, m => change(m) with { ETag = null }, m => m.ETag, LedgerLimits.ConcurrencyAttemptsMax, cancellationToken);
+        ResourceIds.IsValid(id, IdPrefix)
+            ? merchants.UpdateAsync<MerchantDocument>(id, id, m => change(m) with { ETag = null }, m => m.ETag, LedgerLimits.ConcurrencyAttemptsMax, cancellationToken)
+            : Task.FromResult<MerchantDocument?>(null);
 
+    /// <summary>The merchant, or null: an id without a merchant id's shape (from a URL) names none and is never looked up.</summary>
     private Task<MerchantDocument?> ReadAsync(string id, CancellationToken cancellationToken) =>
-        merchants.ReadOrNullAsync<MerchantDocument>(id, id, cancellationToken);
+        ResourceIds.IsValid(id, IdPrefix) ? merchants.ReadOrNullAsync<MerchantDocument>(id, id, cancellationToken) : Task.FromResult<MerchantDocument?>(null);
 }
 
 /// <summary>A new merchant and its first API key; the key is null when an earlier attempt under the same Idempotency-Key made the merchant.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Pipeline.Application.Http;
 
@@ -15,7 +14,15 @@ public static class PaymentRoutes
         "A payment: status, amounts authorised, capturable, captured and refunded, its holds and refunds.", GetAsync, null, typeof(PaymentView));
 
     public static readonly ApiRoute List = new("ListPayments", "GET", "v1/payments", Access.Merchant,
-        "The merchant's payments, newest first; ?status=&limit=&after=.", ListAsync, null, typeof(PaymentsPage));
+        "The merchant's payments, newest first; ?status=&limit=&after=.", ListAsync, null, typeof(PaymentsPage))
+    {
+        Query =
+        [
+            new("status", "Only payments in this status.", Values: [.. Enum.GetValues<PaymentStatus>().Select(s => JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()))]),
+            new("limit", "Page size.", Minimum: 1, Maximum: PaymentLimits.PageSizeMax),
+            new("after", "The next cursor of the previous page."),
+        ],
+    };
 
     public static readonly ApiRoute Capture = Operation("CapturePayment", "capture", PaymentOperationKind.Capture,
         "Captures all or part of a manual payment; what is not captured is released at once. Body optional.",
@@ -58,11 +65,9 @@ public static class PaymentRoutes
     private static async Task<ApiResponse> ListAsync(ApiRequest request)
     {
         var query = request.Http.Request.Query;
-        var limit = PaymentLimits.PageSizeDefault;
-        if (query.TryGetValue("limit", out var limitText)
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PaymentLimits.PageSizeMax))
+        if (request.TryReadLimit(PaymentLimits.PageSizeDefault, PaymentLimits.PageSizeMax, out var limit) is { } badLimit)
         {
-            return Invalid($"limit must be 1 to {PaymentLimits.PageSizeMax}.");
+            return badLimit;
         }
 
         PaymentStatus? status = null;

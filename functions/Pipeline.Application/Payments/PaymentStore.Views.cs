@@ -53,6 +53,7 @@ public sealed partial class PaymentStore
     {
         var colon = cursor.IndexOf(':', StringComparison.Ordinal);
         return colon > 0
+            && cursor[..colon].All(char.IsAsciiDigit)
             && long.TryParse(cursor.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
             && IsPaymentId(cursor[(colon + 1)..])
             ? (micros, cursor[(colon + 1)..])

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
@@ -22,7 +21,10 @@ public static class WalletRoutes
         "Adds money to a wallet from the merchant's funding account.", TopUpAsync, typeof(TopUpRequest), typeof(MoneyMovement));
 
     public static readonly ApiRoute Entries = new("ListWalletEntries", "GET", "v1/wallets/{id}/entries", Access.Merchant,
-        "The wallet's ledger entries, oldest first, each with the balances right after it; ?limit=&after=.", EntriesAsync, null, typeof(EntriesPage));
+        "The wallet's ledger entries, oldest first, each with the balances right after it; ?limit=&after=.", EntriesAsync, null, typeof(EntriesPage))
+    {
+        Query = [new("limit", "Page size.", Minimum: 1, Maximum: LedgerLimits.EntryPageSizeMax), new("after", "The next cursor of the previous page.")],
+    };
 
     public static readonly ApiRoute Transfer = new("CreateTransfer", "POST", "v1/transfers", Access.Merchant,
         "Moves money from one of the merchant's wallets to another (B2B payments).", TransferAsync, typeof(TransferRequest), typeof(MoneyMovement));
@@ -104,11 +106,9 @@ public static class WalletRoutes
     private static async Task<ApiResponse> EntriesAsync(ApiRequest request)
     {
         var query = request.Http.Request.Query;
-        var limit = EntriesPageSizeDefault;
-        if (query.TryGetValue("limit", out var text)
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > LedgerLimits.EntryPageSizeMax))
+        if (request.TryReadLimit(EntriesPageSizeDefault, LedgerLimits.EntryPageSizeMax, out var limit) is { } badLimit)
         {
-            return ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, $"limit must be 1 to {LedgerLimits.EntryPageSizeMax}.");
+            return badLimit;
         }
 
         var wallet = await request.Service<WalletStore>().GetAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);

@@ -44,7 +44,7 @@ public readonly record struct LedgerId(UInt128 Value) : IComparable<LedgerId>
     public static bool TryParse([NotNullWhen(true)] string? text, out LedgerId id)
     {
         id = default;
-        if (text is not { Length: 32 } || text.Any(char.IsUpper)
+        if (text is not { Length: 32 } || !text.All(char.IsAsciiHexDigitLower)
             || !UInt128.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
         {
             return false;

@@ -25,5 +25,7 @@ public sealed class LedgerIdTests
         Assert.False(LedgerId.TryParse(text[1..], out _));
         Assert.False(LedgerId.TryParse("g" + text[1..], out _));
         Assert.False(LedgerId.TryParse(null, out _));
+        Assert.False(LedgerId.TryParse(text[1..] + "\0", out _)); // the number parser would take a trailing NUL
+        Assert.False(LedgerId.TryParse(" " + text[1..], out _));
     }
 }

@@ -193,8 +193,13 @@ public sealed partial class CosmosLedgerStore
         }
 
         var colon = cursor.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && long.TryParse(cursor.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
-            ? (micros, cursor[(colon + 1)..])
+        var partition = colon > 0 ? cursor[(colon + 1)..] : "";
+        var tilde = partition.IndexOf('~', StringComparison.Ordinal);
+        var isPartition = LedgerId.TryParse(tilde < 0 ? partition : partition[..tilde], out _)
+            && (tilde < 0 || partition[(tilde + 1)..] is { Length: > 0 and <= 4 } shard && shard.All(char.IsAsciiDigit));
+        return colon > 0 && cursor[..colon].All(char.IsAsciiDigit) && isPartition
+            && long.TryParse(cursor.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
+            ? (micros, partition)
             : throw new ArgumentException("The cursor is not one this store returned.", nameof(cursor));
     }
 }

@@ -1,0 +1,328 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Devices;
+using Pipeline.Application.Wallets;
+
+namespace Pipeline.Local.Tests.Edge;
+
+/// <summary>
+/// The edge as an attacker and a careless client meet it, driven by the service's own OpenAPI document: for every
+/// route it states, the auth matrix, hostile path and query values, and for every body route at least 40 malformed
+/// bodies derived from its schema. Every answer must be a 4xx problem with a code — never a 5xx — and the database must
+/// be exactly as it was (every document of every container compared). A route that enters the route table is covered
+/// the moment it does: a route whose resources or valid body this test does not know fails it.
+/// </summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class EdgeTests(LocalHostFixture fixture)
+{
+    private static readonly string[] HostileIds =
+    [
+        "%2F", "a%5Cb", "%FF%FE", "%C0%AF", "%2E%2E", "%00", "%20", "' OR 1=1 --", "%E2%80%AE", "x" + new string('9', 2_000), "wal_zzzzzzzzzzzzzzzzzzzzzzzz", "me",
+    ];
+
+    /// <summary>A NUL in the path: the web server itself answers 400, with no body, before any of our code (docs/API-CONVENTIONS.md).</summary>
+    private const string ServerRefusedId = "%00";
+
+    private static readonly string[] HostileQueries =
+    [
+        "limit=1%00", "limit=-1", "limit=0", "limit=1e3", "limit=99999999999", "limit=", "limit=1&limit=2", "limit=%EF%BC%91", "limit=+1", "limit=0x10",
+        "after=garbage", "after=%FF", "after=1:", "status=nope", "status=", "status=SUCCEEDED",
+    ];
+
+    [Fact]
+    public async Task Every_route_refuses_every_bad_request_with_a_problem_and_changes_nothing()
+    {
+        var world = await EdgeWorld.CreateAsync(fixture);
+        var document = JsonNode.Parse(await fixture.Http.GetStringAsync("api/v1/openapi.json"))!;
+        var cases = new List<EdgeCase>();
+        var bodyRoutes = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operationNode) in item!.AsObject())
+            {
+                var operation = operationNode!.AsObject();
+                var route = new EdgeRoute(method.ToUpperInvariant(), path, operation["operationId"]!.GetValue<string>(), operation["x-access"]!.GetValue<string>());
+                var schema = operation["requestBody"]?["content"]?["application/json"]?["schema"]?.AsObject();
+                if (schema is not null)
+                {
+                    bodyRoutes++;
+                }
+
+                cases.AddRange(Cases(world, route, schema, operation["parameters"]?.AsArray()));
+            }
+        }
+
+        Assert.True(bodyRoutes >= 12, $"Only {bodyRoutes} body routes in the document.");
+        var before = await SnapshotAsync();
+        var wrong = new List<string>();
+        foreach (var edgeCase in cases)
+        {
+            using var request = edgeCase.Build();
+            HttpResponseMessage response;
+            try
+            {
+                response = await fixture.Http.SendAsync(request);
+            }
+            catch (HttpRequestException e)
+            {
+                wrong.Add($"{edgeCase.Label} -> no answer ({e.InnerException?.Message ?? e.Message})");
+                continue;
+            }
+
+            using var answered = response;
+            var text = await response.Content.ReadAsStringAsync();
+            var status = (int)response.StatusCode;
+            var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                && JsonDocument.Parse(text).RootElement.TryGetProperty("code", out var code) && code.GetString() is { Length: > 0 };
+            if (edgeCase.ByServer ? status != 400 : status is < 400 or >= 500 || !problem)
+            {
+                wrong.Add($"{edgeCase.Label} -> {status} {Short(text)}");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {cases.Count} requests were not refused with a 4xx problem:\n{string.Join('\n', wrong.Take(60))}");
+        Assert.Equal(before, await SnapshotAsync());
+        await world.Merchant.AssertBooksBalancedAsync();
+    }
+
+    private static IEnumerable<EdgeCase> Cases(EdgeWorld world, EdgeRoute route, JsonObject? schema, JsonArray? parameters)
+    {
+        var pathIds = parameters?.Where(p => p!["in"]!.GetValue<string>() == "path").Select(p => p!["name"]!.GetValue<string>()).ToList() ?? [];
+        var concrete = pathIds.Aggregate(route.Path, (path, name) => path.Replace($"{{{name}}}", world.ResourceFor(route.Path), StringComparison.Ordinal));
+        var valid = schema is null ? null : world.ValidBodyOf(route.OperationId);
+        var validBytes = valid is null ? [] : Encoding.UTF8.GetBytes(valid.ToJsonString());
+        var ownKey = route.Access switch { "merchant" => world.Merchant.ApiKey, "admin" => world.AdminKey, _ => null };
+
+        // Who calls: nobody, a garbage key, the wrong kind of key, another merchant (on this merchant's resources).
+        if (route.Access != "anyone")
+        {
+            yield return new($"{route} without a key", route.Method, concrete, null, validBytes);
+            yield return new($"{route} with a garbage key", route.Method, concrete, "sk_garbage_" + new string('x', 40), validBytes);
+            yield return new($"{route} with a key that is not a bearer token", route.Method, concrete, null, validBytes, Raw: ("Authorization", "Basic YTpi"));
+            yield return new($"{route} with the wrong kind of key", route.Method, concrete, route.Access == "admin" ? world.Merchant.ApiKey : world.AdminKey, validBytes);
+        }
+
+        if (route.Access == "merchant" && (pathIds.Count > 0 || world.NamesOwnResources(route.OperationId)))
+        {
+            yield return new($"{route} as another merchant", route.Method, concrete, world.OtherMerchantKey, validBytes);
+        }
+
+        if (route.Access == "device")
+        {
+            foreach (var device in world.BadDeviceSignatures())
+            {
+                yield return new($"{route} {device.Why}", route.Method, concrete, null, validBytes.Length > 0 ? validBytes : "{}"u8.ToArray(), Headers: device.Headers);
+            }
+        }
+
+        // Hostile values where the route takes them.
+        foreach (var id in pathIds.Count > 0 ? HostileIds : [])
+        {
+            yield return new($"{route} with id {Short(id)}", route.Method, pathIds.Aggregate(route.Path, (path, name) => path.Replace($"{{{name}}}", id, StringComparison.Ordinal)), ownKey, validBytes)
+            {
+                ByServer = id == ServerRefusedId,
+            };
+        }
+
+        var queryNames = parameters?.Where(p => p!["in"]!.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()).ToHashSet() ?? [];
+        foreach (var query in HostileQueries.Where(q => queryNames.Contains(q[..q.IndexOf('=', StringComparison.Ordinal)])))
+        {
+            yield return new($"{route} ?{query}", route.Method, $"{concrete}?{query}", ownKey, validBytes);
+        }
+
+        if (schema is null || valid is null)
+        {
+            yield break;
+        }
+
+        var variants = EdgeVariants.Of(valid, schema);
+        Assert.True(variants.Count >= 40, $"Only {variants.Count} malformed bodies for {route}.");
+        foreach (var variant in variants)
+        {
+            yield return new($"{route} body {Short(variant.Why)}", route.Method, concrete, ownKey, variant.Body, variant.ContentType,
+                Headers: route.Access == "device" ? world.SignedDeviceHeaders(variant.Body) : null);
+        }
+    }
+
+    /// <summary>Every document of every container, as stored: any write shows (a new ETag at least).</summary>
+    private async Task<string> SnapshotAsync()
+    {
+        var database = fixture.Host.App.Services.GetRequiredService<Database>();
+        var all = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        using var containers = database.GetContainerQueryIterator<ContainerProperties>();
+        while (containers.HasMoreResults)
+        {
+            foreach (var container in await containers.ReadNextAsync())
+            {
+                using var documents = database.GetContainer(container.Id).GetItemQueryIterator<JsonElement>("SELECT * FROM c");
+                while (documents.HasMoreResults)
+                {
+                    foreach (var document in await documents.ReadNextAsync())
+                    {
+                        var key = $"{container.Id}/{document.GetProperty("id").GetString()}/{(document.TryGetProperty("_rid", out var rid) ? rid.GetString() : "")}";
+                        all[key] = document.GetRawText();
+                    }
+                }
+            }
+        }
+
+        return string.Join('\n', all.Select(p => $"{p.Key} {p.Value}"));
+    }
+
+    private static string Short(string text) => text.Length <= 120 ? text : text[..120] + "…";
+}
+
+internal sealed record EdgeRoute(string Method, string Path, string OperationId, string Access)
+{
+    public override string ToString() => $"{Method} {Path}";
+}
+
+/// <summary>One request of the edge test; built fresh for each send.</summary>
+internal sealed record EdgeCase(string Label, string Method, string Path, string? Bearer, byte[] Body, string? ContentType = "application/json",
+    IReadOnlyList<(string Name, string Value)>? Headers = null, (string Name, string Value)? Raw = null)
+{
+    /// <summary>Refused by the web server before our code: a bare 400, no problem body.</summary>
+    public bool ByServer { get; init; }
+
+    public HttpRequestMessage Build()
+    {
+        var request = new HttpRequestMessage(new HttpMethod(Method), Path.TrimStart('/'));
+        if (Bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Bearer);
+        }
+
+        if (Raw is { } raw)
+        {
+            request.Headers.TryAddWithoutValidation(raw.Name, raw.Value);
+        }
+
+        foreach (var (name, value) in Headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (Body.Length > 0 || Method is "POST" or "PUT")
+        {
+            request.Content = new ByteArrayContent(Body);
+            if (ContentType is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+            }
+        }
+
+        return request;
+    }
+}
+
+/// <summary>The resources the edge test aims at: one merchant's wallet, payment and device, another merchant, valid bodies.</summary>
+internal sealed class EdgeWorld
+{
+    private readonly Dictionary<string, string> resources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> bodies = new(StringComparer.Ordinal);
+
+    private EdgeWorld(PaymentClient merchant, string adminKey, string otherMerchantKey, string deviceId, string deviceSecret)
+    {
+        Merchant = merchant;
+        AdminKey = adminKey;
+        OtherMerchantKey = otherMerchantKey;
+        DeviceId = deviceId;
+        DeviceSecret = deviceSecret;
+    }
+
+    public PaymentClient Merchant { get; }
+
+    public string AdminKey { get; }
+
+    public string OtherMerchantKey { get; }
+
+    private string DeviceId { get; }
+
+    private string DeviceSecret { get; }
+
+    public static async Task<EdgeWorld> CreateAsync(LocalHostFixture fixture)
+    {
+        var (merchantId, merchantKey) = await fixture.CreateMerchantAsync("Edge target");
+        var merchant = new PaymentClient(fixture.Http, merchantId, merchantKey, fixture.Host.App.Services);
+        var (_, otherKey) = await fixture.CreateMerchantAsync("Edge other");
+        var (deviceId, deviceSecret) = await DeviceRequests.RegisterAsync(fixture, merchantKey);
+        var wallet = await merchant.OpenWalletAsync(10_000);
+        var payee = await merchant.OpenWalletAsync(0);
+        var payment = (await merchant.PayAsync(wallet, 1_000, "manual")).GetProperty("id").GetString()!;
+        var world = new EdgeWorld(merchant, fixture.AdminKey, otherKey, deviceId, deviceSecret);
+        world.resources["/api/v1/merchants/{id}"] = merchantId;
+        world.resources["/api/v1/devices/{id}"] = deviceId;
+        world.resources["/api/v1/wallets/{id}"] = wallet;
+        world.resources["/api/v1/payments/{id}"] = payment;
+        world.resources["/api/v1/ledger/accounts/{id}"] = WalletStore.AccountOf(wallet).ToString();
+        world.resources["/api/v1/ledger/transfers/{id}"] = Domain.Ledgers.LedgerId.FromName("edge:transfer").ToString();
+        var bodies = new Dictionary<string, string>
+        {
+            ["CreateMerchant"] = """{"name":"Edge"}""",
+            ["SetMerchantPricing"] = """{"percentBps":100,"fixedMinor":10,"currency":"EUR"}""",
+            ["RegisterDevice"] = """{"kind":"charger","externalId":"edge-device"}""",
+            ["RotateDeviceSecret"] = """{"revokePrevious":true}""",
+            ["CreateWallet"] = """{"owner":{"type":"customer","reference":"edge"},"currency":"EUR","overdraftLimit":0}""",
+            ["TopUpWallet"] = """{"amount":500,"reference":"edge"}""",
+            ["CreateTransfer"] = $$"""{"fromWalletId":"{{wallet}}","toWalletId":"{{payee}}","amount":100,"currency":"EUR","reference":"edge"}""",
+            ["CreatePayment"] = $$$"""{"amount":100,"currency":"EUR","source":{"walletId":"{{{wallet}}}"},"captureMethod":"manual","reference":"edge","metadata":{"order":"1"}}""",
+            ["CapturePayment"] = """{"amount":500}""",
+            ["IncrementPayment"] = """{"amount":10}""",
+            ["CancelPayment"] = "{}",
+            ["RefundPayment"] = """{"amount":10}""",
+        };
+        foreach (var (operation, body) in bodies)
+        {
+            world.bodies[operation] = JsonNode.Parse(body)!.AsObject();
+        }
+
+        return world;
+    }
+
+    /// <summary>The id of this merchant's resource that a path with <c>{id}</c> names.</summary>
+    public string ResourceFor(string path)
+    {
+        var key = resources.Keys.FirstOrDefault(k => path.StartsWith(k, StringComparison.Ordinal));
+        Assert.True(key is not null, $"The edge test has no resource for {path}: add one to EdgeWorld.CreateAsync.");
+        return resources[key!];
+    }
+
+    public JsonObject ValidBodyOf(string operationId)
+    {
+        Assert.True(bodies.ContainsKey(operationId), $"The edge test has no valid body for {operationId}: add one to EdgeWorld.CreateAsync.");
+        return bodies[operationId];
+    }
+
+    /// <summary>Whether the route's valid body names this merchant's resources (so another merchant sending it must be refused).</summary>
+    public bool NamesOwnResources(string operationId) =>
+        bodies.TryGetValue(operationId, out var body) && resources.Values.Any(id => body.ToJsonString().Contains(id, StringComparison.Ordinal));
+
+    public IEnumerable<(string Why, IReadOnlyList<(string, string)> Headers)> BadDeviceSignatures()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signature = "v1=" + RequestSignature.Sign(DeviceSecret, now, "{}"u8.ToArray());
+        var stamp = now.ToString(CultureInfo.InvariantCulture);
+        yield return ("without signature headers", [(DeviceAuthenticator.DeviceIdHeader, DeviceId)]);
+        yield return ("with a signature of another body", [(DeviceAuthenticator.DeviceIdHeader, DeviceId), (DeviceAuthenticator.TimestampHeader, stamp), (DeviceAuthenticator.SignatureHeader, "v1=" + RequestSignature.Sign(DeviceSecret, now, "{\"x\":1}"u8.ToArray()))]);
+        yield return ("with an old timestamp", [(DeviceAuthenticator.DeviceIdHeader, DeviceId), (DeviceAuthenticator.TimestampHeader, (now - 3_600).ToString(CultureInfo.InvariantCulture)), (DeviceAuthenticator.SignatureHeader, "v1=" + RequestSignature.Sign(DeviceSecret, now - 3_600, "{}"u8.ToArray()))]);
+        yield return ("with a timestamp from the future", [(DeviceAuthenticator.DeviceIdHeader, DeviceId), (DeviceAuthenticator.TimestampHeader, stamp + "0"), (DeviceAuthenticator.SignatureHeader, signature)]);
+        yield return ("with a garbage signature", [(DeviceAuthenticator.DeviceIdHeader, DeviceId), (DeviceAuthenticator.TimestampHeader, stamp), (DeviceAuthenticator.SignatureHeader, "v1=zz")]);
+        yield return ("with the signature of another scheme", [(DeviceAuthenticator.DeviceIdHeader, DeviceId), (DeviceAuthenticator.TimestampHeader, stamp), (DeviceAuthenticator.SignatureHeader, signature.Replace("v1=", "v0=", StringComparison.Ordinal))]);
+        foreach (var id in new[] { "dev_a\\b", "dev_" + new string('0', 24), "", "dev_" + new string('a', 5_000), "../dev", "dev_%2F" })
+        {
+            yield return ($"as device {id[..Math.Min(id.Length, 20)]}", [(DeviceAuthenticator.DeviceIdHeader, id), (DeviceAuthenticator.TimestampHeader, stamp), (DeviceAuthenticator.SignatureHeader, signature)]);
+        }
+    }
+
+    /// <summary>Headers that sign <paramref name="body"/> as the device: a malformed body must be refused on its content, not its signature.</summary>
+    public IReadOnlyList<(string, string)> SignedDeviceHeaders(byte[] body)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return [(DeviceAuthenticator.DeviceIdHeader, DeviceId), (DeviceAuthenticator.TimestampHeader, now.ToString(CultureInfo.InvariantCulture)), (DeviceAuthenticator.SignatureHeader, "v1=" + RequestSignature.Sign(DeviceSecret, now, body))];
+    }
+}

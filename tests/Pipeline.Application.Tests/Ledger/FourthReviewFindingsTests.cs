@@ -1,0 +1,82 @@
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Tests.Ledger;
+
+/// <summary>
+/// Findings of the review of "Third review" (attempt-marked closes, stale close marks, chain runs), each replayed
+/// exactly against the emulator, and where it helps compared with the core (<see cref="Pipeline.Domain.Ledgers.Ledger"/>) on the same requests.
+/// </summary>
+[Collection(CosmosCollection.Name)]
+public sealed class FourthReviewFindingsTests(CosmosFixture cosmos)
+{
+    private static readonly LedgerId Funding = LedgerId.FromName("review4:funding");
+    private static readonly LedgerId WalletA = LedgerId.FromName("review4:wallet-a");
+    private static readonly LedgerId WalletB = LedgerId.FromName("review4:wallet-b");
+    private static readonly LedgerId Merchant = LedgerId.FromName("review4:merchant");
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// A link of a chain refused for its own fields (here amount 0: amount_must_be_positive) burns its id in the core
+    /// (Ledger.RecordFailure: every refusal but id_must_not_be_zero, id_already_failed and exists_with_different_*), and
+    /// ARCHITECTURE.md says "an id is decided once ... a retry never turns yesterday's decline into today's charge".
+    /// The Cosmos chain refuses such a link in RecordLinkAsync before creating its transfer document (Own = false), so
+    /// ReleaseChainAsync, which marks failed only documents the chain owns, never records the failure: nothing stores
+    /// the decision. The chain answers [linked_event_failed, amount_must_be_positive] as the core does, but afterwards
+    /// GetFailureAsync(B) is null and a transfer with B's id and valid fields is applied (Ok, money moved) where the
+    /// core answers id_already_failed. (A standalone transfer refused for its fields is recorded failed: only links escape.)
+    /// </summary>
+    [Fact]
+    public async Task A_link_refused_for_its_own_fields_burns_its_id_as_in_the_core()
+    {
+        var database = await SetUpAsync();
+        var b = LedgerId.FromName("review4:invalid-link");
+        Transfer[] chain =
+        [
+            Move(LedgerId.FromName("review4:valid-link"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            Move(b, WalletA, Merchant, 0),
+        ];
+        var retry = Move(b, WalletA, Merchant, 100); // the same id again, now with valid fields
+
+        var core = new Pipeline.Domain.Ledgers.Ledger(clock);
+        core.CreateAccount(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit));
+        core.CreateAccount(new NewAccount(WalletA, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits));
+        core.CreateAccount(new NewAccount(Merchant, Currency.EUR));
+        core.CreateTransfer(Move(LedgerId.FromName($"fund:{WalletA}"), Funding, WalletA, 1_000));
+        var coreChain = core.CreateTransfers(chain);
+        var coreRetry = core.CreateTransfer(retry);
+        Assert.Equal((TransferResult.LinkedEventFailed, TransferResult.AmountMustBePositive, TransferResult.IdAlreadyFailed), (coreChain[0], coreChain[1], coreRetry));
+
+        var store = new CosmosLedgerStore(database, clock);
+        var results = await store.CreateTransfersAsync(chain);
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.AmountMustBePositive], results);
+        var failure = await store.GetFailureAsync(b);
+        var retried = await new CosmosLedgerStore(database, clock).CreateTransferAsync(retry);
+        Assert.Equal(((TransferResult?)TransferResult.AmountMustBePositive, TransferResult.IdAlreadyFailed), (failure, retried));
+    }
+
+    private async Task<Database> SetUpAsync()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit)));
+        foreach (var wallet in new[] { WalletA, WalletB })
+        {
+            Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits)));
+            Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000)));
+        }
+
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR)));
+        return database;
+    }
+
+    /// <summary>An id named from <paramref name="prefix"/> whose credit goes to shard <paramref name="shard"/> of a 3-shard account.</summary>
+    private static LedgerId IdOnShard(string prefix, int shard) =>
+        Enumerable.Range(0, 1_000).Select(i => LedgerId.FromName($"{prefix}:{i}")).First(id => LedgerKeys.CreditShard(id, 3) == shard);
+
+    private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
+        new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };
+}

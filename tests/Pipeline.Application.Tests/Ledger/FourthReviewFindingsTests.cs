@@ -58,6 +58,37 @@ public sealed class FourthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(((TransferResult?)TransferResult.AmountMustBePositive, TransferResult.IdAlreadyFailed), (failure, retried));
     }
 
+    /// <summary>
+    /// The core refuses a transfer whose id is zero (id_must_not_be_zero), in a chain as anywhere: the chain fails and
+    /// nothing moves. CreateTransferAsync and ChargeAsync check the zero id; ApplyChainAsync does not, nor does
+    /// RecordLinkAsync (Validate checks the fields, not the id): the link's transfer document is created under the
+    /// zero id, its hold placed and posted, and the chain answers [ok, ok] with 100 moved from the wallet, where the
+    /// core answers [linked_event_failed, id_must_not_be_zero] and moves nothing. No interleaving needed.
+    /// </summary>
+    [Fact]
+    public async Task A_chain_with_a_zero_link_id_is_refused_as_in_the_core()
+    {
+        var database = await SetUpAsync();
+        Transfer[] chain =
+        [
+            Move(LedgerId.FromName("review4:before-zero"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            Move(default, WalletA, Merchant, 100),
+        ];
+        Assert.True(chain[1].Id.IsZero);
+
+        var core = new Pipeline.Domain.Ledgers.Ledger(clock);
+        core.CreateAccount(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit));
+        core.CreateAccount(new NewAccount(WalletA, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits));
+        core.CreateAccount(new NewAccount(Merchant, Currency.EUR));
+        core.CreateTransfer(Move(LedgerId.FromName($"fund:{WalletA}"), Funding, WalletA, 1_000));
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.IdMustNotBeZero], core.CreateTransfers(chain));
+
+        var store = new CosmosLedgerStore(database, clock);
+        var results = await store.CreateTransfersAsync(chain);
+        var wallet = (await new CosmosLedgerStore(database, clock).GetAccountAsync(WalletA))!.Value;
+        Assert.Equal(("LinkedEventFailed,IdMustNotBeZero", 0L), (string.Join(",", results), wallet.DebitsPosted + wallet.DebitsPending));
+    }
+
     private async Task<Database> SetUpAsync()
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();

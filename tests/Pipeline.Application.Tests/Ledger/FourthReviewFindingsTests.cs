@@ -89,6 +89,38 @@ public sealed class FourthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(("LinkedEventFailed,IdMustNotBeZero", 0L), (string.Join(",", results), wallet.DebitsPosted + wallet.DebitsPending));
     }
 
+    /// <summary>
+    /// The core judges an id before the fields (Ledger.Apply: an existing id is compared with what it holds; a burnt id
+    /// answers id_already_failed), and so does CreateTransferAsync (its create meets the stored id first). A chain link
+    /// is judged the other way round: RecordLinkAsync validates the fields before it looks at the id. Transfer B is
+    /// applied (100); a chain then repeats B's id with amount 0: the core answers exists_with_different_amount for it
+    /// (the id is taken, not burnt), the Cosmos chain answers amount_must_be_positive — a different decision for the
+    /// same request, and one the core would burn the id for.
+    /// </summary>
+    [Fact]
+    public async Task A_link_reusing_an_existing_id_is_judged_by_its_id_before_its_fields()
+    {
+        var database = await SetUpAsync();
+        var b = Move(LedgerId.FromName("review4:existing"), WalletA, Merchant, 100);
+        Transfer[] chain =
+        [
+            Move(LedgerId.FromName("review4:before-existing"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            b with { Amount = 0 },
+        ];
+
+        var core = new Pipeline.Domain.Ledgers.Ledger(clock);
+        core.CreateAccount(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit));
+        core.CreateAccount(new NewAccount(WalletA, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits));
+        core.CreateAccount(new NewAccount(Merchant, Currency.EUR));
+        core.CreateTransfer(Move(LedgerId.FromName($"fund:{WalletA}"), Funding, WalletA, 1_000));
+        Assert.Equal(TransferResult.Ok, core.CreateTransfer(b));
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.ExistsWithDifferentAmount], core.CreateTransfers(chain));
+
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(b));
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.ExistsWithDifferentAmount], await store.CreateTransfersAsync(chain));
+    }
+
     private async Task<Database> SetUpAsync()
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();

@@ -121,6 +121,38 @@ public sealed class FourthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.ExistsWithDifferentAmount], await store.CreateTransfersAsync(chain));
     }
 
+    /// <summary>
+    /// A close that is slow (past the grace period) is undone by recovery while its caller still drives it, and the
+    /// caller then answers account_has_pending_transfers for an account that holds nothing pending at any point.
+    /// Account with shards 0..2, no hold anywhere. Closer A begins its attempt, closes shard 1 and stops (GateFaults at
+    /// ShardClosed). An hour later recovery undoes the attempt (main cleared, shard 1 opened). A goes on: shard 2 is
+    /// open, A closes it (a stale mark), its decision loses (the main document no longer names A) and
+    /// DecidedOrUndoneAsync undoes the attempt and, the account not being closed, answers AccountHasPendingTransfers.
+    /// The core answers Ok (or already_closed) for a close of an account without holds; "post or void them first" is an
+    /// answer the caller cannot act on, and the account stays open though nothing stood in the way.
+    /// </summary>
+    [Fact]
+    public async Task A_close_undone_by_recovery_is_not_answered_as_if_something_were_pending()
+    {
+        var database = await SetUpAsync();
+        var hot = LedgerId.FromName("review4:hot-slow-close");
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(hot, Currency.EUR), creditShards: 3));
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(Move(IdOnShard("review4:credit", 2), WalletA, hot, 100))); // posted, nothing pending
+
+        var gate = new GateFaults().At(LedgerStep.ShardClosed, hot);
+        var closing = new CosmosLedgerStore(database, clock, gate).CloseAccountAsync(hot);
+        await gate.ReachedAsync(LedgerStep.ShardClosed, hot); // attempt A closed shard 1
+        clock.Advance(TimeSpan.FromHours(1));
+        await new CosmosLedgerStore(database, clock).RecoverAsync(TimeSpan.FromMinutes(2)); // undoes A: older than the grace period
+        gate.Release(LedgerStep.ShardClosed, hot);
+        var answer = await closing;
+
+        var account = (await new CosmosLedgerStore(database, clock).GetAccountAsync(hot))!.Value;
+        Assert.False(account.HasPending);
+        Assert.NotEqual(CloseAccountResult.AccountHasPendingTransfers, answer);
+    }
+
     private async Task<Database> SetUpAsync()
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();

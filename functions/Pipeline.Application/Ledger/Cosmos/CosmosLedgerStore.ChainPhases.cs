@@ -64,15 +64,16 @@ public sealed partial class CosmosLedgerStore
         Array.FindIndex(links, 0, index, l => l.Id == links[index].Id) is var at and >= 0 ? links[at] : null;
 
     /// <summary>
-    /// Creates the link's transfer document, owned by the chain. An id that already exists outside the chain is
-    /// judged as the core judges it: the same transfer is a success with no effect, anything else fails the chain.
+    /// Creates the link's transfer document, owned by the chain, in the core's order: a zero id is refused (and decides
+    /// nothing); an id that already exists outside the chain is judged against it — the same transfer is a success
+    /// with no effect, anything else fails the chain; only then are the link's own fields judged, and a link refused
+    /// for them is owned, so the chain's cleanup records its id as failed (decided, as the core decides it).
     /// </summary>
     private async Task<(bool Own, TransferResult Refusal)> RecordLinkAsync(ChainDocument chain, Transfer link, CancellationToken cancellationToken)
     {
-        var invalid = Validate(link);
-        if (invalid != TransferResult.Ok)
+        if (link.Id.IsZero)
         {
-            return (false, invalid);
+            return (false, TransferResult.IdMustNotBeZero);
         }
 
         var document = new TransferDocument { Id = link.Id.ToString(), Request = link, ChainId = chain.Id, CreatedMicros = chain.CreatedMicros };
@@ -81,14 +82,14 @@ public sealed partial class CosmosLedgerStore
             try
             {
                 await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken);
-                return (true, TransferResult.Ok);
+                return (true, Validate(link));
             }
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
             {
                 var existing = await ReadTransferAsync(link.Id, cancellationToken);
                 if (existing?.ChainId == chain.Id)
                 {
-                    return (true, TransferResult.Ok);
+                    return (true, Validate(link));
                 }
 
                 if (existing?.ChainId is { } other && await YieldsToAsync(chain, other, cancellationToken))

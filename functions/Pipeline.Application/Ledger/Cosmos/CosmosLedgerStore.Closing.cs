@@ -45,20 +45,29 @@ public sealed partial class CosmosLedgerStore
 
             try
             {
-                return await DriveCloseAsync(id, attempt, cancellationToken);
+                if (await DriveCloseAsync(id, attempt, cancellationToken) is { } result)
+                {
+                    return result;
+                }
             }
             catch
             {
                 await UndoCloseAsync(id, attempt, CancellationToken.None);
                 throw;
             }
+
+            // The attempt was undone by someone else (recovery, or a closer that met something pending) or lost a
+            // shard to another attempt: it says nothing about this account, so the close starts again.
         }
 
         throw new LedgerContentionException(AccountPartition(id, 0));
     }
 
-    /// <summary>Closes the shards for the attempt, then decides it on the main document; follows the decision if another driver made it.</summary>
-    private async Task<CloseAccountResult> DriveCloseAsync(LedgerId id, string attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Closes the shards for the attempt, then decides it on the main document; follows the decision if another driver
+    /// made it. Null when the attempt is over without a decision of its own (undone by someone else, or superseded).
+    /// </summary>
+    private async Task<CloseAccountResult?> DriveCloseAsync(LedgerId id, string attempt, CancellationToken cancellationToken)
     {
         var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken)
             ?? throw new InvalidOperationException($"Account {id} vanished while closing.");
@@ -86,7 +95,8 @@ public sealed partial class CosmosLedgerStore
                 }
 
                 // Something pending here, or the shard is another attempt's (live or committed): this attempt is over.
-                return await DecidedOrUndoneAsync(id, attempt, cancellationToken);
+                await UndoCloseAsync(id, attempt, cancellationToken);
+                return current.Closed ? null : CloseAccountResult.AccountHasPendingTransfers;
             }
 
             await faults.AfterAsync(LedgerStep.ShardClosed, id);
@@ -94,15 +104,14 @@ public sealed partial class CosmosLedgerStore
 
         var (decided, committed) = await UpdateAccountAsync(AccountPartition(id, 0),
             d => d.ClosingBy != attempt || d.ToAccount().HasPending ? null : d with { Closed = true, ClosingBy = null }, cancellationToken);
-        return committed is not null || decided.Closed ? CloseAccountResult.Ok : await DecidedOrUndoneAsync(id, attempt, cancellationToken);
-    }
+        if (committed is not null || decided.Closed)
+        {
+            return CloseAccountResult.Ok;
+        }
 
-    /// <summary>An attempt that cannot go on: the account's decision if it was closed (by any attempt), otherwise this attempt undone.</summary>
-    private async Task<CloseAccountResult> DecidedOrUndoneAsync(LedgerId id, string attempt, CancellationToken cancellationToken)
-    {
+        // Refused for something pending on the main document — or undone meanwhile, which decides nothing.
         await UndoCloseAsync(id, attempt, cancellationToken);
-        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
-        return main is { Closed: true } ? CloseAccountResult.Ok : CloseAccountResult.AccountHasPendingTransfers;
+        return decided.ClosingBy == attempt ? CloseAccountResult.AccountHasPendingTransfers : null;
     }
 
     /// <summary>

@@ -1,9 +1,17 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Application.Http;
 using Pipeline.Local;
 
 if (args is ["demo", ..])
 {
     LedgerDemo.Run(Console.Out, TimeProvider.System);
+    return 0;
+}
+
+// The API's OpenAPI document, as GET /api/v1/openapi.json serves it: docs/openapi.json is this, and clients are generated from it.
+if (args is ["openapi", ..])
+{
+    Console.Out.WriteLine(OpenApiDocument.Json());
     return 0;
 }
 

@@ -40,15 +40,19 @@ public static class OpenApiDocument
         response: a replay answers the same resource without them and with secretNotice, which says how to get a new one.
         """).ReplaceLineEndings(" ");
 
+    /// <summary>The document as committed in docs/openapi.json: indented, one line per member, so a change reads as a diff.</summary>
+    public static string Json() => Build().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = ApiJson.Options.Encoder });
+
     public static JsonObject Build()
     {
+        var schemas = new Schemas();
         var paths = new JsonObject();
         foreach (var group in ApiRoutes.All.GroupBy(r => r.Path))
         {
             var item = new JsonObject();
             foreach (var route in group)
             {
-                item[route.Method.ToLowerInvariant()] = Operation(route);
+                item[route.Method.ToLowerInvariant()] = Operation(route, schemas);
             }
 
             paths[group.Key] = item;
@@ -62,17 +66,17 @@ public static class OpenApiDocument
             ["components"] = new JsonObject
             {
                 ["securitySchemes"] = SecuritySchemes(),
-                ["schemas"] = new JsonObject { ["Problem"] = ProblemSchema() },
+                ["schemas"] = schemas.ToJson(),
             },
         };
     }
 
-    private static JsonObject Operation(ApiRoute route)
+    private static JsonObject Operation(ApiRoute route, Schemas schemas)
     {
         var success = route.SuccessStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var responses = new JsonObject
         {
-            [success] = Body("Success", route.ResponseType),
+            [success] = Body("Success", route.ResponseType, schemas),
             ["default"] = new JsonObject
             {
                 ["description"] = "A problem (RFC 9457) with a stable machine code.",
@@ -105,27 +109,83 @@ public static class OpenApiDocument
             operation["requestBody"] = new JsonObject
             {
                 ["required"] = route.RequiresBody,
-                ["content"] = new JsonObject { [ApiResponse.Json] = new JsonObject { ["schema"] = Schema(route.RequestType) } },
+                ["content"] = new JsonObject { [ApiResponse.Json] = new JsonObject { ["schema"] = schemas.Reference(route.RequestType) } },
             };
         }
 
         return operation;
     }
 
-    private static JsonObject Body(string description, Type? type) => type is null
+    private static JsonObject Body(string description, Type? type, Schemas schemas) => type is null
         ? new JsonObject { ["description"] = description }
         : new JsonObject
         {
             ["description"] = description,
-            ["content"] = new JsonObject { [ApiResponse.Json] = new JsonObject { ["schema"] = Schema(type) } },
+            ["content"] = new JsonObject { [ApiResponse.Json] = new JsonObject { ["schema"] = schemas.Reference(type) } },
         };
+
+    /// <summary>
+    /// The request and response types as named schemas (components), so a generated client has a Payment, a Wallet,
+    /// ... rather than one anonymous type per operation. Names are the types' own; two types of one name are a mistake.
+    /// </summary>
+    private sealed class Schemas
+    {
+        private readonly SortedDictionary<string, (Type Type, JsonNode Schema)> named = new(StringComparer.Ordinal);
+
+        public JsonObject Reference(Type type)
+        {
+            if (named.TryGetValue(type.Name, out var existing) && existing.Type != type)
+            {
+                throw new InvalidOperationException($"Two API types are named {type.Name}: {existing.Type} and {type}.");
+            }
+
+            named[type.Name] = (type, existing.Schema ?? Schema(type));
+            return new JsonObject { ["$ref"] = $"#/components/schemas/{type.Name}" };
+        }
+
+        public JsonObject ToJson()
+        {
+            var json = new JsonObject { ["Problem"] = ProblemSchema() };
+            foreach (var (name, (_, schema)) in named)
+            {
+                json[name] = schema.DeepClone();
+            }
+
+            return json;
+        }
+    }
 
     /// <summary>
     /// The schema the serializer reads and writes. A type argument's nullability is not visible to the serializer
     /// (a Dictionary&lt;string, string&gt;'s values), and the API refuses null there, so such types are stated non-null.
     /// </summary>
-    private static JsonNode Schema(Type type) =>
-        ApiJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+    private static JsonNode Schema(Type type) => ApiJson.Options.GetJsonSchemaAsNode(type, Exporter);
+
+    /// <summary>
+    /// Timestamps are written by the API's own converter, which the exporter cannot see into (it would say "anything",
+    /// a schema no client generator can use): they are stated as what the converter writes, an RFC 3339 string.
+    /// Integers say their width, so a generated client holds amounts (minor units, up to 2^53) in 64 bits.
+    /// </summary>
+    private static readonly JsonSchemaExporterOptions Exporter = new()
+    {
+        TreatNullObliviousAsNonNullable = true,
+        TransformSchemaNode = (context, schema) =>
+        {
+            var type = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
+            var nullable = type != context.TypeInfo.Type;
+            if (type == typeof(DateTimeOffset))
+            {
+                return new JsonObject { ["type"] = nullable ? new JsonArray("string", "null") : "string", ["format"] = "date-time" };
+            }
+
+            if ((type == typeof(long) || type == typeof(int)) && schema is JsonObject integer)
+            {
+                integer["format"] = type == typeof(long) ? "int64" : "int32";
+            }
+
+            return schema;
+        },
+    };
 
     /// <summary>How each kind of caller authenticates: one scheme per kind, so a client knows which key a route needs.</summary>
     private static JsonObject SecuritySchemes() => new()

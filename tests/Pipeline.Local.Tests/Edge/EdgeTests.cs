@@ -47,7 +47,7 @@ public sealed class EdgeTests(LocalHostFixture fixture)
             {
                 var operation = operationNode!.AsObject();
                 var route = new EdgeRoute(method.ToUpperInvariant(), path, operation["operationId"]!.GetValue<string>(), operation["x-access"]!.GetValue<string>());
-                var schema = operation["requestBody"]?["content"]?["application/json"]?["schema"]?.AsObject();
+                var schema = Resolve(document, operation["requestBody"]?["content"]?["application/json"]?["schema"]?.AsObject());
                 if (schema is not null)
                 {
                     bodyRoutes++;
@@ -148,6 +148,12 @@ public sealed class EdgeTests(LocalHostFixture fixture)
                 Headers: route.Access == "device" ? world.SignedDeviceHeaders(variant.Body) : null);
         }
     }
+
+    /// <summary>A schema as stated, or the named one it refers to ("#/components/schemas/Name").</summary>
+    private static JsonObject? Resolve(JsonNode document, JsonObject? schema) =>
+        schema?["$ref"]?.GetValue<string>() is { } reference
+            ? document["components"]!["schemas"]![reference["#/components/schemas/".Length..]]!.AsObject()
+            : schema;
 
     /// <summary>Every document of every container, as stored: any write shows (a new ETag at least).</summary>
     private async Task<string> SnapshotAsync()

@@ -46,8 +46,10 @@ public sealed class ServiceTests(LocalHostFixture fixture)
 
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("Problem", out _));
         var create = document.GetProperty("paths").GetProperty("/api/v1/merchants").GetProperty("post");
-        Assert.Equal("string", create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
-            .GetProperty("schema").GetProperty("properties").GetProperty("name").GetProperty("type").ToString().Trim('"'));
+        Assert.Equal("#/components/schemas/CreateMerchantRequest", create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal("string", document.GetProperty("components").GetProperty("schemas").GetProperty("CreateMerchantRequest")
+            .GetProperty("properties").GetProperty("name").GetProperty("type").GetString());
     }
 
     [Fact]

@@ -30,8 +30,10 @@ public static class Api
         {
             response = await HandleAsync(http, route);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
         {
+            // The client went away (a load generator ending its run drops connections mid-request): nobody reads this.
+            logger.LogDebug(e, "Request {RequestId} to {Route} was abandoned by the client", requestId, route.Name);
             response = ApiResponse.Problem(499, ErrorCodes.Unavailable, "The client closed the request.");
         }
         catch (BadHttpRequestException e)

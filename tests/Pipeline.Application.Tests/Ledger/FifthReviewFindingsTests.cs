@@ -1,0 +1,116 @@
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Tests.Ledger;
+
+/// <summary>
+/// Findings of the review of "Fourth review" (links judged in the core's order with invalid links owned, closes that
+/// start again, chain runs), each replayed exactly against the emulator and compared with the core
+/// (<see cref="Pipeline.Domain.Ledgers.Ledger"/>) on the same requests.
+/// </summary>
+[Collection(CosmosCollection.Name)]
+public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
+{
+    private static readonly LedgerId Funding = LedgerId.FromName("review5:funding");
+    private static readonly LedgerId WalletA = LedgerId.FromName("review5:wallet-a");
+    private static readonly LedgerId WalletB = LedgerId.FromName("review5:wallet-b");
+    private static readonly LedgerId Merchant = LedgerId.FromName("review5:merchant");
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// The core never burns a zero id (Ledger.RecordFailure skips id_must_not_be_zero): a chain with a zero-id link is
+    /// answered [linked_event_failed, id_must_not_be_zero] however often it is submitted. The Cosmos store answers the
+    /// first submission so (RecordLinkAsync refuses the zero id first), and stores the chain run failed with
+    /// id_must_not_be_zero. The same batch submitted again finds that run (created = false); BurnsId does not list
+    /// id_must_not_be_zero among the failures that decide no id, so ApplyChainAsync neither runs the chain again nor
+    /// replays the code: Answers turns it into id_already_failed — for an id that is zero, which nothing can have
+    /// failed before. No interleaving needed: two sequential submissions of the same batch.
+    /// </summary>
+    [Fact]
+    public async Task A_chain_with_a_zero_link_id_submitted_again_is_answered_as_in_the_core()
+    {
+        var database = await SetUpAsync();
+        Transfer[] chain =
+        [
+            Move(LedgerId.FromName("review5:before-zero"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            Move(default, WalletA, Merchant, 100),
+        ];
+
+        var core = Core();
+        var coreFirst = core.CreateTransfers(chain);
+        var coreAgain = core.CreateTransfers(chain);
+        Assert.Equal("LinkedEventFailed,IdMustNotBeZero|LinkedEventFailed,IdMustNotBeZero", $"{string.Join(",", coreFirst)}|{string.Join(",", coreAgain)}");
+
+        var first = await new CosmosLedgerStore(database, clock).CreateTransfersAsync(chain);
+        var again = await new CosmosLedgerStore(database, clock).CreateTransfersAsync(chain);
+        Assert.Equal($"{string.Join(",", coreFirst)}|{string.Join(",", coreAgain)}", $"{string.Join(",", first)}|{string.Join(",", again)}");
+    }
+
+    /// <summary>
+    /// A chain whose last link (no linked flag) is a transfer that already exists, field for field: the core answers
+    /// that link "exists" (Ledger.Apply: an existing id is compared with what it holds), [ok, exists]. The Cosmos chain
+    /// meets the stored transfer in RecordLinkAsync, whose AnswerResubmissionAsync says Exists, and turns it into Ok
+    /// ("success with no effect", not owned); Answers then gives Ok for every link of a chain this call created, so the
+    /// caller is told [ok, ok]: that it moved the money of the last link now, where the core says it was moved before.
+    /// No interleaving needed.
+    /// </summary>
+    [Fact]
+    public async Task A_chain_link_that_exists_already_is_answered_exists_as_in_the_core()
+    {
+        var database = await SetUpAsync();
+        var existing = Move(LedgerId.FromName("review5:existing-last"), WalletA, Merchant, 100);
+        Transfer[] chain =
+        [
+            Move(LedgerId.FromName("review5:before-existing"), WalletA, Merchant, 100) with { Flags = TransferFlags.Linked },
+            existing,
+        ];
+
+        var core = Core();
+        Assert.Equal(TransferResult.Ok, core.CreateTransfer(existing));
+        var coreResults = core.CreateTransfers(chain);
+        Assert.Equal([TransferResult.Ok, TransferResult.Exists], coreResults);
+
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(existing));
+        Assert.Equal(coreResults, await new CosmosLedgerStore(database, clock).CreateTransfersAsync(chain));
+    }
+
+    private Pipeline.Domain.Ledgers.Ledger Core()
+    {
+        var core = new Pipeline.Domain.Ledgers.Ledger(clock);
+        core.CreateAccount(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit));
+        foreach (var wallet in new[] { WalletA, WalletB })
+        {
+            core.CreateAccount(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits));
+            core.CreateTransfer(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000));
+        }
+
+        core.CreateAccount(new NewAccount(Merchant, Currency.EUR));
+        return core;
+    }
+
+    private async Task<Database> SetUpAsync()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit)));
+        foreach (var wallet in new[] { WalletA, WalletB })
+        {
+            Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits)));
+            Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000)));
+        }
+
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR)));
+        return database;
+    }
+
+    /// <summary>An id named from <paramref name="prefix"/> whose credit goes to shard <paramref name="shard"/> of a 3-shard account.</summary>
+    private static LedgerId IdOnShard(string prefix, int shard) =>
+        Enumerable.Range(0, 1_000).Select(i => LedgerId.FromName($"{prefix}:{i}")).First(id => LedgerKeys.CreditShard(id, 3) == shard);
+
+    private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
+        new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };
+}

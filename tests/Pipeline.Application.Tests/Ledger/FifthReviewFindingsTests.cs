@@ -78,6 +78,36 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(coreResults, await new CosmosLedgerStore(database, clock).CreateTransfersAsync(chain));
     }
 
+    /// <summary>
+    /// A chain's document is named from its link ids only (ChainId), so a batch with the same ids but other fields finds
+    /// the run of the earlier batch and, when that run failed at a link whose failure burns its id, is answered from it
+    /// (Answers: created = false, id_already_failed at the stored failed link) without being judged. Batch 1 =
+    /// [A 100 linked, B 5 000]: B exceeds the wallet, the chain fails at B and B is burnt, in both ledgers. Batch 2 =
+    /// [A 5 000 linked, B 100], same ids: the core judges it afresh (A was rolled back, never stored) and refuses A for
+    /// the wallet's funds — [insufficient_funds, linked_event_failed] — burning A, so a later transfer A of 100 answers
+    /// id_already_failed. The Cosmos store answers batch 2 [linked_event_failed, id_already_failed] (the decision of
+    /// batch 1), burns nothing, and then applies the later transfer A (Ok, 100 moved) where the core refuses it.
+    /// No interleaving needed: three sequential requests.
+    /// </summary>
+    [Fact]
+    public async Task A_chain_with_the_same_ids_but_other_fields_is_judged_not_answered_from_the_earlier_chain()
+    {
+        var database = await SetUpAsync();
+        var a = LedgerId.FromName("review5:refields-a");
+        var b = LedgerId.FromName("review5:refields-b");
+        Transfer[] first = [Move(a, WalletA, Merchant, 100) with { Flags = TransferFlags.Linked }, Move(b, WalletA, Merchant, 5_000)];
+        Transfer[] second = [Move(a, WalletA, Merchant, 5_000) with { Flags = TransferFlags.Linked }, Move(b, WalletA, Merchant, 100)];
+        var later = Move(a, WalletA, Merchant, 100);
+
+        var core = Core();
+        var coreAnswers = $"{string.Join(",", core.CreateTransfers(first))}|{string.Join(",", core.CreateTransfers(second))}|{core.CreateTransfer(later)}";
+        Assert.Equal("LinkedEventFailed,InsufficientFunds|InsufficientFunds,LinkedEventFailed|IdAlreadyFailed", coreAnswers);
+
+        var store = new CosmosLedgerStore(database, clock);
+        var answers = $"{string.Join(",", await store.CreateTransfersAsync(first))}|{string.Join(",", await store.CreateTransfersAsync(second))}|{await store.CreateTransferAsync(later)}";
+        Assert.Equal(coreAnswers, answers);
+    }
+
     private Pipeline.Domain.Ledgers.Ledger Core()
     {
         var core = new Pipeline.Domain.Ledgers.Ledger(clock);

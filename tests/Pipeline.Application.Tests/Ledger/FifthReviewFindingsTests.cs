@@ -108,9 +108,56 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(coreAnswers, answers);
     }
 
-    private Pipeline.Domain.Ledgers.Ledger Core()
+    /// <summary>
+    /// The Cosmos store expires a hold through a transfer it names itself, FromName("expire:" + hold) (ExpireHoldAsync),
+    /// in the same id space as the clients' transfers — and LedgerId.FromName is a public SHA-256, so a client can
+    /// submit that id. Hold H (100, timeout 60 s) is placed; transfer E (1, wallet B to merchant) with id
+    /// FromName("expire:" + H) is applied. Two minutes later the sweep's create of the expiry meets E, reads it as the
+    /// expiry, "drives" it (applied: Ok) and counts H as expired; H stays pending for good, its 100 held on the wallet.
+    /// Posting H then loops in ClaimHoldAsync: H is due, so it calls ExpireHoldAsync (which again finds E and does
+    /// nothing) and reads H again, ConcurrencyAttemptsMax times, then throws LedgerContentionException — on every try.
+    /// The core (no expiry transfer) expires H: nothing is pending and the post answers pending_transfer_expired.
+    /// </summary>
+    [Fact]
+    public async Task A_hold_expires_even_when_a_transfer_took_the_id_of_its_expiry()
     {
-        var core = new Pipeline.Domain.Ledgers.Ledger(clock);
+        var database = await SetUpAsync();
+        var hold = Move(LedgerId.FromName("review5:expiring-hold"), WalletA, Merchant, 100) with { Flags = TransferFlags.Pending, TimeoutSeconds = 60 };
+        var squatter = Move(LedgerId.FromName("expire:" + hold.Id), WalletB, Merchant, 1);
+        var post = new Transfer { Id = LedgerId.FromName("review5:post-expired"), PendingId = hold.Id, Amount = Transfer.AmountOfPending, Flags = TransferFlags.PostPending };
+
+        var coreClock = new FakeTimeProvider(clock.GetUtcNow());
+        var core = Core(coreClock);
+        Assert.Equal(TransferResult.Ok, core.CreateTransfer(hold));
+        Assert.Equal(TransferResult.Ok, core.CreateTransfer(squatter));
+        coreClock.Advance(TimeSpan.FromMinutes(2));
+        core.ExpirePendingTransfers();
+        var corePost = core.CreateTransfer(post);
+        Assert.True(core.TryGetAccount(WalletA, out var coreWallet));
+        Assert.Equal((0L, TransferResult.PendingTransferExpired), (coreWallet.DebitsPending, corePost));
+
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(hold));
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(squatter));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await new CosmosLedgerStore(database, clock).ExpirePendingTransfersAsync();
+        var pending = (await store.GetAccountAsync(WalletA))!.Value.DebitsPending;
+        string posted;
+        try
+        {
+            posted = (await new CosmosLedgerStore(database, clock).CreateTransferAsync(post)).ToString();
+        }
+        catch (LedgerContentionException e)
+        {
+            posted = e.GetType().Name;
+        }
+
+        Assert.Equal((0L, corePost.ToString()), (pending, posted));
+    }
+
+    private Pipeline.Domain.Ledgers.Ledger Core(TimeProvider? time = null)
+    {
+        var core = new Pipeline.Domain.Ledgers.Ledger(time ?? clock);
         core.CreateAccount(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit));
         foreach (var wallet in new[] { WalletA, WalletB })
         {

@@ -155,6 +155,41 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal((0L, corePost.ToString()), (pending, posted));
     }
 
+    /// <summary>
+    /// A transfer that reuses a charge's id takes the charge's credit for its own, and the money it debits is lost.
+    /// Charge X (wallet A to merchant, 100) is made; its completer credits the merchant (entry "e:X" on the merchant,
+    /// counterparty wallet A) and stops at ChargeCredited, before it writes X's transfer document. Transfer X (wallet B
+    /// to merchant, 100) is submitted: its create finds no document X, so it runs — wallet B is debited (no "e:X" there),
+    /// its credit meets the charge's "e:X" on the merchant and ApplySideAsync answers AlreadyApplied without looking at
+    /// whose entry it is (the counterparty check exists only for charges, in CreditOneAsync), and the transfer completes
+    /// Ok. The completer goes on: its document X conflicts (ignored) and the record is deleted. Wallets A and B each gave
+    /// 100, the merchant got 100: AuditAsync is unbalanced by 100 with nothing in flight. The core answers the transfer
+    /// exists_with_different_debit_account_id and moves nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_transfer_reusing_a_charge_id_never_takes_the_charge_credit_for_its_own()
+    {
+        var database = await SetUpAsync();
+        var charge = Move(LedgerId.FromName("review5:charge-x"), WalletA, Merchant, 100);
+        var transfer = Move(charge.Id, WalletB, Merchant, 100);
+
+        var core = Core();
+        Assert.Equal(TransferResult.Ok, core.CreateTransfer(charge));
+        var coreTransfer = core.CreateTransfer(transfer);
+        Assert.Equal(TransferResult.ExistsWithDifferentDebitAccountId, coreTransfer);
+
+        Assert.Equal(TransferResult.Ok, await new CosmosLedgerStore(database, clock).ChargeAsync(charge, null));
+        var gate = new GateFaults().At(LedgerStep.ChargeCredited, charge.Id);
+        var settling = new CosmosLedgerStore(database, clock, gate).SettleChargeAsync(charge);
+        await gate.ReachedAsync(LedgerStep.ChargeCredited, charge.Id); // the merchant holds the charge's "e:X"; no document X yet
+        var answer = await new CosmosLedgerStore(database, clock).CreateTransferAsync(transfer);
+        gate.Release(LedgerStep.ChargeCredited, charge.Id);
+        await settling;
+
+        var audit = await new CosmosLedgerStore(database, clock).AuditAsync();
+        Assert.Equal((coreTransfer, true), (answer, audit.Balanced));
+    }
+
     private Pipeline.Domain.Ledgers.Ledger Core(TimeProvider? time = null)
     {
         var core = new Pipeline.Domain.Ledgers.Ledger(time ?? clock);

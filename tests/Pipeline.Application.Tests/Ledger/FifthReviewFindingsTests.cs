@@ -190,6 +190,50 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal((coreTransfer, true), (answer, audit.Balanced));
     }
 
+    /// <summary>
+    /// A chain that yields to a chain whose process died is answered "exists" for good once it has been retried
+    /// ChainRunsMax times, though the id it met is freed later and the core applies it. Chain P = [Y linked, W 5 000]
+    /// records and holds Y, then its process dies (CrashFaults at LinkHeld): P stays in flight until recovery. Chain
+    /// Q = [Y linked, Z] is chosen so that all 16 of its run ids are earlier than P's: every run meets P's Y, P is in
+    /// flight and later, so every run yields and fails "exists" (non-burning) — the documented difference, and each
+    /// retry of the client runs again, as change 3 intends. The client retries 16 times within the grace period.
+    /// Recovery then drives P: W exceeds the wallet, P fails and Y is deleted (free). Q's next retry finds run 15
+    /// failed, run + 1 == ChainRunsMax, and replays [exists, linked_event_failed] — and so for every retry, for ever,
+    /// though Y does not exist and no id of Q is burnt. The core (P failed, then Q) applies Q: [ok, ok].
+    /// </summary>
+    [Fact]
+    public async Task A_chain_that_yielded_to_a_dead_chain_is_applied_once_that_chain_is_recovered()
+    {
+        var database = await SetUpAsync();
+        var y = LedgerId.FromName("review5:shared-y");
+        Transfer[] q = [Move(y, WalletA, Merchant, 100) with { Flags = TransferFlags.Linked }, Move(LedgerId.FromName("review5:z"), WalletB, Merchant, 100)];
+        var latestRunOfQ = Enumerable.Range(0, LedgerLimits.ChainRunsMax).Select(run => ChainIdOf(q, run)).Max(StringComparer.Ordinal)!;
+        var p = Enumerable.Range(0, 10_000)
+            .Select(i => new[] { Move(y, WalletA, Merchant, 100) with { Flags = TransferFlags.Linked }, Move(LedgerId.FromName($"review5:w:{i}"), WalletA, Merchant, 5_000) })
+            .First(c => string.CompareOrdinal(ChainIdOf(c, 0), latestRunOfQ) > 0); // every run of Q yields to P
+
+        var crash = new CrashFaults(LedgerStep.LinkHeld, y);
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => new CosmosLedgerStore(database, clock, crash).CreateTransfersAsync(p)); // P holds Y, its process is gone
+
+        var client = new CosmosLedgerStore(database, clock);
+        for (var retry = 0; retry < LedgerLimits.ChainRunsMax; retry++)
+        {
+            Assert.Equal([TransferResult.Exists, TransferResult.LinkedEventFailed], await client.CreateTransfersAsync(q)); // yields to P, each run
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await new CosmosLedgerStore(database, clock).RecoverAsync(TimeSpan.FromMinutes(2)); // P fails at W; Y is free
+        Assert.Null(await client.GetTransferAsync(y));
+
+        var core = Core();
+        Assert.Equal([TransferResult.LinkedEventFailed, TransferResult.InsufficientFunds], core.CreateTransfers(p));
+        var coreQ = core.CreateTransfers(q);
+        Assert.Equal([TransferResult.Ok, TransferResult.Ok], coreQ);
+
+        var retried = await client.CreateTransfersAsync(q);
+        Assert.Equal((string.Join(",", coreQ), true), (string.Join(",", retried), await client.GetTransferAsync(y) is not null));
+    }
+
     private Pipeline.Domain.Ledgers.Ledger Core(TimeProvider? time = null)
     {
         var core = new Pipeline.Domain.Ledgers.Ledger(time ?? clock);
@@ -217,6 +261,13 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
 
         Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR)));
         return database;
+    }
+
+    /// <summary>The id of run <paramref name="run"/> of the chain of these links, as CosmosLedgerStore names it.</summary>
+    private static string ChainIdOf(Transfer[] links, int run)
+    {
+        var name = "chain:" + string.Join(',', links.Select(l => l.Id));
+        return LedgerId.FromName(run == 0 ? name : $"{name}#{run}").ToString();
     }
 
     /// <summary>An id named from <paramref name="prefix"/> whose credit goes to shard <paramref name="shard"/> of a 3-shard account.</summary>

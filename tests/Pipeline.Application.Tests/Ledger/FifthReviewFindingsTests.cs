@@ -234,6 +234,36 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal((string.Join(",", coreQ), true), (string.Join(",", retried), await client.GetTransferAsync(y) is not null));
     }
 
+    /// <summary>
+    /// Two closes of one account are both answered Ok. Account with shards 0..1, nothing pending. Closer A begins
+    /// attempt a, closes shard 1 and stops (GateFaults at ShardClosed) just before its decision. Past the grace period
+    /// recovery undoes a (main cleared, shard 1 opened). Closer B begins attempt b, closes shard 1 and commits: Ok.
+    /// A goes on to its decision: the main document no longer names a, so nothing is written, but DriveCloseAsync
+    /// reads "committed is not null || decided.Closed" — the account is closed, by b — and answers Ok, as if a had
+    /// closed it. The core answers one close Ok and the other account_already_closed, whatever the order; the store
+    /// itself answers so when a closer meets an account that is closed at its start.
+    /// </summary>
+    [Fact]
+    public async Task Of_two_closes_of_one_account_only_one_is_answered_ok()
+    {
+        var database = await SetUpAsync();
+        var hot = LedgerId.FromName("review5:hot-two-closes");
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(hot, Currency.EUR), creditShards: 2));
+
+        var gate = new GateFaults().At(LedgerStep.ShardClosed, hot);
+        var closingA = new CosmosLedgerStore(database, clock, gate).CloseAccountAsync(hot);
+        await gate.ReachedAsync(LedgerStep.ShardClosed, hot); // attempt a closed shard 1, its decision is next
+        clock.Advance(TimeSpan.FromHours(1));
+        await new CosmosLedgerStore(database, clock).RecoverAsync(TimeSpan.FromMinutes(2)); // undoes a
+        var closedB = await new CosmosLedgerStore(database, clock).CloseAccountAsync(hot);
+        gate.Release(LedgerStep.ShardClosed, hot);
+        var closedA = await closingA;
+
+        Assert.Equal(CloseAccountResult.Ok, closedB);
+        Assert.Equal(CloseAccountResult.AccountAlreadyClosed, closedA);
+    }
+
     private Pipeline.Domain.Ledgers.Ledger Core(TimeProvider? time = null)
     {
         var core = new Pipeline.Domain.Ledgers.Ledger(time ?? clock);
@@ -269,10 +299,6 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         var name = "chain:" + string.Join(',', links.Select(l => l.Id));
         return LedgerId.FromName(run == 0 ? name : $"{name}#{run}").ToString();
     }
-
-    /// <summary>An id named from <paramref name="prefix"/> whose credit goes to shard <paramref name="shard"/> of a 3-shard account.</summary>
-    private static LedgerId IdOnShard(string prefix, int shard) =>
-        Enumerable.Range(0, 1_000).Select(i => LedgerId.FromName($"{prefix}:{i}")).First(id => LedgerKeys.CreditShard(id, 3) == shard);
 
     private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
         new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };

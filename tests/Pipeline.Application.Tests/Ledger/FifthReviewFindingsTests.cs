@@ -18,6 +18,9 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
     private static readonly LedgerId WalletA = LedgerId.FromName("review5:wallet-a");
     private static readonly LedgerId WalletB = LedgerId.FromName("review5:wallet-b");
     private static readonly LedgerId Merchant = LedgerId.FromName("review5:merchant");
+    /// <summary>How often the client retries while the chain it yields to is dead (the old cap on runs).</summary>
+    private const int RetriesWhileDead = 16;
+
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>
@@ -192,7 +195,7 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
 
     /// <summary>
     /// A chain that yields to a chain whose process died is answered "exists" for good once it has been retried
-    /// ChainRunsMax times, though the id it met is freed later and the core applies it. Chain P = [Y linked, W 5 000]
+    /// (then) ChainRunsMax = 16 times, though the id it met is freed later and the core applies it. Chain P = [Y linked, W 5 000]
     /// records and holds Y, then its process dies (CrashFaults at LinkHeld): P stays in flight until recovery. Chain
     /// Q = [Y linked, Z] is chosen so that all 16 of its run ids are earlier than P's: every run meets P's Y, P is in
     /// flight and later, so every run yields and fails "exists" (non-burning) — the documented difference, and each
@@ -207,7 +210,7 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         var database = await SetUpAsync();
         var y = LedgerId.FromName("review5:shared-y");
         Transfer[] q = [Move(y, WalletA, Merchant, 100) with { Flags = TransferFlags.Linked }, Move(LedgerId.FromName("review5:z"), WalletB, Merchant, 100)];
-        var latestRunOfQ = Enumerable.Range(0, LedgerLimits.ChainRunsMax).Select(run => ChainIdOf(q, run)).Max(StringComparer.Ordinal)!;
+        var latestRunOfQ = Enumerable.Range(0, RetriesWhileDead).Select(run => ChainIdOf(q, run)).Max(StringComparer.Ordinal)!;
         var p = Enumerable.Range(0, 10_000)
             .Select(i => new[] { Move(y, WalletA, Merchant, 100) with { Flags = TransferFlags.Linked }, Move(LedgerId.FromName($"review5:w:{i}"), WalletA, Merchant, 5_000) })
             .First(c => string.CompareOrdinal(ChainIdOf(c, 0), latestRunOfQ) > 0); // every run of Q yields to P
@@ -216,7 +219,7 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         await Assert.ThrowsAsync<SimulatedCrashException>(() => new CosmosLedgerStore(database, clock, crash).CreateTransfersAsync(p)); // P holds Y, its process is gone
 
         var client = new CosmosLedgerStore(database, clock);
-        for (var retry = 0; retry < LedgerLimits.ChainRunsMax; retry++)
+        for (var retry = 0; retry < RetriesWhileDead; retry++)
         {
             Assert.Equal([TransferResult.Exists, TransferResult.LinkedEventFailed], await client.CreateTransfersAsync(q)); // yields to P, each run
         }
@@ -294,11 +297,7 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
     }
 
     /// <summary>The id of run <paramref name="run"/> of the chain of these links, as CosmosLedgerStore names it.</summary>
-    private static string ChainIdOf(Transfer[] links, int run)
-    {
-        var name = "chain:" + string.Join(',', links.Select(l => l.Id));
-        return LedgerId.FromName(run == 0 ? name : $"{name}#{run}").ToString();
-    }
+    private static string ChainIdOf(Transfer[] links, int run) => CosmosLedgerStore.ChainId(links, run);
 
     private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
         new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };

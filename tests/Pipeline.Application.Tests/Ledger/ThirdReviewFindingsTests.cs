@@ -182,7 +182,7 @@ public sealed class ThirdReviewFindingsTests(CosmosFixture cosmos)
         }
     }
 
-    private static string ChainIdOf(Transfer[] links) => LedgerId.FromName("chain:" + string.Join(',', links.Select(l => l.Id))).ToString();
+    private static string ChainIdOf(Transfer[] links) => CosmosLedgerStore.ChainId(links, 0);
 
     private async Task<Database> SetUpAsync()
     {

@@ -120,8 +120,10 @@ public sealed class EdgeTests(LocalHostFixture fixture)
             }
         }
 
-        // Hostile values where the route takes them.
-        foreach (var id in pathIds.Count > 0 ? HostileIds : [])
+        // Hostile ids, and one of the right shape that names nothing (the same prefix, all zeros).
+        var resource = pathIds.Count > 0 ? world.ResourceFor(route.Path) : "";
+        var unknown = resource.Contains('_', StringComparison.Ordinal) ? resource[..(resource.IndexOf('_', StringComparison.Ordinal) + 1)] + new string('0', 24) : new string('0', resource.Length);
+        foreach (var id in pathIds.Count > 0 ? [.. HostileIds, unknown] : Array.Empty<string>())
         {
             yield return new($"{route} with id {Short(id)}", route.Method, pathIds.Aggregate(route.Path, (path, name) => path.Replace($"{{{name}}}", id, StringComparison.Ordinal)), ownKey, validBytes)
             {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
@@ -52,17 +53,27 @@ public sealed partial class CosmosLedgerStore
             throw new NotSupportedException("A post or void cannot be a link of a chain in the Cosmos ledger; resolve holds on their own.");
         }
 
-        for (var run = 0; ; run++)
+        var (chain, created) = await CreateOrReadChainAsync(links, 0, cancellationToken);
+        var head = chain;
+        while (true)
         {
-            var (chain, created) = await CreateOrReadChainAsync(links, run, cancellationToken);
             chain = await DriveChainAsync(chain, cancellationToken);
-            if (created || chain.State != TransferState.Failed || BurnsId(ParseCode(chain.Failure!)) || run + 1 == LedgerLimits.ChainRunsMax)
+            if (created || chain.State != TransferState.Failed || BurnsId(ParseCode(chain.Failure!)))
             {
-                return Answers(chain, links, created);
+                return await AnswersAsync(chain, links, created, cancellationToken);
             }
 
             // Submitted again after a failure that decided no id (the chain met an id another chain held, or one that
             // exists differently): the core would run it again, so it runs again, as the next run with ids of its own.
+            // The first run keeps the number of the newest, so a submission goes straight there, however many there were.
+            var next = Math.Max(chain.Run + 1, head.LatestRun);
+            while (head.LatestRun < next)
+            {
+                var (_, current) = await SwapChainAsync(head, head with { LatestRun = next }, cancellationToken);
+                head = current;
+            }
+
+            (chain, created) = await CreateOrReadChainAsync(links, next, cancellationToken);
         }
     }
 
@@ -86,20 +97,40 @@ public sealed partial class CosmosLedgerStore
         }
     }
 
-    /// <summary>The id of a run of a chain: from its links' ids, so every submission of the same links finds it.</summary>
-    private static string ChainId(Transfer[] links, int run)
+    /// <summary>
+    /// The id of a run of a chain: from its links, whole (ids and fields), so every submission of the same links finds
+    /// it, and a batch that repeats the ids with other fields is judged on its own, as the core judges it. Prefixed,
+    /// so no transfer's id (32 hex digits, in the same container) can ever be a chain's.
+    /// </summary>
+    internal static string ChainId(Transfer[] links, int run)
     {
-        var name = "chain:" + string.Join(',', links.Select(l => l.Id));
-        return LedgerId.FromName(run == 0 ? name : $"{name}#{run}").ToString();
+        var name = "chain:" + JsonSerializer.Serialize(links, CosmosJson.Options);
+        return ChainIdPrefix + LedgerId.FromName(run == 0 ? name : $"{name}#{run}");
     }
 
-    /// <summary>The chain's results as the core would give them: for a replay, exists or the decided failure.</summary>
-    private static TransferResult[] Answers(ChainDocument chain, Transfer[] submitted, bool created)
+    private const string ChainIdPrefix = "chain-";
+
+    /// <summary>The ledger id in a chain's id (for logs).</summary>
+    private static LedgerId ChainLedgerId(string chainId) => ParseId(chainId[ChainIdPrefix.Length..]);
+
+    /// <summary>
+    /// The chain's results as the core would give them: for a replay, exists or the decided failure; for the first
+    /// answer, ok for each link the chain applied and exists for one that was there already (the same transfer).
+    /// </summary>
+    private async Task<TransferResult[]> AnswersAsync(ChainDocument chain, Transfer[] submitted, bool created, CancellationToken cancellationToken)
     {
         var results = new TransferResult[submitted.Length];
         if (chain.State == TransferState.Applied)
         {
-            var comparisons = submitted.Select((link, i) => created && EarlierWithSameId(submitted, i) is null ? TransferResult.Ok : TransferRules.CompareWithExisting(link, chain.Links[i])).ToArray();
+            var comparisons = new TransferResult[submitted.Length];
+            for (var i = 0; i < submitted.Length; i++)
+            {
+                comparisons[i] = created && EarlierWithSameId(submitted, i) is null
+                    && (await ReadTransferAsync(submitted[i].Id, cancellationToken))?.ChainId == chain.Id
+                    ? TransferResult.Ok
+                    : TransferRules.CompareWithExisting(submitted[i], chain.Links[i]);
+            }
+
             var failed = Array.FindIndex(comparisons, r => !r.IsSuccess());
             if (failed < 0)
             {
@@ -117,8 +148,9 @@ public sealed partial class CosmosLedgerStore
         return results;
     }
 
+    /// <summary>Whether the core remembers an id refused so: not when the refusal was about the id itself (zero, failed, someone else's).</summary>
     private static bool BurnsId(TransferResult failure) =>
-        failure is not (TransferResult.IdAlreadyFailed or TransferResult.Exists)
+        failure is not (TransferResult.IdMustNotBeZero or TransferResult.IdAlreadyFailed or TransferResult.Exists)
         && !failure.Code().StartsWith("exists_with_different", StringComparison.Ordinal);
 
     /// <summary>Drives a chain from wherever it stands to applied, or to failed with every hold released.</summary>

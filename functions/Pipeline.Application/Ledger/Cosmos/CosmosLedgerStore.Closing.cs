@@ -103,10 +103,11 @@ public sealed partial class CosmosLedgerStore
         }
 
         var (decided, committed) = await UpdateAccountAsync(AccountPartition(id, 0),
-            d => d.ClosingBy != attempt || d.ToAccount().HasPending ? null : d with { Closed = true, ClosingBy = null }, cancellationToken);
+            d => d.ClosingBy != attempt || d.ToAccount().HasPending ? null : d with { Closed = true, ClosingBy = null, ClosedBy = attempt }, cancellationToken);
         if (committed is not null || decided.Closed)
         {
-            return CloseAccountResult.Ok;
+            // Closed by this attempt (here, or by another driver of it), or by another attempt after this one was undone.
+            return committed is not null || decided.ClosedBy == attempt ? CloseAccountResult.Ok : CloseAccountResult.AccountAlreadyClosed;
         }
 
         // Refused for something pending on the main document — or undone meanwhile, which decides nothing.

@@ -198,27 +198,44 @@ public sealed partial class CosmosLedgerStore
         return await EachOnItsOwnAsync(due, "hold", h => ParseId(h.Id), hold => ExpireHoldAsync(hold, cancellationToken));
     }
 
-    /// <summary>Expires one hold through a transfer the ledger names itself ("expire:&lt;hold&gt;"), so two sweeps agree.</summary>
+    /// <summary>
+    /// Expires one hold through a transfer the ledger names itself ("expire:&lt;hold&gt;"), so two sweeps agree. Clients
+    /// choose transfer ids freely, so that id may be taken by a transfer of theirs: then the next name
+    /// ("expire:&lt;hold&gt;#1", ...) is tried — every process walks the same names, and a taken id stays taken.
+    /// </summary>
     private async Task<bool> ExpireHoldAsync(TransferDocument hold, CancellationToken cancellationToken)
     {
         var holdId = ParseId(hold.Id);
-        var expiry = new TransferDocument
+        for (var attempt = 0; attempt < LedgerLimits.ExpiryNamesMax * (LedgerLimits.FreedIdAttemptsMax + 1); attempt++)
         {
-            Id = LedgerId.FromName("expire:" + hold.Id).ToString(),
-            Request = new Transfer { Id = LedgerId.FromName("expire:" + hold.Id), PendingId = holdId, Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending },
-            IsExpiry = true,
-            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
-        };
-        try
-        {
-            expiry = (await transfers.CreateItemAsync(expiry, Key(expiry.Id), cancellationToken: cancellationToken)).Resource;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            expiry = (await ReadTransferAsync(ParseId(expiry.Id), cancellationToken))!;
+            var name = attempt % LedgerLimits.ExpiryNamesMax;
+            var id = LedgerId.FromName(name == 0 ? $"expire:{hold.Id}" : $"expire:{hold.Id}#{name}");
+            var expiry = new TransferDocument
+            {
+                Id = id.ToString(),
+                Request = new Transfer { Id = id, PendingId = holdId, Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending },
+                IsExpiry = true,
+                CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+            };
+            try
+            {
+                expiry = (await transfers.CreateItemAsync(expiry, Key(expiry.Id), cancellationToken: cancellationToken)).Resource;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                var existing = await ReadTransferAsync(id, cancellationToken);
+                if (existing is not { IsExpiry: true } || existing.Request.PendingId != holdId)
+                {
+                    continue; // Taken by a client's transfer (or freed meanwhile: the walk comes back to it).
+                }
+
+                expiry = existing;
+            }
+
+            await faults.AfterAsync(LedgerStep.TransferRecorded, expiry.Request.Id);
+            return await ExecuteAsync(expiry, cancellationToken) == TransferResult.Ok;
         }
 
-        await faults.AfterAsync(LedgerStep.TransferRecorded, expiry.Request.Id);
-        return await ExecuteAsync(expiry, cancellationToken) == TransferResult.Ok;
+        throw new LedgerContentionException(hold.Id);
     }
 }

@@ -39,7 +39,7 @@ public sealed partial class CosmosLedgerStore
         var chains = await QueryAllAsync<ChainDocument>(transfers, new QueryDefinition(
             "SELECT * FROM c WHERE c.type = 'chain' AND (c.state = 'inFlight' OR c.state = 'committing' OR (c.state = 'failed' AND c.cleanedUp = false)) "
             + $"AND c.createdMicros <= {before}"), null, cancellationToken);
-        var chained = await EachOnItsOwnAsync(chains, "chain", c => ParseId(c.Id), async chain =>
+        var chained = await EachOnItsOwnAsync(chains, "chain", c => ChainLedgerId(c.Id), async chain =>
         {
             await DriveChainAsync(chain, cancellationToken);
             return true;

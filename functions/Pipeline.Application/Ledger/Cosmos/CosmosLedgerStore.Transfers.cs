@@ -129,7 +129,8 @@ public sealed partial class CosmosLedgerStore
         var shards = (creditMain ?? throw new InvalidOperationException("A debit was applied to a transfer without a credit account.")).Shards;
         var creditPartition = AccountPartition(request.CreditAccountId, CreditShard(request.Id, shards));
         var debitSide = new Side(debitPartition, EntryId(request.Id), KindOf(request), IsDebit: true, request.Id, a =>
-            a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, request.Amount), a.Debit(request.Amount, request.IsPending)));
+            a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, request.Amount), a.Debit(request.Amount, request.IsPending)),
+            request.CreditAccountId.ToString(), Amount: request.Amount);
         var (outcome, code) = await ApplySideAsync(debitSide, cancellationToken);
         if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {
@@ -138,7 +139,8 @@ public sealed partial class CosmosLedgerStore
 
         await faults.AfterAsync(LedgerStep.DebitApplied, request.Id);
         var creditSide = new Side(creditPartition, EntryId(request.Id), KindOf(request), IsDebit: false, request.Id, a =>
-            a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, request.Amount), a.Credit(request.Amount, request.IsPending)));
+            a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, request.Amount), a.Credit(request.Amount, request.IsPending)),
+            request.DebitAccountId.ToString(), Amount: request.Amount);
         (outcome, code) = await ApplySideAsync(creditSide, cancellationToken);
         if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {

@@ -39,7 +39,10 @@ internal sealed record AccountDocument
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long ClosingSinceMicros { get; init; }
 
-    /// <summary>On a shard: the close attempt that closed it. Only that attempt may open it again, and only if it did not commit.</summary>
+    /// <summary>
+    /// The close attempt that closed this partition. On a shard, only that attempt may open it again, and only if it did
+    /// not commit; on the main document it tells the close that committed from one that lost to it.
+    /// </summary>
     public string? ClosedBy { get; init; }
 
     /// <summary>The time of this partition's last entry (Unix microseconds); entries get strictly later times.</summary>
@@ -270,8 +273,11 @@ internal sealed record ChainDocument
     public string Type { get; init; } = "chain";
     public required Transfer[] Links { get; init; }
 
-    /// <summary>Which run of these links this is: a chain submitted again after a failure that decided no id runs again (<see cref="LedgerLimits.ChainRunsMax"/>).</summary>
+    /// <summary>Which run of these links this is: a chain submitted again after a failure that decided no id runs again.</summary>
     public int Run { get; init; }
+
+    /// <summary>On the first run: the newest run, so a submission goes straight to it.</summary>
+    public int LatestRun { get; init; }
 
     public TransferState State { get; init; }
 

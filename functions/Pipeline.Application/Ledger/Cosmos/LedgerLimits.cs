@@ -36,11 +36,8 @@ public static class LedgerLimits
     /// <summary>Rounds a close goes through (driving another close attempt under way, then its own) before it gives up.</summary>
     public const int CloseRoundsMax = 4;
 
-    /// <summary>
-    /// Runs of one chain: a chain submitted again after a failure that decided no id (met another chain's id, or an
-    /// existing transfer that differs) runs again, as the core would; past this many runs the last run's answer is replayed.
-    /// </summary>
-    public const int ChainRunsMax = 16;
+    /// <summary>Names an expiry of one hold may take when clients' transfers took the first ones (see ExpireHoldAsync).</summary>
+    public const int ExpiryNamesMax = 8;
 
     /// <summary>Entries per page.</summary>
     public const int EntryPageSizeMax = 500;

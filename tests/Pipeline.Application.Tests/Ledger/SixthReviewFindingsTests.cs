@@ -207,6 +207,48 @@ public sealed class SixthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(coreAnswers, $"{string.Join(",", results)}|{wallet.DebitsPosted}");
     }
 
+    /// <summary>
+    /// A transfer whose debit was written by the version before this change (entries of ordinary transfers carried no
+    /// counterparty) and whose process died is recovered by this version — a rolling deploy, or recovery after one —
+    /// and its money is lost. Transfer X (wallet A to merchant, 100) is recorded and debited by an old process, which
+    /// dies right after (CrashFaults at DebitApplied; the entry "e:X" on wallet A is then as the old version wrote it:
+    /// no counterparty). Recovery drives X: its debit side meets its own "e:X", Existing compares the counterparty
+    /// (null) with the merchant, answers Refused (exists_with_different_credit_account_id), and ExecuteNewAsync fails X
+    /// with no reversal — the debit was applied. Wallet A is 100 short, the merchant got nothing, X reads failed, and
+    /// AuditAsync is unbalanced by 100 with nothing in flight. The core (and the old version) applies X: Ok.
+    /// </summary>
+    [Fact]
+    public async Task A_transfer_debited_before_the_upgrade_is_recovered_not_failed_with_its_debit_kept()
+    {
+        var database = await SetUpAsync();
+        var transfer = Move(LedgerId.FromName("review6:debited-before-upgrade"), WalletA, Merchant, 100);
+
+        var old = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.DebitApplied, transfer.Id));
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => old.CreateTransferAsync(transfer));
+        await AsWrittenBeforeTheUpgradeAsync(database, LedgerKeys.AccountPartition(WalletA, 0), LedgerKeys.EntryId(transfer.Id));
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var recovery = new CosmosLedgerStore(database, clock);
+        await recovery.RecoverAsync(TimeSpan.FromMinutes(2));
+
+        var stored = await recovery.GetTransferAsync(transfer.Id);
+        var audit = await recovery.AuditAsync();
+        Assert.Equal((true, true), (stored is not null, audit.Balanced));
+    }
+
+    /// <summary>The entry as the version before the change wrote it for an ordinary transfer: without a counterparty.</summary>
+    private static async Task AsWrittenBeforeTheUpgradeAsync(Database database, string partition, string entryId)
+    {
+        var accounts = database.GetContainer(LedgerContainers.Accounts);
+        using var read = await accounts.ReadItemStreamAsync(entryId, new PartitionKey(partition));
+        Assert.True(read.IsSuccessStatusCode);
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(read.Content)!.AsObject();
+        Assert.True(entry.Remove("counterparty"));
+        using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(entry.ToJsonString()));
+        using var replaced = await accounts.ReplaceItemStreamAsync(content, entryId, new PartitionKey(partition));
+        Assert.True(replaced.IsSuccessStatusCode);
+    }
+
     private static async Task<string> AnswerAsync(Func<Task<TransferResult>> request)
     {
         try

@@ -249,6 +249,52 @@ public sealed class SixthReviewFindingsTests(CosmosFixture cosmos)
         Assert.True(replaced.IsSuccessStatusCode);
     }
 
+    /// <summary>
+    /// The walk of expiry names is bounded, and the names are public: a client who takes all of them makes a hold
+    /// unexpirable, as one squatter did before the fifth review. Hold H (wallet A to merchant, 100, timeout 60 s) is
+    /// placed; eight transfers of 1 (wallet B to merchant) take the ids FromName("expire:" + H) and
+    /// FromName("expire:" + H + "#1") ... "#7" (LedgerLimits.ExpiryNamesMax = 8; FromName is a public SHA-256). Two
+    /// minutes later the sweep's ExpireHoldAsync finds every name taken by a client's transfer, walks them
+    /// ExpiryNamesMax * (FreedIdAttemptsMax + 1) times and throws LedgerContentionException: H stays pending. Posting
+    /// H then meets a due hold in ClaimHoldAsync, calls ExpireHoldAsync, which throws again — on every try — and wallet
+    /// A keeps 100 pending for good. The core expires H: nothing pending, the post answers pending_transfer_expired.
+    /// (Chain documents got a namespace of their own, "chain-"; expiries still share the clients' id space.)
+    /// </summary>
+    [Fact]
+    public async Task A_hold_expires_even_when_transfers_took_every_name_of_its_expiry()
+    {
+        var database = await SetUpAsync();
+        var hold = Move(LedgerId.FromName("review6:expiring-hold"), WalletA, Merchant, 100) with { Flags = TransferFlags.Pending, TimeoutSeconds = 60 };
+        var squatters = Enumerable.Range(0, LedgerLimits.ExpiryNamesMax)
+            .Select(n => Move(LedgerId.FromName(n == 0 ? $"expire:{hold.Id}" : $"expire:{hold.Id}#{n}"), WalletB, Merchant, 1))
+            .ToArray();
+        var post = new Transfer { Id = LedgerId.FromName("review6:post-expired"), PendingId = hold.Id, Amount = Transfer.AmountOfPending, Flags = TransferFlags.PostPending };
+
+        var coreClock = new FakeTimeProvider(clock.GetUtcNow());
+        var core = Core(coreClock);
+        Assert.Equal(TransferResult.Ok, core.CreateTransfer(hold));
+        Assert.All(squatters, t => Assert.Equal(TransferResult.Ok, core.CreateTransfer(t)));
+        coreClock.Advance(TimeSpan.FromMinutes(2));
+        core.ExpirePendingTransfers();
+        var corePost = core.CreateTransfer(post);
+        Assert.True(core.TryGetAccount(WalletA, out var coreWallet));
+        Assert.Equal((0L, TransferResult.PendingTransferExpired), (coreWallet.DebitsPending, corePost));
+
+        var store = new CosmosLedgerStore(database, clock);
+        Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(hold));
+        foreach (var squatter in squatters)
+        {
+            Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(squatter));
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await AnswerAsync(async () => { await new CosmosLedgerStore(database, clock).ExpirePendingTransfersAsync(); return TransferResult.Ok; });
+        var posted = await AnswerAsync(() => new CosmosLedgerStore(database, clock).CreateTransferAsync(post));
+        var pending = (await store.GetAccountAsync(WalletA))!.Value.DebitsPending;
+
+        Assert.Equal((0L, corePost.ToString()), (pending, posted));
+    }
+
     private static async Task<string> AnswerAsync(Func<Task<TransferResult>> request)
     {
         try

@@ -59,8 +59,15 @@ internal sealed record PaymentDocument
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 
-    /// <summary>The ledger transfer id of a step: the same for every run of the step, so the ledger applies it once.</summary>
-    public LedgerId TransferIdOf(StepKind kind, int index) => LedgerId.FromName($"payment:{Id}:{kind}:{index}".ToLowerInvariant());
+    /// <summary>
+    /// The ledger transfer id of a step: the same for every run of the step, so the ledger applies it once. A charge's is reserved — the ledger records a charge by id
+    /// only when it completes, so no transfer request may be able to take that id meanwhile.
+    /// </summary>
+    public LedgerId TransferIdOf(StepKind kind, int index)
+    {
+        var name = $"payment:{Id}:{kind}:{index}".ToLowerInvariant();
+        return kind == StepKind.Charge ? LedgerId.Reserved(name) : LedgerId.FromName(name);
+    }
 }
 
 internal enum PaymentOperationKind

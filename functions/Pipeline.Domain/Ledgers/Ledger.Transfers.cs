@@ -62,6 +62,24 @@ public sealed partial class Ledger
         return ApplyAndRecordFailure(transfer, now);
     }
 
+    /// <summary>
+    /// Applies one simple transfer with a <see cref="LedgerId.IsReserved">reserved</see> id: the system's own (a
+    /// payment's charge), which transfer requests may not use. Otherwise as <see cref="CreateTransfer"/>.
+    /// </summary>
+    public TransferResult CreateReservedTransfer(in Transfer transfer)
+    {
+        if (!transfer.Id.IsReserved || transfer.IsLinked)
+        {
+            throw new ArgumentException("A reserved transfer has a reserved id (LedgerId.Reserved) and is not linked.", nameof(transfer));
+        }
+
+        var now = time.GetUtcNow().UtcTicks;
+        ExpireDue(now);
+        var result = Apply(transfer, now, recordUndo: false, reservedAllowed: true);
+        RecordFailure(transfer.Id, result);
+        return result;
+    }
+
     private TransferResult ApplyAndRecordFailure(in Transfer transfer, long now)
     {
         var result = Apply(transfer, now, recordUndo: false);
@@ -93,18 +111,23 @@ public sealed partial class Ledger
     /// <summary>Remembers a rejected id, unless the rejection was about the id itself (zero, or owned by another transfer).</summary>
     private void RecordFailure(LedgerId id, TransferResult result)
     {
-        if (!result.IsSuccess() && result is not (TransferResult.IdMustNotBeZero or TransferResult.IdAlreadyFailed)
+        if (!result.IsSuccess() && result is not (TransferResult.IdMustNotBeZero or TransferResult.IdIsReserved or TransferResult.IdAlreadyFailed)
             && !result.IsExistsWithDifferent())
         {
             failedTransferIds.TryAdd(id, result);
         }
     }
 
-    private TransferResult Apply(in Transfer transfer, long now, bool recordUndo)
+    private TransferResult Apply(in Transfer transfer, long now, bool recordUndo, bool reservedAllowed = false)
     {
         if (transfer.Id.IsZero)
         {
             return TransferResult.IdMustNotBeZero;
+        }
+
+        if (transfer.Id.IsReserved && !reservedAllowed)
+        {
+            return TransferResult.IdIsReserved;
         }
 
         // One hash lookup both finds a resubmission and reserves the slot for a new transfer; the slot is given

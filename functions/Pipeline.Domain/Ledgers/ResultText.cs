@@ -39,6 +39,7 @@ public static class ResultText
         TransferResult.LinkedEventFailed => "Another transfer in the same linked chain failed, so none of the chain was applied.",
         TransferResult.LinkedEventChainOpen => "The last transfer of the batch is flagged as linked, so its chain has no end.",
         TransferResult.IdMustNotBeZero => "The transfer id must not be zero.",
+        TransferResult.IdIsReserved => "Ids with the top byte 0xFF are reserved for the ledger's own transfers (charges, expiries); choose another.",
         TransferResult.FlagsAreMutuallyExclusive => "Pending, post-pending and void-pending are mutually exclusive.",
         TransferResult.DebitAccountIdMustNotBeZero => "The debit account id must not be zero.",
         TransferResult.CreditAccountIdMustNotBeZero => "The credit account id must not be zero.",

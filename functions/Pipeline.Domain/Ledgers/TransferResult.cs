@@ -50,6 +50,9 @@ public enum TransferResult : byte
     OverflowsCredits,
     InsufficientFunds,
     ExceedsDebits,
+
+    /// <summary>The id is one of the system's own (<see cref="LedgerId.IsReserved"/>): no transfer request may use it.</summary>
+    IdIsReserved,
 }
 
 /// <summary>The outcome of opening an account.</summary>

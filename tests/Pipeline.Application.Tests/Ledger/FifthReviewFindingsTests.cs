@@ -10,6 +10,8 @@ namespace Pipeline.Application.Tests.Ledger;
 /// Findings of the review of "Fourth review" (links judged in the core's order with invalid links owned, closes that
 /// start again, chain runs), each replayed exactly against the emulator and compared with the core
 /// (<see cref="Pipeline.Domain.Ledgers.Ledger"/>) on the same requests.
+/// The charge and expiry findings (4 and 5) were fixed at the root in the sixth round: the system's own transfers
+/// take reserved ids (<see cref="LedgerId.IsReserved"/>) that no transfer request may use.
 /// </summary>
 [Collection(CosmosCollection.Name)]
 public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
@@ -173,13 +175,13 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
     public async Task A_transfer_reusing_a_charge_id_never_takes_the_charge_credit_for_its_own()
     {
         var database = await SetUpAsync();
-        var charge = Move(LedgerId.FromName("review5:charge-x"), WalletA, Merchant, 100);
+        var charge = Move(LedgerId.Reserved("review5:charge-x"), WalletA, Merchant, 100);
         var transfer = Move(charge.Id, WalletB, Merchant, 100);
 
         var core = Core();
-        Assert.Equal(TransferResult.Ok, core.CreateTransfer(charge));
+        Assert.Equal(TransferResult.Ok, core.CreateReservedTransfer(charge));
         var coreTransfer = core.CreateTransfer(transfer);
-        Assert.Equal(TransferResult.ExistsWithDifferentDebitAccountId, coreTransfer);
+        Assert.Equal(TransferResult.IdIsReserved, coreTransfer);
 
         Assert.Equal(TransferResult.Ok, await new CosmosLedgerStore(database, clock).ChargeAsync(charge, null));
         var gate = new GateFaults().At(LedgerStep.ChargeCredited, charge.Id);

@@ -91,7 +91,7 @@ public sealed class LedgerRaceRegressionTests(CosmosFixture cosmos)
         var hold = Pay(LedgerId.FromName("hold"), 600) with { Flags = TransferFlags.Pending, TimeoutSeconds = 60 };
         Assert.Equal(TransferResult.Ok, await setup.CreateTransferAsync(hold));
         var release = new Transfer { Id = LedgerId.FromName("release"), PendingId = hold.Id, Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending };
-        var expiry = LedgerId.FromName("expire:" + hold.Id);
+        var expiry = LedgerId.Reserved("expire:" + hold.Id);
 
         // X's clock says the hold is not due yet; Y's (another process, a minute later) says it is.
         var xGates = new GateFaults().At(LedgerStep.HoldRead, release.Id).At(LedgerStep.HoldClaimed, release.Id);

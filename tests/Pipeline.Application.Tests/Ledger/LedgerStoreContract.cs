@@ -117,6 +117,23 @@ public abstract class LedgerStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Transfer_requests_may_not_use_a_reserved_id_which_a_charge_may()
+    {
+        await Fund(Wallet, 1_000);
+        var reserved = LedgerId.Reserved("contract:charge");
+        Assert.True(reserved.IsReserved);
+        Assert.False(LedgerId.FromName("contract:charge").IsReserved);
+
+        Assert.Equal(TransferResult.IdIsReserved, await Store.CreateTransferAsync(Move(reserved, Wallet, Wallet2, 1)));
+        Assert.Equal([TransferResult.IdIsReserved, TransferResult.LinkedEventFailed],
+            await Store.CreateTransfersAsync([Move(reserved, Wallet, Wallet2, 1) with { Flags = TransferFlags.Linked }, Move(NextId(), Wallet, Wallet2, 1)]));
+        Assert.Equal(TransferResult.Ok, await Store.ChargeAsync(Move(reserved, Wallet, Wallet2, 300), null));
+        Assert.Equal(TransferResult.IdIsReserved, await Store.CreateTransferAsync(Move(reserved, Wallet, Wallet2, 300)));
+        Assert.Equal(700, (await AccountOf(Wallet)).PostedMinor);
+        await AssertBalanced();
+    }
+
+    [Fact]
     public async Task A_charge_moves_money_once_and_a_resubmission_is_exists()
     {
         await Fund(Wallet, 1_000);

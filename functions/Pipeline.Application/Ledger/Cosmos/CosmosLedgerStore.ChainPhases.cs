@@ -64,16 +64,16 @@ public sealed partial class CosmosLedgerStore
         Array.FindIndex(links, 0, index, l => l.Id == links[index].Id) is var at and >= 0 ? links[at] : null;
 
     /// <summary>
-    /// Creates the link's transfer document, owned by the chain, in the core's order: a zero id is refused (and decides
-    /// nothing); an id that already exists outside the chain is judged against it — the same transfer is a success
+    /// Creates the link's transfer document, owned by the chain, in the core's order: a zero or reserved id is refused
+    /// (and decides nothing); an id that already exists outside the chain is judged against it — the same transfer is a success
     /// with no effect, anything else fails the chain; only then are the link's own fields judged, and a link refused
     /// for them is owned, so the chain's cleanup records its id as failed (decided, as the core decides it).
     /// </summary>
     private async Task<(bool Own, TransferResult Refusal)> RecordLinkAsync(ChainDocument chain, Transfer link, CancellationToken cancellationToken)
     {
-        if (link.Id.IsZero)
+        if (link.Id.IsZero || link.Id.IsReserved)
         {
-            return (false, TransferResult.IdMustNotBeZero);
+            return (false, link.Id.IsZero ? TransferResult.IdMustNotBeZero : TransferResult.IdIsReserved);
         }
 
         var document = new TransferDocument { Id = link.Id.ToString(), Request = link, ChainId = chain.Id, CreatedMicros = chain.CreatedMicros };

@@ -150,7 +150,7 @@ public sealed partial class CosmosLedgerStore
 
     /// <summary>Whether the core remembers an id refused so: not when the refusal was about the id itself (zero, failed, someone else's).</summary>
     private static bool BurnsId(TransferResult failure) =>
-        failure is not (TransferResult.IdMustNotBeZero or TransferResult.IdAlreadyFailed or TransferResult.Exists)
+        failure is not (TransferResult.IdMustNotBeZero or TransferResult.IdIsReserved or TransferResult.IdAlreadyFailed or TransferResult.Exists)
         && !failure.Code().StartsWith("exists_with_different", StringComparison.Ordinal);
 
     /// <summary>Drives a chain from wherever it stands to applied, or to failed with every hold released.</summary>

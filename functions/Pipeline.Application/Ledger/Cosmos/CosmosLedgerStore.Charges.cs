@@ -53,8 +53,7 @@ public sealed partial class CosmosLedgerStore
             Memo = memo,
         };
         var side = new Side(debitPartition, EntryId(transfer.Id), "transfer", IsDebit: true, transfer.Id, a =>
-            a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, transfer.Amount), a.Debit(transfer.Amount, pending: false)),
-            transfer.CreditAccountId.ToString(), Amount: transfer.Amount);
+            a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, transfer.Amount), a.Debit(transfer.Amount, pending: false)));
         var (outcome, code) = await ApplySideAsync(side, cancellationToken, (batch, micros) => batch.CreateItem(record with { DebitMicros = micros }, NoBatchContent));
         if (outcome == SideOutcome.Applied)
         {
@@ -247,9 +246,9 @@ public sealed partial class CosmosLedgerStore
     private async Task CreditOneAsync(ChargeDocument charge, CancellationToken cancellationToken)
     {
         var (outcome, code) = await ApplySideAsync(CreditSideOf(charge), cancellationToken);
-        if (outcome == SideOutcome.Refused && code.IsExistsWithDifferent())
+        if (outcome == SideOutcome.AlreadyApplied && !IsCreditOf(await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken), charge))
         {
-            throw new InvalidOperationException($"Charge {charge.Request.Id}: its id was credited for another transfer ({code.Code()}); it stays in flight.");
+            throw new InvalidOperationException($"Charge {charge.Request.Id}: its id was credited for a charge from another account; it stays in flight.");
         }
 
         if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
@@ -264,7 +263,7 @@ public sealed partial class CosmosLedgerStore
     private static Side CreditSideOf(ChargeDocument charge) =>
         new(charge.CreditPartition, EntryId(charge.Request.Id), "transfer", IsDebit: false, charge.Request.Id, a =>
             a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, charge.Request.Amount), a.Credit(charge.Request.Amount, pending: false)),
-            charge.Request.DebitAccountId.ToString(), FenceRefusal: false, Amount: charge.Request.Amount);
+            charge.Request.DebitAccountId.ToString(), FenceRefusal: false);
 
     /// <summary>Whether the entry is this charge's credit (and not another charge's that reused its id from another account).</summary>
     private static bool IsCreditOf(EntryDocument? entry, ChargeDocument charge) =>
@@ -286,29 +285,7 @@ public sealed partial class CosmosLedgerStore
             CreatedMicros = charge.CreatedMicros,
             Timestamp = timestamp,
         };
-        return RecordOrReplaceAsync(document, cancellationToken);
-    }
-
-    /// <summary>
-    /// Creates the charge's transfer document. A transfer that took the charge's id while the charge was in flight
-    /// failed as soon as it met the charge's entries (exists_with_different_…): the id is the charge's, so its
-    /// document replaces that failure (If-Match), and the id reads as the charge it is.
-    /// </summary>
-    private async Task RecordOrReplaceAsync(TransferDocument document, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await bulkTransfers.CreateItemAsync(document, Key(document.Id), NoContent, cancellationToken);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            var existing = await ReadTransferAsync(ParseId(document.Id), cancellationToken);
-            if (existing is { State: TransferState.Failed } && ParseCode(existing.Failure!).IsExistsWithDifferent())
-            {
-                await IgnoringAsync(HttpStatusCode.PreconditionFailed, () => transfers.ReplaceItemAsync(document, document.Id, Key(document.Id),
-                    new ItemRequestOptions { IfMatchEtag = existing.ETag, EnableContentResponseOnWrite = false }, cancellationToken));
-            }
-        }
+        return IgnoringAsync(HttpStatusCode.Conflict, () => bulkTransfers.CreateItemAsync(document, Key(document.Id), NoContent, cancellationToken));
     }
 
     /// <summary>

@@ -199,43 +199,30 @@ public sealed partial class CosmosLedgerStore
     }
 
     /// <summary>
-    /// Expires one hold through a transfer the ledger names itself ("expire:&lt;hold&gt;"), so two sweeps agree. Clients
-    /// choose transfer ids freely, so that id may be taken by a transfer of theirs: then the next name
-    /// ("expire:&lt;hold&gt;#1", ...) is tried — every process walks the same names, and a taken id stays taken.
+    /// Expires one hold through a transfer the ledger names itself, with a reserved id ("expire:&lt;hold&gt;"), so two
+    /// sweeps agree and no client's transfer can have taken it.
     /// </summary>
     private async Task<bool> ExpireHoldAsync(TransferDocument hold, CancellationToken cancellationToken)
     {
         var holdId = ParseId(hold.Id);
-        for (var attempt = 0; attempt < LedgerLimits.ExpiryNamesMax * (LedgerLimits.FreedIdAttemptsMax + 1); attempt++)
+        var id = LedgerId.Reserved("expire:" + hold.Id);
+        var expiry = new TransferDocument
         {
-            var name = attempt % LedgerLimits.ExpiryNamesMax;
-            var id = LedgerId.FromName(name == 0 ? $"expire:{hold.Id}" : $"expire:{hold.Id}#{name}");
-            var expiry = new TransferDocument
-            {
-                Id = id.ToString(),
-                Request = new Transfer { Id = id, PendingId = holdId, Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending },
-                IsExpiry = true,
-                CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
-            };
-            try
-            {
-                expiry = (await transfers.CreateItemAsync(expiry, Key(expiry.Id), cancellationToken: cancellationToken)).Resource;
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-            {
-                var existing = await ReadTransferAsync(id, cancellationToken);
-                if (existing is not { IsExpiry: true } || existing.Request.PendingId != holdId)
-                {
-                    continue; // Taken by a client's transfer (or freed meanwhile: the walk comes back to it).
-                }
-
-                expiry = existing;
-            }
-
-            await faults.AfterAsync(LedgerStep.TransferRecorded, expiry.Request.Id);
-            return await ExecuteAsync(expiry, cancellationToken) == TransferResult.Ok;
+            Id = id.ToString(),
+            Request = new Transfer { Id = id, PendingId = holdId, Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending },
+            IsExpiry = true,
+            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+        };
+        try
+        {
+            expiry = (await transfers.CreateItemAsync(expiry, Key(expiry.Id), cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            expiry = (await ReadTransferAsync(id, cancellationToken))!;
         }
 
-        throw new LedgerContentionException(hold.Id);
+        await faults.AfterAsync(LedgerStep.TransferRecorded, expiry.Request.Id);
+        return await ExecuteAsync(expiry, cancellationToken) == TransferResult.Ok;
     }
 }

@@ -25,14 +25,10 @@ internal enum SideOutcome
 /// <param name="Partition">The account partition (a shard for a hot account's credits).</param>
 /// <param name="EntryId">"e:&lt;transfer&gt;" for the side itself, "r:&lt;transfer&gt;" for a reversal.</param>
 /// <param name="Change">The account after the side, or a refusal code.</param>
-/// <param name="Counterparty">
-/// For a new transfer's or a charge's side: the account on the other side, written on the entry so that an entry of
-/// another transfer that took the same id (a charge is recorded by id only when it completes) is never taken for this one's.
-/// </param>
+/// <param name="Counterparty">For a charge's credit: the debit account, written on the entry so it cannot be taken for another charge's.</param>
 /// <param name="FenceRefusal">Whether a refusal decides the side for good (a fence with its entry id); false leaves it open.</param>
-/// <param name="Amount">For a new transfer's or a charge's side: its amount, checked against an entry found with its id (0: not checked).</param>
 internal sealed record Side(string Partition, string EntryId, string Kind, bool IsDebit, LedgerId TransferId,
-    Func<Account, (TransferResult Refusal, Account After)> Change, string? Counterparty = null, bool FenceRefusal = true, long Amount = 0);
+    Func<Account, (TransferResult Refusal, Account After)> Change, string? Counterparty = null, bool FenceRefusal = true);
 
 public sealed partial class CosmosLedgerStore
 {
@@ -69,7 +65,7 @@ public sealed partial class CosmosLedgerStore
                 }
 
                 var applied = await ReadEntryAsync(side.Partition, side.EntryId, cancellationToken);
-                return applied is null ? (SideOutcome.Refused, refusal) : Existing(applied, side);
+                return applied is null ? (SideOutcome.Refused, refusal) : Existing(applied);
             }
 
             var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
@@ -94,7 +90,7 @@ public sealed partial class CosmosLedgerStore
             if (response[1].StatusCode == HttpStatusCode.Conflict)
             {
                 return Existing(await ReadEntryAsync(side.Partition, side.EntryId, cancellationToken)
-                    ?? throw new InvalidOperationException($"Entry {side.EntryId} conflicted but cannot be read."), side);
+                    ?? throw new InvalidOperationException($"Entry {side.EntryId} conflicted but cannot be read."));
             }
 
             if (response[0].StatusCode != HttpStatusCode.PreconditionFailed)
@@ -143,19 +139,8 @@ public sealed partial class CosmosLedgerStore
         TimestampMicros = micros,
     };
 
-    /// <summary>
-    /// What an entry already written with the side's id says: a fence (decided), this side (applied before), or another
-    /// transfer's that took the same id — which this side must never ride on: refused, as the core refuses a transfer
-    /// whose id exists with other fields (the entry shows the other side's account, the amount and the kind).
-    /// </summary>
-    private static (SideOutcome, TransferResult) Existing(EntryDocument entry, Side side) =>
-        entry.IsFence ? (SideOutcome.Fenced, ParseCode(entry.Kind))
-        : entry.Kind != side.Kind ? (SideOutcome.Refused, TransferResult.ExistsWithDifferentFlags)
-        : entry.Counterparty != side.Counterparty
-            ? (SideOutcome.Refused, side.IsDebit ? TransferResult.ExistsWithDifferentCreditAccountId : TransferResult.ExistsWithDifferentDebitAccountId)
-        : side.Amount != 0 && Math.Abs(entry.PostedDelta) + Math.Abs(entry.PendingDelta) != side.Amount
-            ? (SideOutcome.Refused, TransferResult.ExistsWithDifferentAmount)
-        : (SideOutcome.AlreadyApplied, TransferResult.Ok);
+    private static (SideOutcome, TransferResult) Existing(EntryDocument entry) =>
+        entry.IsFence ? (SideOutcome.Fenced, ParseCode(entry.Kind)) : (SideOutcome.AlreadyApplied, TransferResult.Ok);
 
     private static TransferResult ParseCode(string code) =>
         Enum.GetValues<TransferResult>().First(r => r.Code() == code);

@@ -21,6 +21,13 @@ public sealed partial class CosmosLedgerStore
             return TransferResult.IdMustNotBeZero;
         }
 
+        if (transfer.Id.IsReserved)
+        {
+            // The system's own transfers (charges, expiries) take their ids without a transfer document first;
+            // a request that could take one of them could ride on their entries.
+            return TransferResult.IdIsReserved;
+        }
+
         // A request that fails on its own fields is recorded as failed at once: one write, and the id is decided.
         var invalid = Validate(transfer);
         var document = new TransferDocument
@@ -129,8 +136,7 @@ public sealed partial class CosmosLedgerStore
         var shards = (creditMain ?? throw new InvalidOperationException("A debit was applied to a transfer without a credit account.")).Shards;
         var creditPartition = AccountPartition(request.CreditAccountId, CreditShard(request.Id, shards));
         var debitSide = new Side(debitPartition, EntryId(request.Id), KindOf(request), IsDebit: true, request.Id, a =>
-            a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, request.Amount), a.Debit(request.Amount, request.IsPending)),
-            request.CreditAccountId.ToString(), Amount: request.Amount);
+            a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, request.Amount), a.Debit(request.Amount, request.IsPending)));
         var (outcome, code) = await ApplySideAsync(debitSide, cancellationToken);
         if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {
@@ -139,8 +145,7 @@ public sealed partial class CosmosLedgerStore
 
         await faults.AfterAsync(LedgerStep.DebitApplied, request.Id);
         var creditSide = new Side(creditPartition, EntryId(request.Id), KindOf(request), IsDebit: false, request.Id, a =>
-            a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, request.Amount), a.Credit(request.Amount, request.IsPending)),
-            request.DebitAccountId.ToString(), Amount: request.Amount);
+            a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, request.Amount), a.Credit(request.Amount, request.IsPending)));
         (outcome, code) = await ApplySideAsync(creditSide, cancellationToken);
         if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {

@@ -36,9 +36,6 @@ public static class LedgerLimits
     /// <summary>Rounds a close goes through (driving another close attempt under way, then its own) before it gives up.</summary>
     public const int CloseRoundsMax = 4;
 
-    /// <summary>Names an expiry of one hold may take when clients' transfers took the first ones (see ExpireHoldAsync).</summary>
-    public const int ExpiryNamesMax = 8;
-
     /// <summary>Entries per page.</summary>
     public const int EntryPageSizeMax = 500;
 

@@ -209,7 +209,8 @@ internal sealed class LedgerExplorer
     private Operation Charge()
     {
         // Never to an account that may be closed: a charge's credit account must stay open (ARCHITECTURE.md, "Charges").
-        var charge = Move(Pick(wallets), Pick(payees.Where(p => !closable.Contains(p)).ToList()), random.Next(1, 500));
+        var move = Move(Pick(wallets), Pick(payees.Where(p => !closable.Contains(p)).ToList()), random.Next(1, 500));
+        var charge = move with { Id = LedgerId.Reserved("explorer:charge:" + move.Id) }; // as payments' charges are
         var settle = random.Next(2) == 0;
         return new($"charge {Describe(charge)}{(settle ? " and settle it" : "")}", charge.Id, Gates(charge.Id, ChargeSteps), async store =>
         {
@@ -415,7 +416,7 @@ internal sealed class LedgerExplorer
 
     /// <summary>The points of a hold's expiry (the ledger's own transfer "expire:&lt;hold&gt;").</summary>
     private static (LedgerStep, LedgerId)[] ExpiryGates(LedgerId hold) =>
-        Gates(LedgerId.FromName("expire:" + hold), [LedgerStep.TransferRecorded, LedgerStep.HoldRead, LedgerStep.HoldClaimed, LedgerStep.Committed]);
+        Gates(LedgerId.Reserved("expire:" + hold), [LedgerStep.TransferRecorded, LedgerStep.HoldRead, LedgerStep.HoldClaimed, LedgerStep.Committed]);
 
     private Transfer Move(LedgerId from, LedgerId to, long amount) =>
         new() { Id = NextId("t"), DebitAccountId = from, CreditAccountId = to, Amount = amount, Currency = Eur };

@@ -28,4 +28,21 @@ public sealed class LedgerIdTests
         Assert.False(LedgerId.TryParse(text[1..] + "\0", out _)); // the number parser would take a trailing NUL
         Assert.False(LedgerId.TryParse(" " + text[1..], out _));
     }
+
+    [Fact]
+    public void Reserved_ids_are_only_made_on_purpose()
+    {
+        var reserved = LedgerId.Reserved("charge:pay_1");
+        Assert.True(reserved.IsReserved);
+        Assert.Equal("ff", reserved.ToString()[..2]);
+        Assert.NotEqual(reserved, LedgerId.Reserved("charge:pay_2"));
+
+        // FromName and Random never land in the reserved range, even where the hash starts with 0xFF (1 in 256 names).
+        var names = Enumerable.Range(0, 5_000).Select(i => $"name:{i}").ToList();
+        // Where the hash starts with 0xFF, Reserved is the hash itself and FromName the hash with its top bit cleared.
+        Assert.Contains(names, n => (LedgerId.FromName(n).Value | ((UInt128)1 << 127)) == LedgerId.Reserved(n).Value);
+        Assert.DoesNotContain(names, n => LedgerId.FromName(n).IsReserved);
+        var random = new Random(11);
+        Assert.DoesNotContain(Enumerable.Range(0, 5_000), _ => LedgerId.Random(random).IsReserved);
+    }
 }

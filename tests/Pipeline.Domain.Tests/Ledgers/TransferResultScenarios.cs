@@ -28,6 +28,7 @@ internal static class TransferResultScenarios
             [TransferResult.LinkedEventChainOpen] = h => () => h.Ledger.CreateTransfers(
                 [Move(h.NextId(), Funding, Wallet, 10, TransferFlags.Linked)])[0],
             [TransferResult.IdMustNotBeZero] = h => Act(h, Move(LedgerId.None, Funding, Wallet, 1)),
+            [TransferResult.IdIsReserved] = h => Act(h, Move(LedgerId.Reserved("system:charge"), Funding, Wallet, 1)),
             [TransferResult.FlagsAreMutuallyExclusive] = h =>
                 Act(h, Move(h.NextId(), Funding, Wallet, 1, TransferFlags.Pending | TransferFlags.VoidPending)),
             [TransferResult.DebitAccountIdMustNotBeZero] = h => Act(h, Move(h.NextId(), LedgerId.None, Wallet, 1)),

@@ -40,6 +40,7 @@ public static class PipelineServices
         services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
         services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LedgerMaintenance>();
+        services.AddHostedService<LedgerScheme>();
         services.AddSingleton<WalletStore>();
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PaymentStore>();

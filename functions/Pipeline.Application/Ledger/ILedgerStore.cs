@@ -30,7 +30,8 @@ public interface ILedgerStore
     /// A simple transfer applied in one write on its debit side: the debit, its entry and a record of the credit
     /// still owed, together. Answers like <see cref="CreateTransferAsync"/> (a refusal changes nothing and decides
     /// the id). Until <see cref="CompleteCharge"/> or recovery applies the credit, the amount is in flight (the audit
-    /// counts it). The id must be unique to its caller's record (derived from it); <paramref name="memo"/> is that
+    /// counts it). The id must be reserved (<see cref="LedgerId.Reserved"/>: no transfer request may take it while
+    /// the charge is in flight) and unique to its caller's record (derived from it); <paramref name="memo"/> is that
     /// record, kept with the charge so recovery can hand it to the <see cref="IChargeRecorder"/> if the caller died.
     /// A charge refused once answers the same refusal again (not id_already_failed), so its caller can say why.
     /// </summary>

@@ -26,8 +26,7 @@ public sealed class InMemoryLedgerStore(TimeProvider time) : ILedgerStore
 
     /// <summary>Nothing is ever in flight here: a charge is an ordinary transfer, credited at once. A refused one answers its refusal again.</summary>
     public Task<TransferResult> ChargeAsync(Transfer transfer, string? memo, CancellationToken cancellationToken = default) =>
-        Locked(() => (transfer.Id.IsReserved ? ledger.CreateReservedTransfer(transfer) : ledger.CreateTransfer(transfer)) is var result
-            && result == TransferResult.IdAlreadyFailed ? ledger.FailureOf(transfer.Id) ?? result : result);
+        Locked(() => ledger.CreateReservedTransfer(transfer) is var result && result == TransferResult.IdAlreadyFailed ? ledger.FailureOf(transfer.Id) ?? result : result);
 
     public void CompleteCharge(Transfer transfer)
     {

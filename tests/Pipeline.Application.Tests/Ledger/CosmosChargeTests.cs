@@ -27,7 +27,7 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     public async Task An_owed_credit_is_in_flight_until_completed()
     {
         var (database, store) = await SetUpAsync(fundWallet: 1_000);
-        var charge = Move(LedgerId.FromName("charge"), 300);
+        var charge = Charge("charge", 300);
 
         Assert.Equal(TransferResult.Ok, await store.ChargeAsync(charge, "memo"));
         var audit = (await store.AuditAsync()).Currencies[Currency.EUR];
@@ -51,7 +51,7 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     public async Task A_caller_that_died_after_charging_has_its_memo_recorded_then_the_charge_completed()
     {
         var (database, _) = await SetUpAsync(fundWallet: 1_000);
-        var charge = Move(LedgerId.FromName("charge"), 300);
+        var charge = Charge("charge", 300);
 
         var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeDebited, charge.Id), Settings());
         await Assert.ThrowsAsync<SimulatedCrashException>(() => dying.ChargeAsync(charge, "the payment"));
@@ -69,8 +69,8 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     public async Task A_memo_that_cannot_be_recorded_keeps_only_its_own_charge_in_flight()
     {
         var (database, _) = await SetUpAsync(fundWallet: 1_000);
-        var poisoned = Move(LedgerId.FromName("poisoned"), 100);
-        var healthy = Move(LedgerId.FromName("healthy"), 200);
+        var poisoned = Charge("poisoned", 100);
+        var healthy = Charge("healthy", 200);
         foreach (var (charge, memo) in new[] { (poisoned, "poison"), (healthy, "fine") })
         {
             var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeDebited, charge.Id), Settings());
@@ -94,7 +94,7 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     public async Task A_charge_whose_record_went_to_another_request_is_given_back_once_and_never_credited()
     {
         var (database, _) = await SetUpAsync(fundWallet: 1_000);
-        var orphan = Move(LedgerId.FromName("orphan"), 400);
+        var orphan = Charge("orphan", 400);
         var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeDebited, orphan.Id), Settings());
         await Assert.ThrowsAsync<SimulatedCrashException>(() => dying.ChargeAsync(orphan, "taken"));
         memos.Take("taken");
@@ -120,10 +120,10 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
         // A link whose chain is missing: driving it throws, as any poisoned item would.
         var poisoned = new TransferDocument
         {
-            Id = LedgerId.FromName("poisoned").ToString(), Request = Move(LedgerId.FromName("poisoned"), 1), ChainId = LedgerId.FromName("no-chain").ToString(),
+            Id = LedgerId.Reserved("poisoned").ToString(), Request = Charge("poisoned", 1), ChainId = LedgerId.FromName("no-chain").ToString(),
         };
         await database.GetContainer(LedgerContainers.Transfers).CreateItemAsync(poisoned, new PartitionKey(poisoned.Id));
-        var charge = Move(LedgerId.FromName("charge"), 300);
+        var charge = Charge("charge", 300);
         var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeDebited, charge.Id), Settings());
         await Assert.ThrowsAsync<SimulatedCrashException>(() => dying.ChargeAsync(charge, "the payment"));
 
@@ -139,8 +139,8 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
         var (database, store) = await SetUpAsync(fundWallet: 1_000);
         var closing = LedgerId.FromName("closing");
         Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(closing, Currency.EUR)));
-        var refused = Move(LedgerId.FromName("to-closed"), 100) with { CreditAccountId = closing };
-        var fine = Move(LedgerId.FromName("to-open"), 200);
+        var refused = Charge("to-closed", 100) with { CreditAccountId = closing };
+        var fine = Charge("to-open", 200);
         Assert.Equal(TransferResult.Ok, await store.ChargeAsync(refused, null));
         Assert.Equal(TransferResult.Ok, await store.ChargeAsync(fine, null));
         Assert.Equal(CloseAccountResult.Ok, await store.CloseAccountAsync(closing)); // The invariant broken on purpose.
@@ -159,7 +159,7 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     public async Task A_completion_that_died_after_the_credit_is_finished_by_recovery_without_a_second_credit()
     {
         var (database, store) = await SetUpAsync(fundWallet: 1_000);
-        var charge = Move(LedgerId.FromName("charge"), 300);
+        var charge = Charge("charge", 300);
         Assert.Equal(TransferResult.Ok, await store.ChargeAsync(charge, "memo"));
 
         var dying = new CosmosLedgerStore(database, clock, new CrashFaults(LedgerStep.ChargeCredited, charge.Id), Settings());
@@ -176,7 +176,7 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     public async Task Concurrent_charges_take_only_what_the_wallet_holds_and_racing_completions_credit_each_once()
     {
         var (database, store) = await SetUpAsync(fundWallet: 1_000);
-        var charges = Enumerable.Range(0, 30).Select(i => Move(LedgerId.FromName($"charge-{i}"), 100)).ToList();
+        var charges = Enumerable.Range(0, 30).Select(i => Charge($"charge-{i}", 100)).ToList();
 
         var results = await Task.WhenAll(charges.Select(c => store.ChargeAsync(c, null)));
         Assert.Equal(10, results.Count(r => r == TransferResult.Ok));
@@ -203,7 +203,7 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
         {
             for (var i = 0; i < 40; i++)
             {
-                var charge = Move(LedgerId.FromName($"load-{worker}-{i}"), 1 + i);
+                var charge = Charge($"load-{worker}-{i}", 1 + i);
                 Assert.Equal(TransferResult.Ok, await store.ChargeAsync(charge, null));
                 store.CompleteCharge(charge);
             }
@@ -227,7 +227,7 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
     public async Task Recovery_completes_many_charges_over_several_batches_and_shards() // 250 over 2 shards: two batches of up to 99 each
     {
         var (_, store) = await SetUpAsync(fundWallet: 100_000, merchantShards: 2);
-        var charges = Enumerable.Range(0, 250).Select(i => Move(LedgerId.FromName($"many-{i}"), i + 1)).ToList();
+        var charges = Enumerable.Range(0, 250).Select(i => Charge($"many-{i}", i + 1)).ToList();
         foreach (var chunk in charges.Chunk(25))
         {
             Assert.All(await Task.WhenAll(chunk.Select(c => store.ChargeAsync(c, null))), r => Assert.Equal(TransferResult.Ok, r));
@@ -269,8 +269,9 @@ public sealed class CosmosChargeTests(CosmosFixture cosmos)
 
     private ChargeSettings Settings() => new(memos, null, NullLogger.Instance);
 
-    private static Transfer Move(LedgerId id, long amount) =>
-        new() { Id = id, DebitAccountId = Wallet, CreditAccountId = Merchant, Amount = amount, Currency = Currency.EUR };
+    /// <summary>A charge of the wallet to the merchant; its id reserved, as every charge's is.</summary>
+    private static Transfer Charge(string name, long amount) =>
+        new() { Id = LedgerId.Reserved(name), DebitAccountId = Wallet, CreditAccountId = Merchant, Amount = amount, Currency = Currency.EUR };
 
     /// <summary>Waits for the background completer (bounded: it normally takes tens of milliseconds).</summary>
     private static async Task EventuallyAsync(Func<Task<bool>> condition)

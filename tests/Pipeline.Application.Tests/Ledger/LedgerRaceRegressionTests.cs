@@ -74,9 +74,9 @@ public sealed class LedgerRaceRegressionTests(CosmosFixture cosmos)
         Assert.Equal(TransferResult.Ok, await a.CreateTransferAsync(Fund(LedgerId.FromName("top-up"), 1_000)));
 
         Assert.Equal(TransferResult.Ok, await b.CreateTransferAsync(Pay(LedgerId.FromName("transfer"), 100)));
-        Assert.Equal(TransferResult.Ok, await b.ChargeAsync(Pay(LedgerId.FromName("charge"), 100), null));
+        Assert.Equal(TransferResult.Ok, await b.ChargeAsync(Pay(LedgerId.Reserved("charge"), 100), null));
         Assert.Equal(TransferResult.Ok, await b.CreateTransferAsync(Pay(LedgerId.FromName("hold"), 100) with { Flags = TransferFlags.Pending }));
-        await b.SettleChargeAsync(Pay(LedgerId.FromName("charge"), 100));
+        await b.SettleChargeAsync(Pay(LedgerId.Reserved("charge"), 100));
 
         var wallet = (await a.GetAccountAsync(Wallet))!.Value;
         Assert.Equal((800, 100), (wallet.PostedMinor, wallet.PendingOutMinor));

@@ -54,6 +54,9 @@ public abstract class LedgerStoreContract : IAsyncLifetime
         return transfer.Id;
     }
 
+    /// <summary>A new id for a charge: reserved, as every charge's must be.</summary>
+    protected LedgerId NextChargeId() => LedgerId.Reserved("charge:" + NextId());
+
     protected Task<LedgerId> Fund(LedgerId account, long amount) => Apply(Move(NextId(), Funding, account, amount));
 
     protected async Task<Account> AccountOf(LedgerId id) => await Store.GetAccountAsync(id) ?? throw new KeyNotFoundException();
@@ -117,7 +120,7 @@ public abstract class LedgerStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transfer_requests_may_not_use_a_reserved_id_which_a_charge_may()
+    public async Task Transfer_requests_may_not_use_a_reserved_id_and_a_charge_must()
     {
         await Fund(Wallet, 1_000);
         var reserved = LedgerId.Reserved("contract:charge");
@@ -127,6 +130,7 @@ public abstract class LedgerStoreContract : IAsyncLifetime
         Assert.Equal(TransferResult.IdIsReserved, await Store.CreateTransferAsync(Move(reserved, Wallet, Wallet2, 1)));
         Assert.Equal([TransferResult.IdIsReserved, TransferResult.LinkedEventFailed],
             await Store.CreateTransfersAsync([Move(reserved, Wallet, Wallet2, 1) with { Flags = TransferFlags.Linked }, Move(NextId(), Wallet, Wallet2, 1)]));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ChargeAsync(Move(NextId(), Wallet, Wallet2, 300), null)); // a charge's id is reserved
         Assert.Equal(TransferResult.Ok, await Store.ChargeAsync(Move(reserved, Wallet, Wallet2, 300), null));
         Assert.Equal(TransferResult.IdIsReserved, await Store.CreateTransferAsync(Move(reserved, Wallet, Wallet2, 300)));
         Assert.Equal(700, (await AccountOf(Wallet)).PostedMinor);
@@ -137,7 +141,7 @@ public abstract class LedgerStoreContract : IAsyncLifetime
     public async Task A_charge_moves_money_once_and_a_resubmission_is_exists()
     {
         await Fund(Wallet, 1_000);
-        var charge = Move(NextId(), Wallet, Wallet2, 400);
+        var charge = Move(NextChargeId(), Wallet, Wallet2, 400);
         Assert.Equal(TransferResult.Ok, await Store.ChargeAsync(charge, null));
         Assert.Equal(600, (await AccountOf(Wallet)).PostedMinor);
         await AssertBalanced();
@@ -157,13 +161,13 @@ public abstract class LedgerStoreContract : IAsyncLifetime
     [Fact]
     public async Task A_refused_charge_changes_nothing_and_answers_its_refusal_again()
     {
-        var charge = Move(NextId(), Wallet, Wallet2, 1);
+        var charge = Move(NextChargeId(), Wallet, Wallet2, 1);
         Assert.Equal(TransferResult.InsufficientFunds, await Store.ChargeAsync(charge, null));
         await Fund(Wallet, 100);
         Assert.Equal(TransferResult.InsufficientFunds, await Store.ChargeAsync(charge, null));
-        Assert.Equal(TransferResult.AccountsMustHaveTheSameCurrency, await Store.ChargeAsync(Move(NextId(), Wallet, Usd, 1), null));
-        Assert.Equal(TransferResult.CreditAccountNotFound, await Store.ChargeAsync(Move(NextId(), Wallet, NextId(), 1), null));
-        Assert.Equal(TransferResult.AmountMustBePositive, await Store.ChargeAsync(Move(NextId(), Wallet, Wallet2, 0), null));
+        Assert.Equal(TransferResult.AccountsMustHaveTheSameCurrency, await Store.ChargeAsync(Move(NextChargeId(), Wallet, Usd, 1), null));
+        Assert.Equal(TransferResult.CreditAccountNotFound, await Store.ChargeAsync(Move(NextChargeId(), Wallet, NextId(), 1), null));
+        Assert.Equal(TransferResult.AmountMustBePositive, await Store.ChargeAsync(Move(NextChargeId(), Wallet, Wallet2, 0), null));
         Assert.Equal(100, (await AccountOf(Wallet)).PostedMinor);
         Assert.Equal(0, (await AccountOf(Wallet2)).PostedMinor);
         await AssertBalanced();

@@ -38,7 +38,7 @@ public sealed class ReviewFindingsTests(CosmosFixture cosmos)
     {
         var database = await SetUpAsync();
         var settings = new ChargeSettings(new MemoRecorder(kept: "B"), null, NullLogger.Instance);
-        var id = LedgerId.FromName("review:shared-charge");
+        var id = LedgerId.Reserved("review:shared-charge");
         var a = Move(id, WalletA, Merchant, 100);
         var b = Move(id, WalletB, Merchant, 100);
         var gate = new GateFaults().At(LedgerStep.ChargeCredited, id);

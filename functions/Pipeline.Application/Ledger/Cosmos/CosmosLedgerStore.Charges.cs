@@ -20,9 +20,11 @@ public sealed partial class CosmosLedgerStore
     public async Task<TransferResult> ChargeAsync(Transfer transfer, string? memo, CancellationToken cancellationToken = default)
     {
         using var activity = Telemetry.Source.StartActivity("ledger.charge");
-        if (transfer.IsLinked || transfer.IsPending || transfer.IsPostOrVoid)
+        if (transfer.IsLinked || transfer.IsPending || transfer.IsPostOrVoid || !transfer.Id.IsReserved)
         {
-            throw new ArgumentException("A charge is a simple transfer: not pending, post, void or linked.", nameof(transfer));
+            // A charge is recorded by id only when it completes: only a reserved id, which no transfer request may use,
+            // cannot be taken by one meanwhile.
+            throw new ArgumentException("A charge is a simple transfer (not pending, post, void or linked) with a reserved id (LedgerId.Reserved).", nameof(transfer));
         }
 
         if (transfer.Id.IsZero)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
+using static Pipeline.Application.Tests.Ledger.ReviewLedger;
 
 namespace Pipeline.Application.Tests.Ledger;
 
@@ -16,10 +17,11 @@ namespace Pipeline.Application.Tests.Ledger;
 [Collection(CosmosCollection.Name)]
 public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
 {
-    private static readonly LedgerId Funding = LedgerId.FromName("review5:funding");
-    private static readonly LedgerId WalletA = LedgerId.FromName("review5:wallet-a");
-    private static readonly LedgerId WalletB = LedgerId.FromName("review5:wallet-b");
-    private static readonly LedgerId Merchant = LedgerId.FromName("review5:merchant");
+    private static readonly ReviewLedger Books = new("review5");
+    private static readonly LedgerId Funding = Books.Funding;
+    private static readonly LedgerId WalletA = Books.WalletA;
+    private static readonly LedgerId WalletB = Books.WalletB;
+    private static readonly LedgerId Merchant = Books.Merchant;
     /// <summary>How often the client retries while the chain it yields to is dead (the old cap on runs).</summary>
     private const int RetriesWhileDead = 16;
 
@@ -269,38 +271,10 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
         Assert.Equal(CloseAccountResult.AccountAlreadyClosed, closedA);
     }
 
-    private Pipeline.Domain.Ledgers.Ledger Core(TimeProvider? time = null)
-    {
-        var core = new Pipeline.Domain.Ledgers.Ledger(time ?? clock);
-        core.CreateAccount(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit));
-        foreach (var wallet in new[] { WalletA, WalletB })
-        {
-            core.CreateAccount(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits));
-            core.CreateTransfer(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000));
-        }
+    private Pipeline.Domain.Ledgers.Ledger Core(TimeProvider? time = null) => Books.Core(time ?? clock);
 
-        core.CreateAccount(new NewAccount(Merchant, Currency.EUR));
-        return core;
-    }
-
-    private async Task<Database> SetUpAsync()
-    {
-        var database = await cosmos.CreateLedgerDatabaseAsync();
-        var store = new CosmosLedgerStore(database, clock);
-        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit)));
-        foreach (var wallet in new[] { WalletA, WalletB })
-        {
-            Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits)));
-            Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000)));
-        }
-
-        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR)));
-        return database;
-    }
+    private Task<Database> SetUpAsync() => Books.SetUpAsync(cosmos, clock);
 
     /// <summary>The id of run <paramref name="run"/> of the chain of these links, as CosmosLedgerStore names it.</summary>
     private static string ChainIdOf(Transfer[] links, int run) => CosmosLedgerStore.ChainId(links, run);
-
-    private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
-        new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };
 }

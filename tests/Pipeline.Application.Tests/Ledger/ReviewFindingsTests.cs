@@ -6,6 +6,7 @@ using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
 using static Pipeline.Application.Tests.Ledger.CosmosInterception;
+using static Pipeline.Application.Tests.Ledger.ReviewLedger;
 
 namespace Pipeline.Application.Tests.Ledger;
 
@@ -18,10 +19,11 @@ namespace Pipeline.Application.Tests.Ledger;
 [Collection(CosmosCollection.Name)]
 public sealed class ReviewFindingsTests(CosmosFixture cosmos)
 {
-    private static readonly LedgerId Funding = LedgerId.FromName("review:funding");
-    private static readonly LedgerId WalletA = LedgerId.FromName("review:wallet-a");
-    private static readonly LedgerId WalletB = LedgerId.FromName("review:wallet-b");
-    private static readonly LedgerId Merchant = LedgerId.FromName("review:merchant");
+    private static readonly ReviewLedger Books = new("review");
+    private static readonly LedgerId Funding = Books.Funding;
+    private static readonly LedgerId WalletA = Books.WalletA;
+    private static readonly LedgerId WalletB = Books.WalletB;
+    private static readonly LedgerId Merchant = Books.Merchant;
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>
@@ -133,27 +135,10 @@ public sealed class ReviewFindingsTests(CosmosFixture cosmos)
         Assert.Null(answer);
     }
 
-    private async Task<Database> SetUpAsync()
-    {
-        var database = await cosmos.CreateLedgerDatabaseAsync();
-        var store = new CosmosLedgerStore(database, clock);
-        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit)));
-        foreach (var wallet in new[] { WalletA, WalletB })
-        {
-            Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits)));
-            Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000)));
-        }
-
-        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR)));
-        return database;
-    }
+    private Task<Database> SetUpAsync() => Books.SetUpAsync(cosmos, clock);
 
     /// <summary>An id named from <paramref name="prefix"/> whose credit goes to shard <paramref name="shard"/> of a 4-shard account.</summary>
-    private static LedgerId IdOnShard(string prefix, int shard) =>
-        Enumerable.Range(0, 1_000).Select(i => LedgerId.FromName($"{prefix}:{i}")).First(id => LedgerKeys.CreditShard(id, 4) == shard);
-
-    private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
-        new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };
+    private static LedgerId IdOnShard(string prefix, int shard) => ReviewLedger.IdOnShard(prefix, shard, 4);
 
     /// <summary>Keeps the memos named (their ids still hold them); any other memo's id holds a different record.</summary>
     private sealed class MemoRecorder(params string[] kept) : IChargeRecorder

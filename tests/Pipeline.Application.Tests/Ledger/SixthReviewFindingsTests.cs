@@ -5,6 +5,7 @@ using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
+using static Pipeline.Application.Tests.Ledger.ReviewLedger;
 
 namespace Pipeline.Application.Tests.Ledger;
 
@@ -20,10 +21,11 @@ namespace Pipeline.Application.Tests.Ledger;
 [Collection(CosmosCollection.Name)]
 public sealed class SixthReviewFindingsTests(CosmosFixture cosmos)
 {
-    private static readonly LedgerId Funding = LedgerId.FromName("review6:funding");
-    private static readonly LedgerId WalletA = LedgerId.FromName("review6:wallet-a");
-    private static readonly LedgerId WalletB = LedgerId.FromName("review6:wallet-b");
-    private static readonly LedgerId Merchant = LedgerId.FromName("review6:merchant");
+    private static readonly ReviewLedger Books = new("review6");
+    private static readonly LedgerId Funding = Books.Funding;
+    private static readonly LedgerId WalletA = Books.WalletA;
+    private static readonly LedgerId WalletB = Books.WalletB;
+    private static readonly LedgerId Merchant = Books.Merchant;
 
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
 
@@ -310,37 +312,9 @@ public sealed class SixthReviewFindingsTests(CosmosFixture cosmos)
 
     private static ChargeSettings Settings(Memos memos) => new(memos, null, NullLogger.Instance);
 
-    private Pipeline.Domain.Ledgers.Ledger Core(TimeProvider? time = null)
-    {
-        var core = new Pipeline.Domain.Ledgers.Ledger(time ?? clock);
-        core.CreateAccount(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit));
-        foreach (var wallet in new[] { WalletA, WalletB })
-        {
-            core.CreateAccount(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits));
-            core.CreateTransfer(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000));
-        }
+    private Pipeline.Domain.Ledgers.Ledger Core(TimeProvider? time = null) => Books.Core(time ?? clock);
 
-        core.CreateAccount(new NewAccount(Merchant, Currency.EUR));
-        return core;
-    }
-
-    private async Task<Database> SetUpAsync()
-    {
-        var database = await cosmos.CreateLedgerDatabaseAsync();
-        var store = new CosmosLedgerStore(database, clock);
-        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit)));
-        foreach (var wallet in new[] { WalletA, WalletB })
-        {
-            Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits)));
-            Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000)));
-        }
-
-        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR)));
-        return database;
-    }
-
-    private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
-        new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };
+    private Task<Database> SetUpAsync() => Books.SetUpAsync(cosmos, clock);
 
     /// <summary>Records every memo but one, whose id holds another request (answered false), as IChargeRecorder does.</summary>
     private sealed class Memos(string? taken) : IChargeRecorder

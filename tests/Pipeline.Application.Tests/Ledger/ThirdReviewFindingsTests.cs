@@ -4,6 +4,7 @@ using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
 using static Pipeline.Application.Tests.Ledger.CosmosInterception;
+using static Pipeline.Application.Tests.Ledger.ReviewLedger;
 
 namespace Pipeline.Application.Tests.Ledger;
 
@@ -15,10 +16,11 @@ namespace Pipeline.Application.Tests.Ledger;
 [Collection(CosmosCollection.Name)]
 public sealed class ThirdReviewFindingsTests(CosmosFixture cosmos)
 {
-    private static readonly LedgerId Funding = LedgerId.FromName("review3:funding");
-    private static readonly LedgerId WalletA = LedgerId.FromName("review3:wallet-a");
-    private static readonly LedgerId WalletB = LedgerId.FromName("review3:wallet-b");
-    private static readonly LedgerId Merchant = LedgerId.FromName("review3:merchant");
+    private static readonly ReviewLedger Books = new("review3");
+    private static readonly LedgerId Funding = Books.Funding;
+    private static readonly LedgerId WalletA = Books.WalletA;
+    private static readonly LedgerId WalletB = Books.WalletB;
+    private static readonly LedgerId Merchant = Books.Merchant;
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>
@@ -184,25 +186,8 @@ public sealed class ThirdReviewFindingsTests(CosmosFixture cosmos)
 
     private static string ChainIdOf(Transfer[] links) => CosmosLedgerStore.ChainId(links, 0);
 
-    private async Task<Database> SetUpAsync()
-    {
-        var database = await cosmos.CreateLedgerDatabaseAsync();
-        var store = new CosmosLedgerStore(database, clock);
-        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Funding, Currency.EUR, NormalBalance.Debit)));
-        foreach (var wallet in new[] { WalletA, WalletB })
-        {
-            Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(wallet, Currency.EUR, Flags: AccountFlags.DebitsMustNotExceedCredits)));
-            Assert.Equal(TransferResult.Ok, await store.CreateTransferAsync(Move(LedgerId.FromName($"fund:{wallet}"), Funding, wallet, 1_000)));
-        }
-
-        Assert.Equal(CreateAccountResult.Ok, await store.CreateAccountAsync(new NewAccount(Merchant, Currency.EUR)));
-        return database;
-    }
+    private Task<Database> SetUpAsync() => Books.SetUpAsync(cosmos, clock);
 
     /// <summary>An id named from <paramref name="prefix"/> whose credit goes to shard <paramref name="shard"/> of a 3-shard account.</summary>
-    private static LedgerId IdOnShard(string prefix, int shard) =>
-        Enumerable.Range(0, 1_000).Select(i => LedgerId.FromName($"{prefix}:{i}")).First(id => LedgerKeys.CreditShard(id, 3) == shard);
-
-    private static Transfer Move(LedgerId id, LedgerId debit, LedgerId credit, long amount) =>
-        new() { Id = id, DebitAccountId = debit, CreditAccountId = credit, Amount = amount, Currency = Currency.EUR };
+    private static LedgerId IdOnShard(string prefix, int shard) => ReviewLedger.IdOnShard(prefix, shard, 3);
 }

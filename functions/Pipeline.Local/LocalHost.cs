@@ -165,7 +165,7 @@ public sealed class LocalHost : IAsyncDisposable
     {
         var durable = await DurableEngine.StartAsync(
             storage,
-            configuration["Pipeline:Durable:TaskHub"] ?? DefaultTaskHub,
+            configuration["PIPELINE_TASKHUB"] ?? DefaultTaskHub,
             registry => registry.AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>(),
             worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()));
         var interval = services.GetRequiredService<IOptions<MaintenanceOptions>>().Value.Interval;

@@ -21,7 +21,8 @@ param instanceMemoryMB int
 @description('Subnet for VNet integration, or empty for none.')
 param virtualNetworkSubnetId string
 
-// The Durable task hub in the runtime storage account; host.json reads it as %Pipeline__Durable__TaskHub%.
+// The Durable task hub in the runtime storage account; host.json reads it as %PIPELINE_TASKHUB% (a name without
+// "__": the host looks %name% up as a configuration key, and an app setting with "__" is stored under ":").
 var taskHubName = 'PipelineHub'
 // Always-ready groups: 'http' for every HTTP trigger, 'durable' for orchestrators, activities and entities.
 var alwaysReady = filter(
@@ -115,7 +116,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           value: split(replace(serviceBus.properties.serviceBusEndpoint, 'https://', ''), ':')[0]
         }
         { name: 'Pipeline__ServiceBus__Topic', value: serviceBusTopicName }
-        { name: 'Pipeline__Durable__TaskHub', value: taskHubName }
+        { name: 'PIPELINE_TASKHUB', value: taskHubName }
         // Ledger maintenance (MaintenanceOptions): how often a pass runs, and the grace period before it finishes
         // the work of a request that died.
         { name: 'Pipeline__Maintenance__Interval', value: '00:01:00' }

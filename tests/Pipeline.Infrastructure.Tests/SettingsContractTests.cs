@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Settings;
 
@@ -33,7 +34,6 @@ public sealed partial class SettingsContractTests(CompiledInfrastructure infra)
         "Pipeline__KeyVault__Uri",
         "Pipeline__ServiceBus__FullyQualifiedNamespace",
         "Pipeline__ServiceBus__Topic",
-        "Pipeline__Durable__TaskHub",
     ];
 
     /// <summary>Settings Flex Consumption refuses: the runtime and its version live in functionAppConfig instead.</summary>
@@ -67,6 +67,24 @@ public sealed partial class SettingsContractTests(CompiledInfrastructure infra)
     /// <summary>Settings host.json reads through %name%, e.g. the Durable task hub.</summary>
     public static IReadOnlyList<string> HostJsonSettings() =>
         HostJsonSetting().Matches(File.ReadAllText(BicepCli.InRepository("host.json"))).Select(m => m.Groups[1].Value).Distinct().ToList();
+
+    /// <summary>
+    /// The Functions host resolves each %name% in host.json by looking the name up as a configuration key, and an app
+    /// setting reaches configuration with "__" turned into ":" (the environment-variables provider). So a name with
+    /// "__" never resolves: the literal stays, the task hub name is refused and the host — every function with it —
+    /// does not start. Each name is resolved here exactly that way against the app settings infra/ sets.
+    /// </summary>
+    [Fact]
+    public void Every_host_json_setting_resolves_the_way_the_host_resolves_it()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(infra.AppSettings().Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)))
+            .Build();
+
+        Assert.NotEmpty(HostJsonSettings());
+        Assert.DoesNotContain(HostJsonSettings(), name => string.IsNullOrEmpty(configuration[name]));
+        Assert.DoesNotContain(HostJsonSettings(), name => name.Contains("__", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void The_code_has_settings_sections() =>

@@ -22,7 +22,7 @@ public sealed class TwoHostsTests
             ["Pipeline:AdminKey"] = adminKey,
             ["Pipeline:Cosmos:Endpoint"] = cosmos.Endpoint.ToString(),
             ["Pipeline:Local:StorageConnectionString"] = azurite.ConnectionString,
-            ["Pipeline:Durable:TaskHub"] = "TwoHosts",
+            ["PIPELINE_TASKHUB"] = "TwoHosts",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         await using var a = await LocalHost.StartAsync([], settings);

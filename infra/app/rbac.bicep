@@ -108,6 +108,9 @@ resource monitoringRoleAssignments 'Microsoft.Authorization/roleAssignments@2022
   }
 ]
 
+// One at a time: Cosmos DB takes an exclusive lock on the account per role assignment and answers 412 to a second
+// one created in parallel (the app's and the deployer's).
+@batchSize(1)
 resource cosmosRoleAssignments 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = [
   for p in principals: {
     parent: cosmos

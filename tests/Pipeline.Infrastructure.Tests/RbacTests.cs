@@ -28,6 +28,14 @@ public sealed class RbacTests(CompiledInfrastructure infra)
 
     private const string CosmosBuiltInDataContributor = "00000000-0000-0000-0000-000000000002";
 
+    /// <summary>Cosmos DB answers 412 to a role assignment created while another holds the account's lock: they go one at a time.</summary>
+    [Fact]
+    public void Cosmos_role_assignments_are_created_one_at_a_time()
+    {
+        var loop = infra.AllResources().Single(r => r.Resource["type"]!.GetValue<string>() == "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments").Resource["copy"];
+        Assert.Equal(("serial", 1), (loop?["mode"]?.GetValue<string>(), loop?["batchSize"]?.GetValue<int>()));
+    }
+
     [Fact]
     public void Role_assignments_are_only_in_rbac_bicep()
     {

@@ -130,5 +130,19 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+// No basic (user name and password) publishing: deployment goes through the deployment storage with the managed
+// identity, and nothing may sign in to the scm or ftp endpoints with a password.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: { allow: false }
+}
+
 output name string = functionApp.name
 output uri string = 'https://${functionApp.properties.defaultHostName}'

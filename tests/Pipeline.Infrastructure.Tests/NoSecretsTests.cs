@@ -80,6 +80,15 @@ public sealed partial class NoSecretsTests(CompiledInfrastructure infra)
     }
 
     [Fact]
+    public void Basic_publishing_credentials_are_off_for_scm_and_ftp()
+    {
+        var policies = CompiledInfrastructure.Resources(infra.ModuleTemplate("api"))
+            .Where(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites/basicPublishingCredentialsPolicies")
+            .ToDictionary(r => r["name"]!.GetValue<string>().Split('\'')[^2], r => r["properties"]!["allow"]!.GetValue<bool>()); // "[format('{0}/{1}', parameters('name'), 'scm')]"
+        Assert.Equal(new Dictionary<string, bool> { ["ftp"] = false, ["scm"] = false }, policies);
+    }
+
+    [Fact]
     public void Outputs_hold_no_secret()
     {
         var outputs = infra.Main["outputs"]!.AsObject();

@@ -23,9 +23,14 @@ var host = new HostBuilder()
             var cosmos = sp.GetRequiredService<IOptions<CosmosOptions>>().Value;
             return CosmosClients.ForAzure(cosmos.Endpoint!, new DefaultAzureCredential());
         });
-        // Traces to Application Insights (authenticated with Entra ID, APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
-        services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter()
-            .WithTracing(traces => traces.AddSource(Telemetry.Sources));
+        // Traces and logs to Application Insights, which has local (key) auth off: the exporter signs in as the app's
+        // managed identity (AZURE_CLIENT_ID), and is added only where a connection string says where to send.
+        var telemetry = services.AddOpenTelemetry().UseFunctionsWorkerDefaults().WithTracing(traces => traces.AddSource(Telemetry.Sources));
+        if (!string.IsNullOrEmpty(context.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+        {
+            telemetry.UseAzureMonitorExporter(exporter => exporter.Credential = new DefaultAzureCredential());
+        }
+
         services.AddOptions<KeyVaultOptions>().Bind(context.Configuration.GetSection(KeyVaultOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ISecretStore>(sp => new KeyVaultSecretStore(
             new SecretClient(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.Uri!, new DefaultAzureCredential()),

@@ -86,6 +86,18 @@ public sealed partial class SettingsContractTests(CompiledInfrastructure infra)
         Assert.DoesNotContain(HostJsonSettings(), name => name.Contains("__", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The worker exports its traces and logs with OpenTelemetry (signed in as the managed identity: Application
+    /// Insights has local auth off); the host must do the same, or the two streams do not correlate.
+    /// </summary>
+    [Fact]
+    public void The_host_sends_its_telemetry_as_OpenTelemetry_like_the_worker()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(BicepCli.InRepository("host.json")))!;
+        Assert.Equal("OpenTelemetry", host["telemetryMode"]?.GetValue<string>());
+        Assert.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", infra.AppSettings().Keys);
+    }
+
     [Fact]
     public void The_code_has_settings_sections() =>
         Assert.Contains("Pipeline__Cosmos__Endpoint", CodeSettings());

@@ -9,7 +9,8 @@ namespace Pipeline.Functions;
 /// <summary>
 /// The Durable wrappers around the shared maintenance classes (the Durable source generators are not available to
 /// us, so each orchestrator and activity has a small [Function] here), and a timer that keeps the eternal
-/// orchestration alive after a deployment or a purge.
+/// orchestration alive after a deployment or a purge. The timer does not run on start-up: on Flex Consumption every
+/// new instance would run it (each scale-out), and the first tick, within 5 minutes of a deployment, is soon enough.
 /// </summary>
 public sealed class MaintenanceFunctions(LedgerMaintenance maintenance, IOptions<MaintenanceOptions> options)
 {
@@ -23,6 +24,6 @@ public sealed class MaintenanceFunctions(LedgerMaintenance maintenance, IOptions
         maintenance.RunOnceAsync(CancellationToken.None);
 
     [Function("EnsureLedgerMaintenance")]
-    public Task Ensure([TimerTrigger("0 */5 * * * *", RunOnStartup = true)] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
+    public Task Ensure([TimerTrigger("0 */5 * * * *", RunOnStartup = false)] TimerInfo timer, [DurableClient] DurableTaskClient client) =>
         MaintenanceScheduler.EnsureRunningAsync(client, new MaintenanceSchedule(options.Value.Interval), CancellationToken.None);
 }

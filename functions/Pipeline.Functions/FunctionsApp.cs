@@ -1,0 +1,59 @@
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using Pipeline.Application;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Secrets;
+
+namespace Pipeline.Functions;
+
+/// <summary>
+/// The Functions app's host: the same services as the local host, with Cosmos DB, Key Vault and Application
+/// Insights reached through the app's managed identity (AZURE_CLIENT_ID names the user-assigned identity for
+/// DefaultAzureCredential). Program runs it; a test builds it with the settings infra/ sets, so a DI or settings
+/// mistake fails CI, not the first deployment.
+/// </summary>
+public static class FunctionsApp
+{
+    public static IHostBuilder CreateBuilder() =>
+        new HostBuilder()
+            .ConfigureFunctionsWebApplication()
+            .ConfigureServices((context, services) => AddServices(services, context.Configuration));
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => CosmosClients.ForAzure(Cosmos(sp).Endpoint!, new DefaultAzureCredential()));
+        AddTelemetry(services, configuration);
+
+        services.AddOptions<KeyVaultOptions>().Bind(configuration.GetSection(KeyVaultOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ISecretStore>(sp => new KeyVaultSecretStore(
+            new SecretClient(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.Uri!, new DefaultAzureCredential()),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddPipeline(
+            configuration,
+            sp => sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>().GetDatabase(Cosmos(sp).DatabaseName),
+            sp => CosmosClients.ForAzure(Cosmos(sp).Endpoint!, new DefaultAzureCredential(), bulk: true).GetDatabase(Cosmos(sp).DatabaseName));
+    }
+
+    /// <summary>
+    /// Traces and logs to Application Insights, which has local (key) auth off: the exporter signs in as the app's
+    /// managed identity, and is added only where a connection string says where to send.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, IConfiguration configuration)
+    {
+        var telemetry = services.AddOpenTelemetry().UseFunctionsWorkerDefaults().WithTracing(traces => traces.AddSource(Telemetry.Sources));
+        if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+        {
+            telemetry.UseAzureMonitorExporter(exporter => exporter.Credential = new DefaultAzureCredential());
+        }
+    }
+
+    private static CosmosOptions Cosmos(IServiceProvider services) => services.GetRequiredService<IOptions<CosmosOptions>>().Value;
+}

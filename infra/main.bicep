@@ -8,8 +8,44 @@ targetScope = 'subscription'
 @description('Name of the azd environment. With the subscription and region it makes every resource name.')
 param environmentName string
 
+// Regions that offered the Flex Consumption plan when this was written; azd offers only these. Check the current
+// list with `az functionapp list-flexconsumption-locations` (add --zone-redundant=true for zoneRedundant) and add
+// a region here when it appears there.
 @minLength(1)
 @description('Region for every resource. It must offer the Flex Consumption plan.')
+@metadata({ azd: { type: 'location' } })
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 param location string
 
 @description('Object id of the deploying user or principal (azd fills it in). When set, it gets the data roles listed in app/rbac.bicep, which the postprovision hook needs to create the admin key.')
@@ -18,6 +54,9 @@ param principalId string = ''
 @allowed(['User', 'ServicePrincipal'])
 @description('Kind of principal principalId names.')
 param principalType string = 'User'
+
+@description('Give the deploying principal data roles (read and write ledger data, secrets, task hub; read events) to look at the data. Production turns this off: deploying needs none of them.')
+param deployerDataAccess bool = true
 
 @allowed(['autoscale', 'serverless'])
 @description('Cosmos DB capacity mode. Autoscale is the production default; see docs/OPERATIONS.md for why.')
@@ -51,6 +90,15 @@ param privateNetworking bool = false
 
 @description('Address space of the virtual network when privateNetworking is on.')
 param vnetAddressPrefix string = '10.40.0.0/16'
+
+@description('Spread the Function App plan over availability zones, with zone-redundant storage. Chosen when the environment is created (storage cannot switch from LRS to ZRS in place); raises each always-ready group to at least 2 instances.')
+param zoneRedundant bool = false
+
+@description('E-mail address the alerts notify (an action group is created for it); empty for none.')
+param alertEmailAddress string = ''
+
+@description('Resource id of an existing action group the alerts notify (on-call, chat, ticketing); empty for none.')
+param alertActionGroupId string = ''
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -102,6 +150,7 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     privateNetworking: privateNetworking
+    zoneRedundant: zoneRedundant
   }
 }
 
@@ -160,13 +209,15 @@ module rbac 'app/rbac.bicep' = {
     appPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId
     userPrincipalType: principalType
+    deployerDataAccess: deployerDataAccess
     storageAccountName: names.storage
     cosmosAccountName: names.cosmos
+    cosmosDatabaseName: cosmos.outputs.databaseName
     serviceBusNamespaceName: names.serviceBus
     keyVaultName: names.keyVault
     applicationInsightsName: names.applicationInsights
   }
-  dependsOn: [storage, cosmos, serviceBus, keyVault, monitoring]
+  dependsOn: [storage, serviceBus, keyVault, monitoring]
 }
 
 module api 'app/api.bicep' = {
@@ -189,10 +240,38 @@ module api 'app/api.bicep' = {
     alwaysReadyDurableInstances: alwaysReadyDurableInstances
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    zoneRedundant: zoneRedundant
     virtualNetworkSubnetId: network.?outputs.appSubnetId ?? ''
   }
   // The app starts as soon as it exists: its identity must already hold its data roles.
   dependsOn: [rbac]
+}
+
+// Resource logs of Key Vault, Cosmos DB, Service Bus and the Function App to Log Analytics.
+module diagnostics 'app/diagnostics.bicep' = {
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    keyVaultName: names.keyVault
+    cosmosAccountName: names.cosmos
+    serviceBusNamespaceName: names.serviceBus
+    functionAppName: names.functionApp
+  }
+  dependsOn: [monitoring, keyVault, cosmos, serviceBus, api]
+}
+
+module alerts 'app/alerts.bicep' = {
+  scope: rg
+  params: {
+    namePrefix: 'alert-${resourceToken}'
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+    cosmosAccountName: names.cosmos
+    alertEmailAddress: alertEmailAddress
+    alertActionGroupId: alertActionGroupId
+  }
+  dependsOn: [monitoring, cosmos]
 }
 
 output AZURE_LOCATION string = location
@@ -200,12 +279,14 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output AZURE_FUNCTION_APP_ID string = api.outputs.id
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_COSMOS_DATABASE_NAME string = cosmos.outputs.databaseName
 output AZURE_SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ID string = keyVault.outputs.id
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

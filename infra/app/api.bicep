@@ -18,17 +18,21 @@ param alwaysReadyHttpInstances int
 param alwaysReadyDurableInstances int
 param maximumInstanceCount int
 param instanceMemoryMB int
+@description('Spread the plan over availability zones (needs ZRS storage and at least 2 always-ready instances per group).')
+param zoneRedundant bool
 @description('Subnet for VNet integration, or empty for none.')
 param virtualNetworkSubnetId string
 
 // The Durable task hub in the runtime storage account; host.json reads it as %PIPELINE_TASKHUB% (a name without
 // "__": the host looks %name% up as a configuration key, and an app setting with "__" is stored under ":").
 var taskHubName = 'PipelineHub'
-// Always-ready groups: 'http' for every HTTP trigger, 'durable' for orchestrators, activities and entities.
+// Always-ready groups: 'http' for every HTTP trigger, 'durable' for orchestrators, activities and entities. A
+// zone-redundant plan needs at least 2 in each group (one per zone at least), so it gets 2 where fewer are asked.
+var alwaysReadyMin = zoneRedundant ? 2 : 0
 var alwaysReady = filter(
   [
-    { name: 'http', instanceCount: alwaysReadyHttpInstances }
-    { name: 'durable', instanceCount: alwaysReadyDurableInstances }
+    { name: 'http', instanceCount: max(alwaysReadyHttpInstances, alwaysReadyMin) }
+    { name: 'durable', instanceCount: max(alwaysReadyDurableInstances, alwaysReadyMin) }
   ],
   group => group.instanceCount > 0
 )
@@ -59,7 +63,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   tags: tags
   kind: 'functionapp'
   sku: { name: 'FC1', tier: 'FlexConsumption' }
-  properties: { reserved: true }
+  properties: { reserved: true, zoneRedundant: zoneRedundant }
 }
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
@@ -144,5 +148,6 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
   properties: { allow: false }
 }
 
+output id string = functionApp.id
 output name string = functionApp.name
 output uri string = 'https://${functionApp.properties.defaultHostName}'

@@ -1,11 +1,14 @@
 // Every role assignment of the platform, in one place. The app identity gets exactly what the code needs; the
-// deploying user (optional) gets a mirror to inspect data and to create the admin key in the postprovision hook.
+// deploying user gets a mirror to inspect data only when deployerDataAccess is on (production turns it off: the
+// hooks need no data role, they work through Resource Manager).
 param appPrincipalId string
 param userPrincipalId string
 @allowed(['User', 'ServicePrincipal'])
 param userPrincipalType string
+param deployerDataAccess bool
 param storageAccountName string
 param cosmosAccountName string
+param cosmosDatabaseName string
 param serviceBusNamespaceName string
 param keyVaultName string
 param applicationInsightsName string
@@ -24,8 +27,8 @@ var roles = {
 var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'
 
 var app = { id: appPrincipalId, type: 'ServicePrincipal' }
-var principals = empty(userPrincipalId) ? [app] : [app, { id: userPrincipalId, type: userPrincipalType }]
-var user = empty(userPrincipalId) ? [] : [{ id: userPrincipalId, type: userPrincipalType }]
+var user = !deployerDataAccess || empty(userPrincipalId) ? [] : [{ id: userPrincipalId, type: userPrincipalType }]
+var principals = concat([app], user)
 
 // Storage: the Functions host (blobs for locks and the deployment package) and the Durable task hub (queues, tables, blobs).
 var storageRoles = [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]
@@ -109,7 +112,8 @@ resource monitoringRoleAssignments 'Microsoft.Authorization/roleAssignments@2022
 ]
 
 // One at a time: Cosmos DB takes an exclusive lock on the account per role assignment and answers 412 to a second
-// one created in parallel (the app's and the deployer's).
+// one created in parallel (the app's and the deployer's). Scoped to the one database: nothing else in the account
+// is readable with it.
 @batchSize(1)
 resource cosmosRoleAssignments 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = [
   for p in principals: {
@@ -118,7 +122,7 @@ resource cosmosRoleAssignments 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAss
     properties: {
       principalId: p.id
       roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'
-      scope: cosmos.id
+      scope: '${cosmos.id}/dbs/${cosmosDatabaseName}'
     }
   }
 ]

@@ -4,6 +4,8 @@ param name string
 param location string
 param tags object
 param privateNetworking bool
+@description('Zone-redundant storage (ZRS), which a zone-redundant Flex Consumption plan requires. Chosen when the account is created.')
+param zoneRedundant bool
 
 var deploymentContainerName = 'deployment-package'
 
@@ -12,7 +14,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   location: location
   tags: tags
   kind: 'StorageV2'
-  sku: { name: 'Standard_LRS' }
+  sku: { name: zoneRedundant ? 'Standard_ZRS' : 'Standard_LRS' }
   properties: {
     allowSharedKeyAccess: false
     allowBlobPublicAccess: false

@@ -1,24 +1,37 @@
 #!/bin/sh
-# Creates the Key Vault secret `admin-key` (the bearer key of admin calls) if it does not exist yet. The value is
-# random, never printed, and never passes through a template or a deployment's history. Needs the Azure CLI and
-# the deploying user's Key Vault Secrets Officer role (app/rbac.bicep), which can take a minute to apply.
+# Creates the Key Vault secret `admin-key` (the bearer key of admin calls) if it does not exist yet, then makes the
+# Function App read its Key Vault references again, so the first start finds the secret instead of caching a
+# failed reference for up to 24 hours.
+#
+# Both go through Azure Resource Manager (the control plane), not the vault's data plane: that works when the vault
+# has public network access off (privateNetworking) and needs no data role on the vault, only the Contributor (or
+# Owner) role the deployer already holds on the resource group. The value is random, written from a file only this
+# user can read, never printed and never part of a template or a deployment's history. A control-plane read of a
+# secret returns its properties, never its value.
 set -eu
-vault="${AZURE_KEY_VAULT_NAME:?azd sets AZURE_KEY_VAULT_NAME from the provision outputs}"
+vault="${AZURE_KEY_VAULT_ID:?azd sets AZURE_KEY_VAULT_ID from the provision outputs}"
+app="${AZURE_FUNCTION_APP_ID:?azd sets AZURE_FUNCTION_APP_ID from the provision outputs}"
+secret="$vault/secrets/admin-key?api-version=2023-07-01"
 
-if az keyvault secret show --vault-name "$vault" --name admin-key --query id -o none 2>/dev/null; then
-  echo "admin-key already exists in $vault; left as it is."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+umask 077
+
+if az rest --method get --url "$secret" -o none 2>"$work/error"; then
+  echo "admin-key already exists in $(basename "$vault"); left as it is."
   exit 0
 fi
+if ! grep -Eqi 'SecretNotFound|Not Found|ResourceNotFound' "$work/error"; then
+  cat "$work/error" >&2
+  echo "Could not tell whether admin-key exists in $(basename "$vault"); nothing was changed." >&2
+  exit 1
+fi
 
-attempt=1
-while :; do
-  if az keyvault secret set --vault-name "$vault" --name admin-key --value "$(openssl rand -hex 32)" \
-       --content-type "Pipeline admin bearer key" --query id -o none; then
-    echo "admin-key created in $vault. Read it with: az keyvault secret show --vault-name $vault --name admin-key --query value -o tsv"
-    exit 0
-  fi
-  [ "$attempt" -ge 10 ] && { echo "Could not create admin-key in $vault (role assignment not applied yet?)." >&2; exit 1; }
-  attempt=$((attempt + 1))
-  echo "Waiting for the Key Vault role assignment to apply (attempt $attempt of 10)..."
-  sleep 20
-done
+printf '{"properties":{"value":"%s","contentType":"Pipeline admin bearer key"}}' "$(openssl rand -hex 32)" >"$work/body.json"
+az rest --method put --url "$secret" --body "@$work/body.json" -o none
+echo "admin-key created in $(basename "$vault")."
+
+# A configuration change would also make the app fetch its references again; this call does only that.
+az rest --method post --url "$app/config/configreferences/appsettings/refresh?api-version=2022-03-01" -o none
+echo "The Function App reads its Key Vault references again. Read the key (from a network that reaches the vault):"
+echo "  az keyvault secret show --vault-name $(basename "$vault") --name admin-key --query value -o tsv"

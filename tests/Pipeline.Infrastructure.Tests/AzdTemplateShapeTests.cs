@@ -10,8 +10,11 @@ public sealed partial class AzdTemplateShapeTests(CompiledInfrastructure infra)
     [GeneratedRegex("^[A-Z][A-Z0-9_]*$")]
     private static partial Regex UpperSnake();
 
-    [GeneratedRegex(@"\$\{?(AZURE_[A-Z0-9_]+|SERVICE_[A-Z0-9_]+)")]
+    [GeneratedRegex(@"\$(?:\{|env:)?(AZURE_[A-Z0-9_]+|SERVICE_[A-Z0-9_]+)")]
     private static partial Regex AzdVariable();
+
+    [GeneratedRegex(@"\$(?:\{|env:)?(PIPELINE_[A-Z0-9_]+)")]
+    private static partial Regex PipelineVariable();
 
     [Fact]
     public void Main_deploys_at_subscription_scope_with_upper_snake_outputs()
@@ -51,6 +54,29 @@ public sealed partial class AzdTemplateShapeTests(CompiledInfrastructure infra)
             .SelectMany(f => AzdVariable().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).Distinct().ToList();
         Assert.NotEmpty(used);
         Assert.All(used, variable => Assert.Contains(variable, outputs));
+    }
+
+    /// <summary>A hook and the deployment must read a setting from the same azd variable (e.g. private networking).</summary>
+    [Fact]
+    public void Pipeline_variables_the_hooks_read_feed_the_parameters_file()
+    {
+        var parameters = File.ReadAllText(BicepCli.InRepository("infra/main.parameters.json"));
+        var used = Directory.GetFiles(BicepCli.InRepository("infra/hooks"))
+            .SelectMany(f => PipelineVariable().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).Distinct().ToList();
+        Assert.Contains("PIPELINE_PRIVATE_NETWORKING", used);
+        Assert.All(used, variable => Assert.Contains("${" + variable + "=", parameters, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Azure_yaml_runs_both_hooks_on_both_shells()
+    {
+        var yaml = File.ReadAllText(BicepCli.InRepository("azure.yaml"));
+        foreach (var hook in new[] { "preprovision", "postprovision" })
+        {
+            Assert.Contains($"run: ./infra/hooks/{hook}.sh", yaml, StringComparison.Ordinal);
+            Assert.Contains($"run: ./infra/hooks/{hook}.ps1", yaml, StringComparison.Ordinal);
+            Assert.True(File.Exists(BicepCli.InRepository($"infra/hooks/{hook}.sh")) && File.Exists(BicepCli.InRepository($"infra/hooks/{hook}.ps1")));
+        }
     }
 
     [Fact]

@@ -70,12 +70,29 @@ public sealed class RbacTests(CompiledInfrastructure infra)
         Assert.Contains("cosmosDataContributor", assignment["properties"]!["roleDefinitionId"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// With principalId empty, or deployerDataAccess off (production), only the app identity holds a data role: the
+    /// hooks work through Resource Manager and need none.
+    /// </summary>
     [Fact]
-    public void The_deploying_user_mirror_is_optional()
+    public void The_deploying_user_mirror_is_optional_and_production_turns_it_off()
     {
-        // With principalId empty, only the app identity is granted anything.
-        var principals = infra.ModuleTemplate("rbac")["variables"]!["principals"]!.GetValue<string>();
-        Assert.StartsWith("[if(empty(parameters('userPrincipalId'))", principals, StringComparison.Ordinal);
+        var variables = infra.ModuleTemplate("rbac")["variables"]!;
+        Assert.Equal(
+            "[if(or(not(parameters('deployerDataAccess')), empty(parameters('userPrincipalId'))), createArray(), createArray(createObject('id', parameters('userPrincipalId'), 'type', parameters('userPrincipalType'))))]",
+            variables["user"]!.GetValue<string>());
+        Assert.Equal("[concat(createArray(variables('app')), variables('user'))]", variables["principals"]!.GetValue<string>());
         Assert.Equal(JsonValue.Create("")!.ToJsonString(), infra.Main["parameters"]!["principalId"]!["defaultValue"]!.ToJsonString());
+        Assert.Equal("[parameters('deployerDataAccess')]", infra.Module("rbac")["properties"]!["parameters"]!["deployerDataAccess"]!["value"]!.GetValue<string>());
+        Assert.Contains("PIPELINE_DEPLOYER_DATA_ACCESS", File.ReadAllText(BicepCli.InRepository("infra/main.parameters.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cosmos_data_access_is_scoped_to_the_database()
+    {
+        var assignment = CompiledInfrastructure.Resources(infra.ModuleTemplate("rbac")).Single(r => r["type"]!.GetValue<string>() == RoleAssignmentTypes[1]);
+        Assert.Equal(
+            "[format('{0}/dbs/{1}', resourceId('Microsoft.DocumentDB/databaseAccounts', parameters('cosmosAccountName')), parameters('cosmosDatabaseName'))]",
+            assignment["properties"]!["scope"]!.GetValue<string>());
     }
 }

@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +60,25 @@ public sealed class FunctionsWorkerTests(CompiledInfrastructure infra)
             Assert.NotNull(options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options));
         });
         host.Services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    /// <summary>
+    /// Application Insights has local auth off: the worker's exporter must sign in (the managed identity through
+    /// DefaultAzureCredential), and exists only where a connection string says where to send.
+    /// </summary>
+    [Fact]
+    public void The_worker_exports_telemetry_signed_in_and_only_where_a_connection_string_is_set()
+    {
+        using var azure = FunctionsApp.CreateBuilder()
+            .ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(AzureSettings()))
+            .Build();
+        var exporter = azure.Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
+        Assert.IsType<DefaultAzureCredential>(exporter.Credential);
+
+        using var local = FunctionsApp.CreateBuilder()
+            .ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(AzureSettings().Where(s => s.Key != "APPLICATIONINSIGHTS_CONNECTION_STRING")))
+            .Build();
+        Assert.Null(local.Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName).Credential);
     }
 
     /// <summary>The same build fails when a setting the code requires is missing, so the test above can fail.</summary>

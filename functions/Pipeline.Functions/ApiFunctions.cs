@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Pipeline.Application.Composition;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
-using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;

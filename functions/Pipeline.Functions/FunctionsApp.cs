@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
-using Pipeline.Application;
+using Pipeline.Application.Composition;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Diagnostics;
 using Pipeline.Application.Secrets;
 
 namespace Pipeline.Functions;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Application.Http;
+using Pipeline.Application.Composition;
 using Pipeline.Local;
 
 if (args is ["demo", ..])

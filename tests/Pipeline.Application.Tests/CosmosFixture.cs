@@ -1,4 +1,5 @@
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Composition;
 using Pipeline.Application.Cosmos;
 using Pipeline.Local.Emulators;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Composition;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Domain.Ledgers;

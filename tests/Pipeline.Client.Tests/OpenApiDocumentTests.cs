@@ -4,6 +4,7 @@ using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 using Pipeline.Application.Http;
 using OpenApiDocument = Microsoft.OpenApi.OpenApiDocument;
+using Pipeline.Application.Composition;
 
 namespace Pipeline.Client.Tests;
 

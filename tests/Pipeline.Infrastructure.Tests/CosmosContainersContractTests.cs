@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Composition;
 using Pipeline.Application.Cosmos;
 
 namespace Pipeline.Infrastructure.Tests;

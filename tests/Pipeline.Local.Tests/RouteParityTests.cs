@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Application.Http;
+using Pipeline.Application.Composition;
 using Pipeline.Functions;
 
 namespace Pipeline.Local.Tests;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Pipeline.Application.Composition;
 using Pipeline.Application.Devices;
-using Pipeline.Application.Http;
 
 namespace Pipeline.Local.Tests;
 

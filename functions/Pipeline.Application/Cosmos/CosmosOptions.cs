@@ -13,7 +13,7 @@ public sealed class CosmosOptions
     [Required]
     public Uri? Endpoint { get; set; }
 
-    /// <summary>The database holding every container of <see cref="CosmosContainerCatalog"/>.</summary>
+    /// <summary>The database holding every container of <see cref="Composition.CosmosContainerCatalog"/>.</summary>
     [Required]
     public string DatabaseName { get; set; } = "pipeline";
 }

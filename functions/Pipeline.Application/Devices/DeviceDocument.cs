@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Pipeline.Application.Ledger.Cosmos;
+using Pipeline.Application.Cosmos;
 
 namespace Pipeline.Application.Devices;
 
@@ -59,5 +59,5 @@ internal sealed record DeviceDocument
             : rotated with { PreviousSecretName = CurrentSecretName, PreviousSecretValidUntilMicros = nowMicros + (long)DeviceLimits.SecretOverlap.TotalMicroseconds };
     }
 
-    public DeviceView ToView() => new(Id, Kind, ExternalId, new DateTimeOffset(LedgerTime.ToTicks(CreatedMicros), TimeSpan.Zero));
+    public DeviceView ToView() => new(Id, Kind, ExternalId, new DateTimeOffset(CosmosTime.ToTicks(CreatedMicros), TimeSpan.Zero));
 }

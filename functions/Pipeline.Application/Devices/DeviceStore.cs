@@ -51,7 +51,7 @@ public sealed class DeviceStore(Database database, ISecretStore secrets, TimePro
     public async Task<(DeviceView Device, string Secret)?> RegisterAsync(string merchantId, DeviceKind kind, string externalId, CancellationToken cancellationToken)
     {
         var id = IdPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{merchantId}\n{externalId}")))[..24];
-        var document = new DeviceDocument { Id = id, MerchantId = merchantId, Kind = kind, ExternalId = externalId, CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()) };
+        var document = new DeviceDocument { Id = id, MerchantId = merchantId, Kind = kind, ExternalId = externalId, CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()) };
 
         // The device document is the commit point, so it goes first: a registration that conflicts with an existing
         // device stops here and never touches that device's secret (a retry after a lost answer would otherwise lock
@@ -132,11 +132,11 @@ public sealed class DeviceStore(Database database, ISecretStore secrets, TimePro
         var before = await container.UpdateAsync<DeviceDocument>(id, id, d => d.Rotated(name, now, revokePrevious), d => d.ETag, LedgerLimits.ConcurrencyAttemptsMax, cancellationToken)
             ?? throw new InvalidOperationException($"Device {id} disappeared during its secret rotation.");
         var after = before.Rotated(name, now, revokePrevious);
-        var previousUntil = after.PreviousSecretName is null ? (DateTimeOffset?)null : new DateTimeOffset(LedgerTime.ToTicks(after.PreviousSecretValidUntilMicros), TimeSpan.Zero);
+        var previousUntil = after.PreviousSecretName is null ? (DateTimeOffset?)null : new DateTimeOffset(CosmosTime.ToTicks(after.PreviousSecretValidUntilMicros), TimeSpan.Zero);
         return new SecretRotation(after.ToView(), secret, previousUntil);
     }
 
-    private long NowMicros => LedgerTime.ToMicros(time.GetUtcNow());
+    private long NowMicros => CosmosTime.ToMicros(time.GetUtcNow());
 
     private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(DeviceLimits.SecretBytes));
 

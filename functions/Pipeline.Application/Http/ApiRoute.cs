@@ -13,7 +13,7 @@ public enum Access
 
 /// <summary>
 /// One route of the public API: both hosts (the Functions app and the local host) serve exactly the routes of
-/// <see cref="ApiRoutes.All"/>, each through <see cref="Api.DispatchAsync"/>, so they cannot drift apart.
+/// <see cref="Composition.ApiRoutes.All"/>, each through <see cref="Composition.Api.DispatchAsync"/>, so they cannot drift apart.
 /// </summary>
 /// <param name="Name">The function name on Azure.</param>
 /// <param name="Template">The path below /api, e.g. "v1/merchants/{id}/pricing".</param>

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Pipeline.Application.Settings;
-using Pipeline.Application.Merchants;
 
 namespace Pipeline.Application.Http;
 
@@ -11,7 +10,7 @@ namespace Pipeline.Application.Http;
 /// or a merchant's API key (looked up by its hash). A missing, malformed or unknown key is anonymous, which
 /// every protected route refuses with 401.
 /// </summary>
-public sealed class Authenticator(IOptions<PipelineOptions> options, MerchantStore merchants)
+public sealed class Authenticator(IOptions<PipelineOptions> options, IApiKeys apiKeys)
 {
     private const string Scheme = "Bearer ";
 
@@ -30,7 +29,7 @@ public sealed class Authenticator(IOptions<PipelineOptions> options, MerchantSto
             return Caller.Admin;
         }
 
-        var merchantId = await merchants.FindByApiKeyAsync(key, cancellationToken);
+        var merchantId = await apiKeys.FindMerchantAsync(key, cancellationToken);
         return merchantId is null ? Caller.Anonymous : new Caller(CallerKind.Merchant, merchantId);
     }
 

@@ -6,7 +6,7 @@ namespace Pipeline.Application.Http;
 /// What the web server (Kestrel, in the local host and in the Functions worker alike) enforces before any of our code
 /// runs, set here explicitly rather than left to its defaults. Request line, header and header-count limits are
 /// answered by the server itself with an empty 414 or 431; a body that stops arriving or arrives too slowly, and broken
-/// chunked framing, reach our pipeline as a failed read and are answered 408 / 400 problems (<see cref="Api"/>).
+/// chunked framing, reach our pipeline as a failed read and are answered 408 / 400 problems (<see cref="Composition.Api"/>).
 /// </summary>
 public static class ServerLimits
 {

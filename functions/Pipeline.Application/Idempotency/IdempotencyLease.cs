@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
-using Pipeline.Application.Ledger.Cosmos;
 
 namespace Pipeline.Application.Idempotency;
 
@@ -24,7 +24,7 @@ internal sealed class IdempotencyLease(Container container, TimeProvider time, I
     public PartitionKey Partition => new(Record.Scope);
 
     /// <summary>The end of a lease that starts now.</summary>
-    public static long Until(TimeProvider time) => LedgerTime.ToMicros(time.GetUtcNow() + ApiLimits.IdempotencyLease);
+    public static long Until(TimeProvider time) => CosmosTime.ToMicros(time.GetUtcNow() + ApiLimits.IdempotencyLease);
 
     /// <summary>Runs the request, renewing the lease until it ends; the renewal in flight finishes first, so <see cref="ETag"/> is then the last.</summary>
     public async Task<ApiResponse> RunAsync(Func<Task<ApiResponse>> run)

@@ -5,7 +5,6 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
-using Pipeline.Application.Ledger.Cosmos;
 
 namespace Pipeline.Application.Idempotency;
 
@@ -44,7 +43,7 @@ public sealed class IdempotencyStore(Database database, TimeProvider time, ILogg
             Id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
             Scope = scope,
             Fingerprint = RequestFingerprint.Of(request, body),
-            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+            CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
             LeaseUntilMicros = IdempotencyLease.Until(time),
             TimeToLive = (int)ApiLimits.IdempotencyRetention.TotalSeconds,
         };
@@ -80,7 +79,7 @@ public sealed class IdempotencyStore(Database database, TimeProvider time, ILogg
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             var existing = await container.ReadOrNullAsync<IdempotencyRecord>(record.Id, record.Scope, cancellationToken);
-            if (existing is not null && !existing.Completed && !existing.Released && LedgerTime.ToMicros(time.GetUtcNow()) > existing.LeaseUntilMicros)
+            if (existing is not null && !existing.Completed && !existing.Released && CosmosTime.ToMicros(time.GetUtcNow()) > existing.LeaseUntilMicros)
             {
                 // The lease looks lapsed on this instance's clock, which is not the holder's: watch the record for longer
                 // than two renewal periods. A live holder renews (or finishes) meanwhile, however far the clocks are

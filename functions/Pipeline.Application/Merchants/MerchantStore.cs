@@ -8,7 +8,7 @@ using Pipeline.Application.Ledger.Cosmos;
 namespace Pipeline.Application.Merchants;
 
 /// <summary>Merchants and the index of their API keys, in Cosmos DB.</summary>
-public sealed class MerchantStore(Database database, TimeProvider time)
+public sealed class MerchantStore(Database database, TimeProvider time) : IApiKeys
 {
     public const string MerchantsContainer = "merchants";
     public const string ApiKeysContainer = "api-keys";
@@ -51,7 +51,7 @@ public sealed class MerchantStore(Database database, TimeProvider time)
 
         var key = ApiKeys.Create();
         var hash = ApiKeys.Hash(key);
-        var document = new MerchantDocument { Id = id, Name = name, ApiKeyHashes = [hash], CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()) };
+        var document = new MerchantDocument { Id = id, Name = name, ApiKeyHashes = [hash], CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()) };
 
         // The key index is written before the merchant: a crash in between leaves an index entry pointing at no
         // merchant, which authenticates nobody, rather than a merchant with a key that cannot be found.
@@ -80,7 +80,7 @@ public sealed class MerchantStore(Database database, TimeProvider time)
     }
 
     /// <summary>The merchant a key belongs to, or null. A key whose merchant dropped it no longer authenticates.</summary>
-    public async Task<string?> FindByApiKeyAsync(string key, CancellationToken cancellationToken)
+    public async Task<string?> FindMerchantAsync(string key, CancellationToken cancellationToken)
     {
         var hash = ApiKeys.Hash(key);
         if (keys.TryGetValue(hash, out string? cached))
@@ -164,5 +164,5 @@ public sealed record MerchantCreation(MerchantView Merchant, string? ApiKey);
 public sealed record MerchantView(string Id, string Name, Pricing? Pricing, DateTimeOffset CreatedAt)
 {
     internal static MerchantView From(MerchantDocument document) =>
-        new(document.Id, document.Name, document.Pricing, new DateTimeOffset(LedgerTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
+        new(document.Id, document.Name, document.Pricing, new DateTimeOffset(CosmosTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
-using Pipeline.Application.Ledger.Cosmos;
 
 namespace Pipeline.Application.Payments;
 
@@ -91,5 +90,5 @@ public sealed partial class PaymentStore
             At(p.UpdatedMicros));
     }
 
-    private static DateTimeOffset At(long micros) => new(LedgerTime.ToTicks(micros), TimeSpan.Zero);
+    private static DateTimeOffset At(long micros) => new(CosmosTime.ToTicks(micros), TimeSpan.Zero);
 }

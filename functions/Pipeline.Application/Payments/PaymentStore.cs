@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
-using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
@@ -55,7 +54,7 @@ public sealed partial class PaymentStore(
     /// <summary>Where a merchant's payments are credited in a currency (credit-normal; refunds are debited from it).</summary>
     public static LedgerId RevenueAccountOf(string merchantId, Currency currency) => LedgerId.FromName($"merchant:{merchantId}:revenue:{currency}");
 
-    private long NowMicros => LedgerTime.ToMicros(time.GetUtcNow());
+    private long NowMicros => CosmosTime.ToMicros(time.GetUtcNow());
 
     /// <param name="idempotencyKey">
     /// The request's Idempotency-Key, if any. The payment's id is then derived from it: a retry after an answer

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
-using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
 
@@ -96,7 +95,7 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
         Owner = owner,
         Currency = currency.Code,
         OverdraftLimitMinor = overdraftLimitMinor,
-        CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+        CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
     };
 
     /// <summary>
@@ -173,7 +172,7 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
             ? null
             : new WalletView(document.Id, AccountOf(document.Id).ToString(), document.Owner, document.Currency, document.OverdraftLimitMinor,
                 new WalletBalances(balances.AvailableMinor, balances.PendingOutMinor, balances.PostedMinor),
-                new DateTimeOffset(LedgerTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
+                new DateTimeOffset(CosmosTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
     }
 }
 

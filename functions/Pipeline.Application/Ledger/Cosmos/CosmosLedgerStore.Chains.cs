@@ -85,7 +85,7 @@ public sealed partial class CosmosLedgerStore
             Id = ChainId(links, run),
             Run = run,
             Links = links,
-            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+            CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
         };
         try
         {

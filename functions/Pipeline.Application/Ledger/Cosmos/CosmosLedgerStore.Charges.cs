@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+using Pipeline.Application.Diagnostics;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
@@ -51,7 +52,7 @@ public sealed partial class CosmosLedgerStore
             Pk = debitPartition,
             Request = transfer,
             CreditPartition = AccountPartition(transfer.CreditAccountId, CreditShard(transfer.Id, credit!.Shards)),
-            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+            CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
             Memo = memo,
         };
         var side = new Side(debitPartition, EntryId(transfer.Id), "transfer", IsDebit: true, transfer.Id, a =>
@@ -114,7 +115,7 @@ public sealed partial class CosmosLedgerStore
         if (Interlocked.Increment(ref completionsSinceSweep) % LedgerLimits.ChargesBetweenMemorySweeps == 0
             && madeHere.Count > LedgerLimits.ChargesAwaitingCompletionMax)
         {
-            var before = LedgerTime.ToMicros(time.GetUtcNow()) - (long)LedgerLimits.ChargeAwaitingCompletionMax.TotalMicroseconds;
+            var before = CosmosTime.ToMicros(time.GetUtcNow()) - (long)LedgerLimits.ChargeAwaitingCompletionMax.TotalMicroseconds;
             foreach (var stale in madeHere.Where(p => p.Value.CreatedMicros < before))
             {
                 madeHere.TryRemove(stale.Key, out _);
@@ -209,7 +210,7 @@ public sealed partial class CosmosLedgerStore
         {
             var current = await ReadPartitionAsync(partition, cached: attempt == 0, cancellationToken);
             var account = current.ToAccount();
-            var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
+            var micros = current.NextEntryMicros(CosmosTime.ToMicros(time.GetUtcNow()));
             var entries = new List<EntryDocument>(charges.Length);
             foreach (var side in charges.Select(CreditSideOf))
             {

@@ -36,7 +36,7 @@ public sealed partial class CosmosLedgerStore
             }
 
             var attempt = Guid.NewGuid().ToString("N");
-            var now = LedgerTime.ToMicros(time.GetUtcNow());
+            var now = CosmosTime.ToMicros(time.GetUtcNow());
             var (_, begun) = await UpdateAccountAsync(main.Pk, d => d.Closed || d.ClosingBy is not null ? null : d with { ClosingBy = attempt, ClosingSinceMicros = now }, cancellationToken);
             if (begun is null)
             {

@@ -160,7 +160,7 @@ public sealed partial class CosmosLedgerStore
     }
 
     private bool IsDue(TransferDocument hold) =>
-        hold.ExpiresMicros != 0 && LedgerTime.ToTicks(hold.ExpiresMicros) <= time.GetUtcNow().UtcTicks;
+        hold.ExpiresMicros != 0 && CosmosTime.ToTicks(hold.ExpiresMicros) <= time.GetUtcNow().UtcTicks;
 
     /// <summary>Gives a hold back after its resolver lost the race to commit (another attempt failed it first).</summary>
     private async Task ReleaseClaimAsync(TransferDocument hold, string resolverId, CancellationToken cancellationToken)
@@ -193,7 +193,7 @@ public sealed partial class CosmosLedgerStore
     {
         var query = new QueryDefinition(
             "SELECT * FROM c WHERE c.type = 'transfer' AND c.holdState = 'pending' AND c.expiresMicros > 0 "
-            + $"AND c.expiresMicros <= {Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow()))}");
+            + $"AND c.expiresMicros <= {Numbers.Literal(CosmosTime.ToMicros(time.GetUtcNow()))}");
         var due = await QueryAllAsync<TransferDocument>(transfers, query, null, cancellationToken);
         return await EachOnItsOwnAsync(due, "hold", h => ParseId(h.Id), hold => ExpireHoldAsync(hold, cancellationToken));
     }
@@ -211,7 +211,7 @@ public sealed partial class CosmosLedgerStore
             Id = id.ToString(),
             Request = new Transfer { Id = id, PendingId = holdId, Amount = Transfer.AmountOfPending, Flags = TransferFlags.VoidPending },
             IsExpiry = true,
-            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+            CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
         };
         try
         {

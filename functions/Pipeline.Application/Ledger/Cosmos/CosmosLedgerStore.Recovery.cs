@@ -26,8 +26,8 @@ public sealed partial class CosmosLedgerStore
     /// </summary>
     public async Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
-        var before = Numbers.Literal(LedgerTime.ToMicros(time.GetUtcNow() - olderThan));
-        var charges = await RecoverChargesAsync(LedgerTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken);
+        var before = Numbers.Literal(CosmosTime.ToMicros(time.GetUtcNow() - olderThan));
+        var charges = await RecoverChargesAsync(CosmosTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken);
         var stuck = await QueryAllAsync<TransferDocument>(transfers, new QueryDefinition($"{InFlightQuery} AND c.createdMicros <= {before}"), null, cancellationToken);
         var driven = await EachOnItsOwnAsync(stuck, "transfer", t => ParseId(t.Id), async document =>
         {
@@ -44,7 +44,7 @@ public sealed partial class CosmosLedgerStore
             await DriveChainAsync(chain, cancellationToken);
             return true;
         });
-        var closes = await RecoverClosesAsync(LedgerTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken);
+        var closes = await RecoverClosesAsync(CosmosTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken);
         return charges + driven + chained + closes;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+using Pipeline.Application.Cosmos;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
@@ -68,7 +69,7 @@ public sealed partial class CosmosLedgerStore
                 return applied is null ? (SideOutcome.Refused, refusal) : Existing(applied);
             }
 
-            var micros = current.NextEntryMicros(LedgerTime.ToMicros(time.GetUtcNow()));
+            var micros = current.NextEntryMicros(CosmosTime.ToMicros(time.GetUtcNow()));
             var updated = refusal == TransferResult.Ok ? current.WithTotals(after, micros) : current.Next();
             var written = refusal == TransferResult.Ok ? Entry(side, before, after, micros) : Fence(side.Partition, side.EntryId, side.TransferId, refusal, micros);
             // Nothing is read back from a side's writes but the account's new ETag: no document comes back.
@@ -115,7 +116,7 @@ public sealed partial class CosmosLedgerStore
 
     private async Task<bool> FenceAsync(string partition, string entryId, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken)
     {
-        var fence = Fence(partition, entryId, transfer, failure, LedgerTime.ToMicros(time.GetUtcNow()));
+        var fence = Fence(partition, entryId, transfer, failure, CosmosTime.ToMicros(time.GetUtcNow()));
         try
         {
             await accounts.CreateItemAsync(fence, Key(partition), cancellationToken: cancellationToken);

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Diagnostics;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
@@ -36,7 +38,7 @@ public sealed partial class CosmosLedgerStore
             Request = transfer,
             State = invalid == TransferResult.Ok ? TransferState.InFlight : TransferState.Failed,
             Failure = invalid == TransferResult.Ok ? null : invalid.Code(),
-            CreatedMicros = LedgerTime.ToMicros(time.GetUtcNow()),
+            CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
         };
         // The id may be held by a link of a failed chain whose cleanup deletes it (ids of links that failed only
         // because of another link are free again, as in the core): then the create is tried again.

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 
 namespace Pipeline.Application.Ledger.Cosmos;
@@ -163,7 +164,7 @@ internal sealed record EntryDocument
 
     public LedgerEntry ToEntry() => new(
         LedgerKeys.ParseId(TransferId), LedgerKeys.ParseId(AccountId), Kind, PostedDelta, PendingDelta,
-        DebitsPending, DebitsPosted, CreditsPending, CreditsPosted, LedgerTime.ToTicks(TimestampMicros));
+        DebitsPending, DebitsPosted, CreditsPending, CreditsPosted, CosmosTime.ToTicks(TimestampMicros));
 }
 
 /// <summary>
@@ -257,7 +258,7 @@ internal sealed record TransferDocument
         AmountMinor,
         Currency is null ? default : Pipeline.Domain.Monetary.Currency.Parse(Currency),
         Timestamp,
-        ExpiresMicros == 0 ? 0 : LedgerTime.ToTicks(ExpiresMicros),
+        ExpiresMicros == 0 ? 0 : CosmosTime.ToTicks(ExpiresMicros),
         HoldState);
 }
 

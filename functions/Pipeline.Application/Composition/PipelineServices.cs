@@ -15,7 +15,7 @@ using Pipeline.Application.Payments;
 using Pipeline.Application.Settings;
 using Pipeline.Application.Wallets;
 
-namespace Pipeline.Application;
+namespace Pipeline.Application.Composition;
 
 /// <summary>The services both hosts register; each host supplies only how to reach the Cosmos database.</summary>
 public static class PipelineServices
@@ -29,6 +29,7 @@ public static class PipelineServices
         services.Configure<KestrelServerOptions>(kestrel => ServerLimits.Apply(kestrel.Limits));
         services.AddSingleton(database);
         services.AddSingleton<MerchantStore>();
+        services.AddSingleton<IApiKeys>(sp => sp.GetRequiredService<MerchantStore>());
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<DeviceStore>();

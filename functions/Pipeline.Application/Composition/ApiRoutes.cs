@@ -1,11 +1,12 @@
 using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
+using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 
-namespace Pipeline.Application.Http;
+namespace Pipeline.Application.Composition;
 
 /// <summary>Every route of the public API. The local host maps exactly these; the Functions app has one trigger for each.</summary>
 public static class ApiRoutes

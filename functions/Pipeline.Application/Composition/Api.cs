@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Devices;
+using Pipeline.Application.Diagnostics;
+using Pipeline.Application.Http;
 using Pipeline.Application.Idempotency;
 
-namespace Pipeline.Application.Http;
+namespace Pipeline.Application.Composition;
 
 /// <summary>
 /// The one pipeline every request goes through on both hosts: request id, authentication and access, the body

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Application;
+namespace Pipeline.Application.Diagnostics;
 
 /// <summary>
 /// The activity source of Pipeline's own spans. With the ASP.NET Core, Cosmos DB ("Azure.Cosmos.Operation") and

@@ -6,7 +6,7 @@ using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 
-namespace Pipeline.Application.Cosmos;
+namespace Pipeline.Application.Composition;
 
 /// <summary>
 /// Every Cosmos DB container the code uses, with its partition key path. infra/ must declare each with the same

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using Pipeline.Application.Devices;
+using Pipeline.Application.Http;
 
-namespace Pipeline.Application.Http;
+namespace Pipeline.Application.Composition;
 
 /// <summary>
 /// GET /openapi.json: the OpenAPI 3.1 document built from <see cref="ApiRoutes.All"/> and the request and

@@ -48,7 +48,7 @@ param environmentName string
 ])
 param location string
 
-@description('Object id of the deploying user or principal (azd fills it in). When set, it gets the data roles listed in app/rbac.bicep, which the postprovision hook needs to create the admin key.')
+@description('Object id of the deploying user or principal (azd fills it in). With deployerDataAccess on, it gets the data roles listed in app/rbac.bicep, to look at the data; deploying needs none.')
 param principalId string = ''
 
 @allowed(['User', 'ServicePrincipal'])
@@ -111,6 +111,7 @@ var names = {
   applicationInsights: '${abbrs.insightsComponents}${resourceToken}'
   storage: '${abbrs.storageStorageAccounts}${resourceToken}'
   cosmos: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+  cosmosDatabase: 'pipeline'
   serviceBus: '${abbrs.serviceBusNamespaces}${resourceToken}'
   keyVault: '${abbrs.keyVaultVaults}${resourceToken}'
   vnet: '${abbrs.networkVirtualNetworks}${resourceToken}'
@@ -158,6 +159,7 @@ module cosmos 'app/cosmos.bicep' = {
   scope: rg
   params: {
     name: names.cosmos
+    databaseName: names.cosmosDatabase
     location: location
     tags: tags
     capacityMode: cosmosCapacityMode
@@ -212,12 +214,12 @@ module rbac 'app/rbac.bicep' = {
     deployerDataAccess: deployerDataAccess
     storageAccountName: names.storage
     cosmosAccountName: names.cosmos
-    cosmosDatabaseName: cosmos.outputs.databaseName
+    cosmosDatabaseName: names.cosmosDatabase
     serviceBusNamespaceName: names.serviceBus
     keyVaultName: names.keyVault
     applicationInsightsName: names.applicationInsights
   }
-  dependsOn: [storage, serviceBus, keyVault, monitoring]
+  dependsOn: [storage, cosmos, serviceBus, keyVault, monitoring]
 }
 
 module api 'app/api.bicep' = {

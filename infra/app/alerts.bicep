@@ -38,19 +38,21 @@ var logAlerts = [
     name: 'money-in-flight'
     severity: 1
     description: 'A charge credit, a transfer or a hold resists the ledger sweep: money stays in flight until someone looks (docs/OPERATIONS.md, Alerts).'
-    query: 'traces | where message has "could not be applied" or message has "Ledger maintenance could not drive" or message has "Ledger maintenance failed"'
+    // Logged with their exception, so the exporter files them under exceptions (not traces): search both, every column.
+    query: 'union traces, exceptions | where * has "could not be applied" or * has "Ledger maintenance could not drive" or * has "Ledger maintenance failed"'
   }
   {
     name: 'http-5xx-rate'
     severity: 2
     description: 'More than 5% of at least 20 HTTP requests answered 5xx.'
-    query: 'requests | summarize total = count(), failed = countif(toint(resultCode) >= 500) | where total >= 20 and failed * 100.0 / total > 5'
+    // Function runs that are not HTTP (timers, orchestrations, activities) are requests too, without a URL.
+    query: 'requests | where isnotempty(url) | summarize total = count(), failed = countif(toint(resultCode) >= 500) | where total >= 20 and failed * 100.0 / total > 5'
   }
   {
     name: 'durable-failures'
     severity: 2
     description: 'An orchestration or activity failed (the Durable extension logs "failed with an error").'
-    query: 'traces | where message has "failed with an error"'
+    query: 'union traces, exceptions | where * has "failed with an error"'
   }
 ]
 

@@ -9,7 +9,8 @@ param capacityMode string
 param autoscaleMaxThroughput int
 param privateNetworking bool
 
-var databaseName = 'pipeline'
+@description('The one database (Pipeline:Cosmos:DatabaseName).')
+param databaseName string
 var serverless = capacityMode == 'serverless'
 
 // defaultTtl: null = no expiry; -1 = expiry only for items that carry a ttl; n = seconds.

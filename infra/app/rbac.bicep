@@ -118,7 +118,8 @@ resource monitoringRoleAssignments 'Microsoft.Authorization/roleAssignments@2022
 resource cosmosRoleAssignments 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = [
   for p in principals: {
     parent: cosmos
-    name: guid(cosmos.id, p.id, cosmosDataContributor)
+    // The scope is part of the name: Cosmos DB refuses to change the scope of an existing assignment.
+    name: guid(cosmos.id, p.id, cosmosDataContributor, cosmosDatabaseName)
     properties: {
       principalId: p.id
       roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Creates the Key Vault secret `admin-key` (the bearer key of admin calls) if it does not exist yet, then makes the
 # Function App read its Key Vault references again, so the first start finds the secret instead of caching a
-# failed reference for up to 24 hours.
+# failed reference for up to 24 hours. The refresh runs on every provision (it is harmless), so a run that died
+# between the two steps is repaired by the next.
 #
 # Both go through Azure Resource Manager (the control plane), not the vault's data plane: that works when the vault
 # has public network access off (privateNetworking) and needs no data role on the vault, only the Contributor (or
@@ -19,19 +20,19 @@ umask 077
 
 if az rest --method get --url "$secret" -o none 2>"$work/error"; then
   echo "admin-key already exists in $(basename "$vault"); left as it is."
-  exit 0
-fi
-if ! grep -Eqi 'SecretNotFound|Not Found|ResourceNotFound' "$work/error"; then
+elif grep -Eqi 'SecretNotFound|Not Found|ResourceNotFound' "$work/error"; then
+  key=$(openssl rand -hex 32)
+  [ "${#key}" -eq 64 ] || { echo "openssl did not produce a key; nothing was changed." >&2; exit 1; }
+  printf '{"properties":{"value":"%s","contentType":"Pipeline admin bearer key"}}' "$key" >"$work/body.json"
+  az rest --method put --url "$secret" --body "@$work/body.json" -o none
+  echo "admin-key created in $(basename "$vault"). Read it (from a network that reaches the vault) with:"
+  echo "  az keyvault secret show --vault-name $(basename "$vault") --name admin-key --query value -o tsv"
+else
   cat "$work/error" >&2
   echo "Could not tell whether admin-key exists in $(basename "$vault"); nothing was changed." >&2
   exit 1
 fi
 
-printf '{"properties":{"value":"%s","contentType":"Pipeline admin bearer key"}}' "$(openssl rand -hex 32)" >"$work/body.json"
-az rest --method put --url "$secret" --body "@$work/body.json" -o none
-echo "admin-key created in $(basename "$vault")."
-
 # A configuration change would also make the app fetch its references again; this call does only that.
 az rest --method post --url "$app/config/configreferences/appsettings/refresh?api-version=2022-03-01" -o none
-echo "The Function App reads its Key Vault references again. Read the key (from a network that reaches the vault):"
-echo "  az keyvault secret show --vault-name $(basename "$vault") --name admin-key --query value -o tsv"
+echo "The Function App reads its Key Vault references again."

@@ -93,8 +93,10 @@ public sealed class CosmosContainersContractTests(CompiledInfrastructure infra)
     [Fact]
     public void Database_name_is_the_default_of_the_options()
     {
-        var id = infra.Single("cosmos", "Microsoft.DocumentDB/databaseAccounts/sqlDatabases")["properties"]!["resource"]!["id"];
-        var name = ArmExpression.Evaluate(id, infra.ModuleTemplate("cosmos")["variables"]!.AsObject())!.GetValue<string>();
+        var id = infra.Single("cosmos", "Microsoft.DocumentDB/databaseAccounts/sqlDatabases")["properties"]!["resource"]!["id"]!.GetValue<string>();
+        Assert.Equal("[parameters('databaseName')]", id);
+        Assert.Equal("[variables('names').cosmosDatabase]", infra.Module("cosmos")["properties"]!["parameters"]!["databaseName"]!["value"]!.GetValue<string>());
+        var name = ArmExpression.Evaluate(infra.Main["variables"]!["names"]!["cosmosDatabase"], infra.Main["variables"]!.AsObject())!.GetValue<string>();
         Assert.Equal(new CosmosOptions().DatabaseName, name);
     }
 }

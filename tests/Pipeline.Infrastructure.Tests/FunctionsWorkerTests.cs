@@ -106,6 +106,17 @@ public sealed class FunctionsWorkerTests(CompiledInfrastructure infra)
         Assert.All(timers, timer => Assert.False(timer.RunOnStartup));
     }
 
+    /// <summary>
+    /// Racing starters of the eternal maintenance orchestration are safe because the extension refuses a start whose
+    /// instance is not in a terminal state; "AnyState" would make a lost race restart the winner.
+    /// </summary>
+    [Fact]
+    public void The_durable_extension_refuses_to_restart_a_running_instance()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(BicepCli.InRepository("host.json")))!;
+        Assert.Equal("NonRunningStates", host["extensions"]?["durableTask"]?["overridableExistingInstanceStates"]?.GetValue<string>());
+    }
+
     /// <summary>The Durable docs for Flex Consumption: poll the task hub queues at least every 10 s (the default is 30 s).</summary>
     [Fact]
     public void The_task_hub_is_polled_at_least_every_ten_seconds()

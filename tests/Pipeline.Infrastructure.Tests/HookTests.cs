@@ -31,6 +31,7 @@ public sealed class HookTests : IDisposable
           "provider show --namespace Microsoft.App --query registrationState -o tsv") echo "$FAKE_APP_PROVIDER"; exit 0 ;;
           "provider register --namespace Microsoft.App --wait") exit 0 ;;
           "servicebus namespace show "*) echo "$FAKE_SERVICE_BUS_TIER"; exit 0 ;;
+          "storage account show "*) echo "$FAKE_STORAGE_SKU"; exit 0 ;;
         esac
         echo "fake az: unexpected call: $*" >&2
         exit 2
@@ -70,14 +71,35 @@ public sealed class HookTests : IDisposable
         Assert.DoesNotContain(key, output, StringComparison.Ordinal);
     }
 
+    /// <summary>The refresh runs again: a provision that died between creating the key and the refresh is repaired by the next.</summary>
     [Fact]
-    public void Postprovision_leaves_an_existing_admin_key_alone()
+    public void Postprovision_leaves_an_existing_admin_key_alone_and_still_refreshes_the_references()
     {
         var (exitCode, output) = Run("postprovision.sh", ("FAKE_SECRET", "present"));
 
         Assert.True(exitCode == 0, output);
-        Assert.Single(Calls());
+        var calls = Calls();
+        Assert.Equal(2, calls.Count);
+        Assert.DoesNotContain(calls, call => call.StartsWith("rest --method put", StringComparison.Ordinal));
+        Assert.StartsWith($"rest --method post --url {AppId}/config/configreferences/appsettings/refresh", calls[1], StringComparison.Ordinal);
         Assert.Contains("already exists", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>An empty key would be stored and then never replaced (it "exists"): a failed openssl stops the hook first.</summary>
+    [Fact]
+    public void Postprovision_whose_random_source_fails_writes_nothing()
+    {
+        var openssl = Path.Combine(directory, "openssl");
+        File.WriteAllText(openssl, "#!/bin/sh\nexit 1\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(openssl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var (exitCode, _) = Run("postprovision.sh", ("FAKE_SECRET", "absent"));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Single(Calls());
     }
 
     /// <summary>Anything but "not found" (no access, throttling, an outage) must not be taken for a missing key: that would replace it.</summary>
@@ -92,12 +114,27 @@ public sealed class HookTests : IDisposable
     }
 
     [Fact]
-    public void Preprovision_does_nothing_without_private_networking()
+    public void Preprovision_of_a_new_public_environment_asks_azure_nothing()
     {
-        var (exitCode, output) = Run("preprovision.sh", ("AZURE_SERVICE_BUS_NAMESPACE", "sb-ci.servicebus.windows.net"), ("AZURE_RESOURCE_GROUP", "rg-ci"));
+        var (exitCode, output) = Run("preprovision.sh");
 
         Assert.True(exitCode == 0, output);
         Assert.Empty(Calls());
+    }
+
+    [Fact]
+    public void Preprovision_of_an_unchanged_public_environment_passes()
+    {
+        var (exitCode, output) = Run(
+            "preprovision.sh",
+            ("FAKE_SERVICE_BUS_TIER", "Standard"),
+            ("FAKE_STORAGE_SKU", "Standard_LRS"),
+            ("AZURE_SERVICE_BUS_NAMESPACE", "sb-ci.servicebus.windows.net"),
+            ("AZURE_STORAGE_ACCOUNT_NAME", "stci"),
+            ("AZURE_RESOURCE_GROUP", "rg-ci"));
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(2, Calls().Count);
     }
 
     [Fact]
@@ -123,6 +160,36 @@ public sealed class HookTests : IDisposable
         Assert.NotEqual(0, exitCode);
         Assert.Contains("cannot change a namespace's tier in place", output, StringComparison.Ordinal);
         Assert.Equal("servicebus namespace show --resource-group rg-ci --name sb-ci --query sku.tier -o tsv", Calls()[^1]);
+    }
+
+    [Fact]
+    public void Preprovision_refuses_to_turn_private_networking_off_for_an_environment_on_premium()
+    {
+        var (exitCode, output) = Run(
+            "preprovision.sh",
+            ("FAKE_SERVICE_BUS_TIER", "Premium"),
+            ("AZURE_SERVICE_BUS_NAMESPACE", "sb-ci.servicebus.windows.net"),
+            ("AZURE_RESOURCE_GROUP", "rg-ci"));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("cannot be turned off here", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("true", "Standard_LRS", "zone redundancy needs ZRS")]
+    [InlineData("false", "Standard_ZRS", "cannot be turned off for this environment")]
+    public void Preprovision_refuses_a_storage_redundancy_change_a_deployment_cannot_make(string zoneRedundant, string sku, string reason)
+    {
+        var (exitCode, output) = Run(
+            "preprovision.sh",
+            ("PIPELINE_ZONE_REDUNDANT", zoneRedundant),
+            ("FAKE_STORAGE_SKU", sku),
+            ("AZURE_STORAGE_ACCOUNT_NAME", "stci"),
+            ("AZURE_RESOURCE_GROUP", "rg-ci"));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(reason, output, StringComparison.Ordinal);
+        Assert.Equal("storage account show --resource-group rg-ci --name stci --query sku.name -o tsv", Assert.Single(Calls()));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Pipeline.Infrastructure.Tests;
 [Collection(CompiledInfrastructureCollection.Name)]
 public sealed partial class ObservabilityTests(CompiledInfrastructure infra)
 {
-    [GeneratedRegex("message has \"([^\"]+)\"")]
+    [GeneratedRegex("\\* has \"([^\"]+)\"")]
     private static partial Regex MessageFragment();
 
     [Theory]
@@ -40,6 +40,8 @@ public sealed partial class ObservabilityTests(CompiledInfrastructure infra)
     {
         var query = infra.ModuleTemplate("alerts")["variables"]!["logAlerts"]!.AsArray()
             .Single(a => a!["name"]!.GetValue<string>() == "money-in-flight")!["query"]!.GetValue<string>();
+        // The messages are logged with their exception, which the exporter files under exceptions, not traces.
+        Assert.StartsWith("union traces, exceptions", query, StringComparison.Ordinal);
         var fragments = MessageFragment().Matches(query).Select(m => m.Groups[1].Value).ToList();
         Assert.NotEmpty(fragments);
         var code = string.Join('\n', Directory.GetFiles(BicepCli.InRepository("functions"), "*.cs", SearchOption.AllDirectories)

@@ -6,8 +6,11 @@ namespace Pipeline.Application.Maintenance;
 
 /// <summary>
 /// Starts the eternal maintenance orchestration unless it is alive. Every instance of the Functions app calls this
-/// from its timer, and both local hosts at start-up, so starts race: the backend refuses a start whose instance is
-/// alive (dedupe statuses), which makes a lost race a no-op instead of a restart of the winner.
+/// from its timer, and both local hosts at start-up, so starts race. On Azure the Durable extension refuses a start
+/// whose instance is not in a terminal state (host.json pins "overridableExistingInstanceStates": "NonRunningStates",
+/// its default) and the client raises <see cref="OrchestrationAlreadyExistsException"/>, which makes a lost race a
+/// no-op instead of a restart of the winner. The start also names the alive statuses as dedupe statuses, for
+/// backends that honour them.
 /// </summary>
 public static class MaintenanceScheduler
 {
@@ -41,7 +44,7 @@ public static class MaintenanceScheduler
 
         try
         {
-            // The read above saves a call in the common case; this option is what makes the race safe.
+            // The read above saves a call in the common case; the refusal is what makes the race safe.
             var options = new StartOrchestrationOptions(instanceId).WithDedupeStatuses([.. Alive]);
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(LedgerMaintenanceOrchestrator), schedule, options, cancellationToken);
             return true;

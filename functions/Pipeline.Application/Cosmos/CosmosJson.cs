@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
 
@@ -7,8 +8,11 @@ namespace Pipeline.Application.Cosmos;
 
 /// <summary>
 /// How documents look in Cosmos DB: camelCase, enums by name, ids and currencies as their text forms, and every
-/// number as a string unless a property opts out with <c>[JsonNumberHandling(Strict)]</c> — Cosmos DB keeps
-/// numbers as doubles, which would silently round a long above 2^53.
+/// number as a string — Cosmos DB keeps numbers as doubles, which would silently round a long above 2^53 — except
+/// Unix-microsecond times (a <c>long</c> named <c>…Micros</c>, far below 2^53), which stay numbers so queries can
+/// compare and order them, and a property that opts out with <c>[JsonNumberHandling(Strict)]</c>. A property named
+/// <c>ETag</c> is the document's <c>_etag</c>. The conventions let domain records (e.g. a payment) be stored as they
+/// are, without storage attributes.
 /// </summary>
 public static class CosmosJson
 {
@@ -22,11 +26,27 @@ public static class CosmosJson
             NumberHandling = JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString,
             IgnoreReadOnlyProperties = true,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { StorageConventions } },
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new LedgerIdConverter());
         options.Converters.Add(new CurrencyConverter());
         return options;
+    }
+
+    private static void StorageConventions(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.PropertyType == typeof(long) && property.Name.EndsWith("Micros", StringComparison.Ordinal))
+            {
+                property.NumberHandling = JsonNumberHandling.Strict;
+            }
+            else if (property.Name == "eTag")
+            {
+                property.Name = "_etag";
+            }
+        }
     }
 
     private sealed class LedgerIdConverter : JsonConverter<LedgerId>

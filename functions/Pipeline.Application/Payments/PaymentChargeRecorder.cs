@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Ledger;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Payments;
 
@@ -16,7 +17,7 @@ public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
 
     public async Task<bool> RecordAsync(string memo, CancellationToken cancellationToken)
     {
-        var payment = JsonSerializer.Deserialize<PaymentDocument>(memo, CosmosJson.Options)
+        var payment = JsonSerializer.Deserialize<Payment>(memo, CosmosJson.Options)
             ?? throw new InvalidOperationException("A charge's memo is not a payment.");
         try
         {
@@ -28,8 +29,8 @@ public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
             // Stored by its request after all, or by an earlier recovery pass — unless the id holds another payment
             // (an Idempotency-Key reused for a different wallet or amount, whose request was answered 422): then this
             // charge is nobody's payment and must not be completed as if it were; the ledger gives the money back.
-            var stored = (await container.ReadItemAsync<PaymentDocument>(payment.Id, new PartitionKey(payment.MerchantId), cancellationToken: cancellationToken)).Resource;
-            return PaymentRules.IsPaymentOf(stored, PaymentRules.RequestOf(payment));
+            var stored = (await container.ReadItemAsync<Payment>(payment.Id, new PartitionKey(payment.MerchantId), cancellationToken: cancellationToken)).Resource;
+            return PaymentRules.IsPaymentOf(stored, PaymentRules.TermsOf(payment));
         }
     }
 }

@@ -1,50 +1,8 @@
 using Pipeline.Application.Http;
 using Pipeline.Application.Wallets;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Payments;
-
-public enum CaptureMethod
-{
-    Automatic,
-    Manual,
-}
-
-/// <summary>Where a payment stands; the transitions are in docs/PAYMENTS.md.</summary>
-public enum PaymentStatus
-{
-    /// <summary>Recorded, its first ledger step not yet confirmed (seconds at most; any read completes it).</summary>
-    Processing,
-    RequiresCapture,
-    Succeeded,
-    Canceled,
-    Declined,
-    PartiallyRefunded,
-    Refunded,
-}
-
-public enum CancellationReason
-{
-    Requested,
-    Expired,
-}
-
-/// <summary>Bounds of a payment, enforced at the edge.</summary>
-public static class PaymentLimits
-{
-    public const int MetadataKeysMax = 20;
-    public const int MetadataKeyLengthMax = 40;
-    public const int MetadataValueLengthMax = 500;
-    /// <summary>Increments granted; refused attempts count too, up to four times as many.</summary>
-    public const int IncrementsMax = 20;
-
-    /// <summary>Refunds granted; refused attempts count too, up to four times as many.</summary>
-    public const int RefundsMax = 50;
-
-    /// <summary>How many attempts per granted one a payment records before refusing more (its history stays bounded).</summary>
-    public const int AttemptsPerGrant = 4;
-    public const int PageSizeDefault = 20;
-    public const int PageSizeMax = 100;
-}
 
 public sealed record PaymentSource(string WalletId);
 
@@ -56,6 +14,9 @@ public sealed record CreatePaymentRequest(
     string? Reference = null,
     IReadOnlyDictionary<string, string>? Metadata = null) : IValidatable
 {
+    /// <summary>The payment this request opens, as the domain compares payments.</summary>
+    public PaymentTerms Terms() => new(Amount, Currency, Source.WalletId, CaptureMethod, Reference, Metadata);
+
     public IReadOnlyDictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
@@ -112,13 +73,6 @@ public sealed record RefundRequest(long? Amount = null) : IValidatable
 public sealed record CancelRequest : IValidatable
 {
     public IReadOnlyDictionary<string, string[]> Validate() => new Dictionary<string, string[]>();
-}
-
-public enum HoldState
-{
-    Held,
-    Captured,
-    Released,
 }
 
 /// <summary>One authorisation of the payment (the first, then one per increment): a ledger hold.</summary>

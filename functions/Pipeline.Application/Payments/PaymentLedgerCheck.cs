@@ -1,6 +1,7 @@
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Ledger;
 using Pipeline.Domain.Ledgers;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Payments;
 
@@ -23,7 +24,7 @@ public sealed class PaymentLedgerCheck(Database database, ILedgerStore ledger, T
     public async Task<IReadOnlyList<string>> FindDisagreementsAsync(string merchantId, CancellationToken cancellationToken)
     {
         var found = new List<string>();
-        using var iterator = container.GetItemQueryIterator<PaymentDocument>(
+        using var iterator = container.GetItemQueryIterator<Payment>(
             new QueryDefinition("SELECT * FROM c"), requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) });
         while (iterator.HasMoreResults)
         {
@@ -45,7 +46,7 @@ public sealed class PaymentLedgerCheck(Database database, ILedgerStore ledger, T
         return found;
     }
 
-    private async Task CheckChargeAsync(PaymentDocument payment, Findings check, CancellationToken cancellationToken)
+    private async Task CheckChargeAsync(Payment payment, Findings check, CancellationToken cancellationToken)
     {
         if (payment.CaptureMethod != CaptureMethod.Automatic)
         {
@@ -64,7 +65,7 @@ public sealed class PaymentLedgerCheck(Database database, ILedgerStore ledger, T
         check.When(applied?.AmountMinor != payment.AmountCaptured, $"captured {payment.AmountCaptured} but its charge moved {applied?.AmountMinor}");
     }
 
-    private async Task CheckHoldsAsync(PaymentDocument payment, Findings check, CancellationToken cancellationToken)
+    private async Task CheckHoldsAsync(Payment payment, Findings check, CancellationToken cancellationToken)
     {
         var nowTicks = time.GetUtcNow().UtcTicks;
         for (var index = 0; index < payment.HoldSteps; index++)
@@ -94,10 +95,10 @@ public sealed class PaymentLedgerCheck(Database database, ILedgerStore ledger, T
         check.When(payment.CaptureMethod == CaptureMethod.Manual && captured != payment.AmountCaptured, $"captured {payment.AmountCaptured} but its holds captured {captured}");
     }
 
-    private async Task<long?> CapturedAsync(PaymentDocument payment, int index, CancellationToken cancellationToken) =>
+    private async Task<long?> CapturedAsync(Payment payment, int index, CancellationToken cancellationToken) =>
         (await ledger.GetTransferAsync(payment.TransferIdOf(StepKind.Capture, index), cancellationToken))?.AmountMinor;
 
-    private async Task CheckRefundsAsync(PaymentDocument payment, Findings check, CancellationToken cancellationToken)
+    private async Task CheckRefundsAsync(Payment payment, Findings check, CancellationToken cancellationToken)
     {
         for (var index = 0; index < payment.RefundSteps; index++)
         {
@@ -111,7 +112,7 @@ public sealed class PaymentLedgerCheck(Database database, ILedgerStore ledger, T
     }
 
     /// <summary>Disagreements of one payment, each line naming it.</summary>
-    private sealed class Findings(PaymentDocument payment, List<string> found)
+    private sealed class Findings(Payment payment, List<string> found)
     {
         public void Add(string disagreement) => found.Add($"Payment {payment.Id} ({payment.Status}) {disagreement}.");
 

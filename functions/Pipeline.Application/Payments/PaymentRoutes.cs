@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pipeline.Application.Http;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Payments;
 
@@ -119,9 +120,21 @@ public static class PaymentRoutes
     }
 
     /// <summary>The payment, or the problem with the payment's id (when there is one) so the caller can look it up.</summary>
+    /// <summary>The one place a payment refusal becomes an HTTP status.</summary>
+    internal static int StatusOf(PaymentRefusalKind kind) => kind switch
+    {
+        PaymentRefusalKind.NotFound => StatusCodes.Status404NotFound,
+        PaymentRefusalKind.Declined => StatusCodes.Status402PaymentRequired,
+        PaymentRefusalKind.NotAllowed or PaymentRefusalKind.AuthorizationExpired or PaymentRefusalKind.LimitReached => StatusCodes.Status409Conflict,
+        PaymentRefusalKind.AmountNotAllowed or PaymentRefusalKind.CurrencyMismatch or PaymentRefusalKind.LedgerRefused
+            or PaymentRefusalKind.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
+        PaymentRefusalKind.Busy => StatusCodes.Status503ServiceUnavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
     private static ApiResponse Answer(PaymentOutcome outcome, int successStatus) =>
         outcome.Refusal is { } refusal
-            ? ApiResponse.Problem(refusal.Status, refusal.Code, refusal.Detail, extensions: outcome.Payment is { } p ? new Dictionary<string, object> { ["paymentId"] = p.Id } : null)
+            ? ApiResponse.Problem(StatusOf(refusal.Kind), refusal.Code, refusal.Detail, extensions: outcome.Payment is { } p ? new Dictionary<string, object> { ["paymentId"] = p.Id } : null)
             : new ApiResponse(successStatus, ApiResponse.Serialize(outcome.Payment!), ApiResponse.Json);
 
     private static ApiResponse Invalid(string detail) =>

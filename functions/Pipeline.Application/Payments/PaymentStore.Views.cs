@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Payments;
 
@@ -35,8 +36,8 @@ public sealed partial class PaymentStore
             .WithParameter("@merchant", merchantId)
             .WithParameter("@status", status is { } s ? JsonNamingPolicy.CamelCase.ConvertName(s.ToString()) : "")
             .WithParameter("@afterId", after is null ? "" : ParseCursor(after).Id);
-        var found = new List<PaymentDocument>();
-        using var iterator = container.GetItemQueryIterator<PaymentDocument>(query, requestOptions: new QueryRequestOptions { PartitionKey = Key(merchantId) });
+        var found = new List<Payment>();
+        using var iterator = container.GetItemQueryIterator<Payment>(query, requestOptions: new QueryRequestOptions { PartitionKey = Key(merchantId) });
         while (iterator.HasMoreResults && found.Count <= limit)
         {
             found.AddRange(await iterator.ReadNextAsync(cancellationToken));
@@ -59,7 +60,7 @@ public sealed partial class PaymentStore
             : throw new ArgumentException("Not a payment cursor.", nameof(cursor));
     }
 
-    private PaymentView View(PaymentDocument p)
+    private PaymentView View(Payment p)
     {
         var now = NowMicros;
         var (status, reason) = PaymentRules.Visible(p, now);

@@ -11,6 +11,7 @@ using Pipeline.Application.Ledger;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Payments;
 
@@ -18,7 +19,7 @@ namespace Pipeline.Application.Payments;
 public sealed record PaymentOutcome(PaymentView? Payment, PaymentRefusal? Refusal);
 
 /// <summary>
-/// Payments from wallets: the document (see <see cref="PaymentDocument"/> for the protocol) and the ledger
+/// Payments from wallets: the document (see <see cref="Payment"/> for the protocol) and the ledger
 /// transfers behind each transition. Money goes from the wallet to the merchant's revenue account and back.
 /// </summary>
 public sealed partial class PaymentStore(
@@ -67,12 +68,12 @@ public sealed partial class PaymentStore(
         var wallet = await wallets.FindAsync(merchantId, request.Source.WalletId, cancellationToken);
         if (wallet is null)
         {
-            return Refused(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No wallet of yours has the id in source.walletId.");
+            return Refused(PaymentRefusalKind.NotFound, ErrorCodes.NotFound, "No wallet of yours has the id in source.walletId.");
         }
 
         if (wallet.Currency != request.Currency)
         {
-            return Refused(StatusCodes.Status422UnprocessableEntity, PaymentErrors.CurrencyMismatch, $"The wallet holds {wallet.Currency}; the payment is in {request.Currency}.");
+            return Refused(PaymentRefusalKind.CurrencyMismatch, PaymentErrors.CurrencyMismatch, $"The wallet holds {wallet.Currency}; the payment is in {request.Currency}.");
         }
 
         await EnsureRevenueAccountAsync(merchantId, Currency.Parse(request.Currency), cancellationToken);
@@ -82,7 +83,7 @@ public sealed partial class PaymentStore(
             return await ChargeAsync(merchantId, id, request, idempotencyKey is not null, cancellationToken);
         }
 
-        var payment = PaymentRules.Open(id, merchantId, request, options.Value.AuthorizationWindow, NowMicros);
+        var payment = PaymentRules.Open(id, merchantId, request.Terms(), options.Value.AuthorizationWindow, NowMicros);
         try
         {
             var created = await container.CreateItemAsync(payment, Key(merchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
@@ -110,11 +111,11 @@ public sealed partial class PaymentStore(
         }
 
         var now = NowMicros;
-        var opened = PaymentRules.Open(id, merchantId, request, options.Value.AuthorizationWindow, now);
+        var opened = PaymentRules.Open(id, merchantId, request.Terms(), options.Value.AuthorizationWindow, now);
         var transfer = TransferOf(opened, opened.Pending!.Steps[0]);
-        var charged = PaymentRules.Complete(opened, [TransferResult.Ok], now);
+        var charged = PaymentCompletion.Complete(opened, [TransferResult.Ok], now);
         var result = await ledger.ChargeAsync(transfer, JsonSerializer.Serialize(charged, CosmosJson.Options), cancellationToken);
-        var payment = result.IsSuccess() ? charged : PaymentRules.Complete(opened, [result], now);
+        var payment = result.IsSuccess() ? charged : PaymentCompletion.Complete(opened, [result], now);
         var outcome = await CreateChargedAsync(payment, request, cancellationToken);
         if (result.IsSuccess() && outcome.Refusal?.Code != ErrorCodes.IdempotencyKeyReused)
         {
@@ -127,7 +128,7 @@ public sealed partial class PaymentStore(
     }
 
     /// <summary>Stores the charged (or declined) payment; if it exists already — recorded by recovery, or by a retry — answers from that.</summary>
-    private async Task<PaymentOutcome> CreateChargedAsync(PaymentDocument payment, CreatePaymentRequest request, CancellationToken cancellationToken)
+    private async Task<PaymentOutcome> CreateChargedAsync(Payment payment, CreatePaymentRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -151,9 +152,9 @@ public sealed partial class PaymentStore(
                 : await FinishPendingAsync(payment, cancellationToken);
         }
 
-        return PaymentRules.IsPaymentOf(payment, request)
+        return PaymentRules.IsPaymentOf(payment, request.Terms())
             ? OutcomeOf(payment, payment.History[0].Id)
-            : Refused(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used for a different payment; use a new key.");
+            : Refused(PaymentRefusalKind.IdempotencyKeyReused, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used for a different payment; use a new key.");
     }
 
     /// <summary>The payment, or null when the merchant has none with this id.</summary>
@@ -187,14 +188,14 @@ public sealed partial class PaymentStore(
             var payment = await ReadAsync(merchantId, id, cancellationToken);
             if (payment is null)
             {
-                return Refused(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No payment of yours has this id.");
+                return Refused(PaymentRefusalKind.NotFound, ErrorCodes.NotFound, "No payment of yours has this id.");
             }
 
             if (operationId is not null && payment.History.LastOrDefault(h => h.Id == operationId) is { } earlier)
             {
                 return earlier.Request == PaymentRules.RequestOf(amount)
                     ? OutcomeOf(payment, operationId)
-                    : Refused(StatusCodes.Status422UnprocessableEntity, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with a different amount; use a new key.");
+                    : Refused(PaymentRefusalKind.IdempotencyKeyReused, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with a different amount; use a new key.");
             }
 
             if (payment.Pending is not null)
@@ -206,12 +207,12 @@ public sealed partial class PaymentStore(
             var now = NowMicros;
             if (PaymentRules.IsDue(payment, now))
             {
-                PaymentRules.Plan(payment, PaymentOperationKind.Expire, null, now, out var expiry);
+                PaymentPlans.Plan(payment, PaymentOperationKind.Expire, null, now, out var expiry);
                 await TryBeginAsync(payment, expiry, cancellationToken);
                 continue;
             }
 
-            if (PaymentRules.Plan(payment, kind, amount, now, out var operation, operationId) is { } refusal)
+            if (PaymentPlans.Plan(payment, kind, amount, now, out var operation, operationId) is { } refusal)
             {
                 return new PaymentOutcome(View(payment), refusal);
             }
@@ -225,7 +226,7 @@ public sealed partial class PaymentStore(
         // 503, not 409: nothing was started, and an answer of 5xx is not kept against the Idempotency-Key, so a
         // retry under the same key runs again instead of being told "busy" for 48 hours.
         logger.LogWarning("Payment {PaymentId}: {Kind} gave up after {Attempts} rounds of contention", id, kind, AttemptsMax);
-        return Refused(StatusCodes.Status503ServiceUnavailable, PaymentErrors.Busy, "The payment is being changed by other requests; try again.");
+        return Refused(PaymentRefusalKind.Busy, PaymentErrors.Busy, "The payment is being changed by other requests; try again.");
     }
 
     /// <summary>
@@ -238,7 +239,7 @@ public sealed partial class PaymentStore(
         // IS_OBJECT, not "!= null": in Cosmos DB comparing an object with null is undefined, which matches nothing.
         var query = new QueryDefinition($"SELECT * FROM c WHERE IS_OBJECT(c.pending) AND c.updatedMicros <= {before}");
         var finished = 0;
-        using var iterator = container.GetItemQueryIterator<PaymentDocument>(query);
+        using var iterator = container.GetItemQueryIterator<Payment>(query);
         while (iterator.HasMoreResults)
         {
             foreach (var payment in await iterator.ReadNextAsync(cancellationToken))
@@ -260,7 +261,7 @@ public sealed partial class PaymentStore(
     }
 
     /// <summary>Records the operation (If-Match) and runs it; null when another request changed the payment first.</summary>
-    private async Task<PaymentDocument?> TryBeginAsync(PaymentDocument payment, PaymentOperation operation, CancellationToken cancellationToken)
+    private async Task<Payment?> TryBeginAsync(Payment payment, PaymentOperation operation, CancellationToken cancellationToken)
     {
         var begun = PaymentRules.Begin(payment, operation);
         var etag = await TryReplaceAsync(begun, payment.ETag!, cancellationToken);
@@ -271,13 +272,13 @@ public sealed partial class PaymentStore(
     /// Runs the pending operation's ledger steps (again, if someone ran them before: the ledger answers "exists")
     /// and records the outcome. Returns the payment with that operation finished, by this call or another.
     /// </summary>
-    private async Task<PaymentDocument> FinishPendingAsync(PaymentDocument payment, CancellationToken cancellationToken)
+    private async Task<Payment> FinishPendingAsync(Payment payment, CancellationToken cancellationToken)
     {
         var operation = payment.Pending!;
         while (true)
         {
             var results = await RunStepsAsync(payment, operation, cancellationToken);
-            var finished = PaymentRules.Complete(payment, results, NowMicros);
+            var finished = PaymentCompletion.Complete(payment, results, NowMicros);
             if (await TryReplaceAsync(finished, payment.ETag!, cancellationToken) is { } etag)
             {
                 return finished with { ETag = etag };
@@ -294,7 +295,7 @@ public sealed partial class PaymentStore(
         }
     }
 
-    private async Task<TransferResult[]> RunStepsAsync(PaymentDocument payment, PaymentOperation operation, CancellationToken cancellationToken)
+    private async Task<TransferResult[]> RunStepsAsync(Payment payment, PaymentOperation operation, CancellationToken cancellationToken)
     {
         var results = new TransferResult[operation.Steps.Count];
         if (payment.CaptureMethod == CaptureMethod.Automatic && operation.Steps.Any(s => s.Kind == StepKind.Refund))
@@ -318,7 +319,7 @@ public sealed partial class PaymentStore(
         return results;
     }
 
-    internal static Transfer TransferOf(PaymentDocument payment, PaymentStep step)
+    internal static Transfer TransferOf(Payment payment, PaymentStep step)
     {
         var wallet = WalletStore.AccountOf(payment.WalletId);
         var currency = Currency.Parse(payment.Currency);
@@ -363,13 +364,13 @@ public sealed partial class PaymentStore(
     }
 
     /// <summary>The payment, or null; an id that is not one of ours is not looked up at all.</summary>
-    private async Task<PaymentDocument?> ReadAsync(string merchantId, string id, CancellationToken cancellationToken) =>
-        IsPaymentId(id) ? await container.ReadOrNullAsync<PaymentDocument>(id, merchantId, cancellationToken) : null;
+    private async Task<Payment?> ReadAsync(string merchantId, string id, CancellationToken cancellationToken) =>
+        IsPaymentId(id) ? await container.ReadOrNullAsync<Payment>(id, merchantId, cancellationToken) : null;
 
     private static bool IsPaymentId(string id) => ResourceIds.IsValid(id, IdPrefix);
 
     /// <summary>Replaces the payment if it is still at <paramref name="etag"/>; the new ETag, or null when it was not.</summary>
-    private async Task<string?> TryReplaceAsync(PaymentDocument payment, string etag, CancellationToken cancellationToken)
+    private async Task<string?> TryReplaceAsync(Payment payment, string etag, CancellationToken cancellationToken)
     {
         try
         {
@@ -383,22 +384,22 @@ public sealed partial class PaymentStore(
         }
     }
 
-    private PaymentOutcome OutcomeOf(PaymentDocument payment, string operationId)
+    private PaymentOutcome OutcomeOf(Payment payment, string operationId)
     {
         var record = payment.History.LastOrDefault(h => h.Id == operationId)
             ?? throw new InvalidOperationException($"Payment {payment.Id} finished without operation {operationId}.");
         return new PaymentOutcome(View(payment), record.Failure is { } code ? FailureOf(record.Kind, code) : null);
     }
 
-    /// <summary>A refused ledger step: a decline (402) for what authorises money, a conflict for an expired window, else the ledger's 422.</summary>
+    /// <summary>A refused ledger step: a decline for what authorises money, an expired window, else the ledger's own refusal.</summary>
     private static PaymentRefusal FailureOf(PaymentOperationKind kind, string code) => kind switch
     {
-        PaymentOperationKind.Authorize or PaymentOperationKind.Increment => new(StatusCodes.Status402PaymentRequired, code, "The wallet cannot pay this amount: the payment was declined."),
-        _ when code == PaymentErrors.AuthorizationExpired => new(StatusCodes.Status409Conflict, code, "The authorisation window passed before the capture: the hold was released."),
-        _ => new(StatusCodes.Status422UnprocessableEntity, code, $"The ledger refused the {kind.ToString().ToLowerInvariant()}."),
+        PaymentOperationKind.Authorize or PaymentOperationKind.Increment => new(PaymentRefusalKind.Declined, code, "The wallet cannot pay this amount: the payment was declined."),
+        _ when code == PaymentErrors.AuthorizationExpired => new(PaymentRefusalKind.AuthorizationExpired, code, "The authorisation window passed before the capture: the hold was released."),
+        _ => new(PaymentRefusalKind.LedgerRefused, code, $"The ledger refused the {kind.ToString().ToLowerInvariant()}."),
     };
 
-    private static PaymentOutcome Refused(int status, string code, string detail) => new(null, new PaymentRefusal(status, code, detail));
+    private static PaymentOutcome Refused(PaymentRefusalKind kind, string code, string detail) => new(null, new PaymentRefusal(kind, code, detail));
 
     private static PartitionKey Key(string merchantId) => new(merchantId);
 }

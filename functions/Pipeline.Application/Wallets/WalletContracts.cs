@@ -1,5 +1,6 @@
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
+using Pipeline.Domain.Monetary;
 
 namespace Pipeline.Application.Wallets;
 
@@ -7,7 +8,7 @@ namespace Pipeline.Application.Wallets;
 public static class WalletLimits
 {
     /// <summary>Largest single amount in minor units (10^12: ten billion in a two-decimal currency).</summary>
-    public const long AmountMinorMax = 1_000_000_000_000;
+    public const long AmountMinorMax = AmountLimits.AmountMinorMax;
 
     public const int ReferenceLengthMax = 140;
 }

@@ -8,6 +8,7 @@ using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Tests.Payments;
 

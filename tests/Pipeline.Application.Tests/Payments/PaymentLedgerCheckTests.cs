@@ -7,6 +7,7 @@ using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Tests.Payments;
 
@@ -33,9 +34,9 @@ public sealed class PaymentLedgerCheckTests(CosmosFixture cosmos)
 
         // The payment document says released (as the expiry defect left it) while the ledger keeps the hold.
         var container = database.GetContainer(PaymentStore.ContainerName);
-        var stored = (await container.ReadItemAsync<PaymentDocument>(held.Id, new PartitionKey(Merchant))).Resource;
+        var stored = (await container.ReadItemAsync<Payment>(held.Id, new PartitionKey(Merchant))).Resource;
         await container.ReplaceItemAsync(stored with { Status = PaymentStatus.Canceled, Holds = [stored.Holds[0] with { State = HoldState.Released }] }, held.Id);
-        var charged = (await container.ReadItemAsync<PaymentDocument>(automatic.Id, new PartitionKey(Merchant))).Resource;
+        var charged = (await container.ReadItemAsync<Payment>(automatic.Id, new PartitionKey(Merchant))).Resource;
         await container.ReplaceItemAsync(charged with { AmountCaptured = 499 }, automatic.Id);
 
         var found = await check.FindDisagreementsAsync(Merchant, default);

@@ -4,6 +4,7 @@ using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Monetary;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Tests.Payments;
 

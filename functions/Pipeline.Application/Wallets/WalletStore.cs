@@ -181,15 +181,3 @@ public sealed record WalletBalances(long Available, long Pending, long Posted);
 
 /// <param name="LedgerAccountId">The wallet's account in the ledger (GET /ledger/accounts/{id}, admin).</param>
 public sealed record WalletView(string Id, string LedgerAccountId, WalletOwner Owner, string Currency, long OverdraftLimit, WalletBalances Balances, DateTimeOffset CreatedAt);
-
-/// <summary>Why money moved, stored on every ledger transfer (chart of reasons).</summary>
-public static class TransferCodes
-{
-    public const ushort TopUp = 1;
-    public const ushort WalletTransfer = 2;
-    public const ushort PaymentCharge = 3;
-    public const ushort PaymentHold = 4;
-    public const ushort PaymentCapture = 5;
-    public const ushort PaymentRelease = 6;
-    public const ushort PaymentRefund = 7;
-}

@@ -276,5 +276,5 @@ public sealed class FifthReviewFindingsTests(CosmosFixture cosmos)
     private Task<Database> SetUpAsync() => Books.SetUpAsync(cosmos, clock);
 
     /// <summary>The id of run <paramref name="run"/> of the chain of these links, as CosmosLedgerStore names it.</summary>
-    private static string ChainIdOf(Transfer[] links, int run) => CosmosLedgerStore.ChainId(links, run);
+    private static string ChainIdOf(Transfer[] links, int run) => LedgerKeys.ChainId(links, run);
 }

@@ -184,7 +184,7 @@ public sealed class ThirdReviewFindingsTests(CosmosFixture cosmos)
         }
     }
 
-    private static string ChainIdOf(Transfer[] links) => CosmosLedgerStore.ChainId(links, 0);
+    private static string ChainIdOf(Transfer[] links) => LedgerKeys.ChainId(links, 0);
 
     private Task<Database> SetUpAsync() => Books.SetUpAsync(cosmos, clock);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
@@ -96,22 +95,6 @@ public sealed partial class CosmosLedgerStore
             return ((await transfers.ReadOrNullAsync<ChainDocument>(chain.Id, chain.Id, cancellationToken))!, false);
         }
     }
-
-    /// <summary>
-    /// The id of a run of a chain: from its links, whole (ids and fields), so every submission of the same links finds
-    /// it, and a batch that repeats the ids with other fields is judged on its own, as the core judges it. Prefixed,
-    /// so no transfer's id (32 hex digits, in the same container) can ever be a chain's.
-    /// </summary>
-    internal static string ChainId(Transfer[] links, int run)
-    {
-        var name = "chain:" + JsonSerializer.Serialize(links, CosmosJson.Options);
-        return ChainIdPrefix + LedgerId.FromName(run == 0 ? name : $"{name}#{run}");
-    }
-
-    private const string ChainIdPrefix = "chain-";
-
-    /// <summary>The ledger id in a chain's id (for logs).</summary>
-    private static LedgerId ChainLedgerId(string chainId) => ParseId(chainId[ChainIdPrefix.Length..]);
 
     /// <summary>
     /// The chain's results as the core would give them: for a replay, exists or the decided failure; for the first

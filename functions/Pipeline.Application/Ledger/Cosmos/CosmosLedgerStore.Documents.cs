@@ -161,7 +161,3 @@ public sealed partial class CosmosLedgerStore
         return results;
     }
 }
-
-/// <summary>An account kept changing under every attempt: an operational signal (a runaway hot account), not a user error.</summary>
-public sealed class LedgerContentionException(string partition)
-    : Exception($"Gave up on account partition {partition} after {LedgerLimits.ConcurrencyAttemptsMax} conflicting attempts.");

@@ -198,14 +198,11 @@ public sealed partial class CosmosLedgerStore
         return await EachOnItsOwnAsync(due, "hold", h => ParseId(h.Id), hold => ExpireHoldAsync(hold, cancellationToken));
     }
 
-    /// <summary>
-    /// Expires one hold through a transfer the ledger names itself, with a reserved id ("expire:&lt;hold&gt;"), so two
-    /// sweeps agree and no client's transfer can have taken it.
-    /// </summary>
+    /// <summary>Expires one hold through a transfer the ledger names itself (<see cref="LedgerKeys.ExpiryId"/>).</summary>
     private async Task<bool> ExpireHoldAsync(TransferDocument hold, CancellationToken cancellationToken)
     {
         var holdId = ParseId(hold.Id);
-        var id = LedgerId.Reserved("expire:" + hold.Id);
+        var id = ExpiryId(hold.Id);
         var expiry = new TransferDocument
         {
             Id = id.ToString(),

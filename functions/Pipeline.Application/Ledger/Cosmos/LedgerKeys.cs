@@ -1,11 +1,15 @@
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
-/// <summary>Partition keys and document ids of the ledger containers, in one place.</summary>
+/// <summary>Partition keys and document ids of the ledger containers, and the ids the ledger names itself, in one place.</summary>
 internal static class LedgerKeys
 {
+    private const string ChainIdPrefix = "chain-";
+
     public static string AccountPartition(LedgerId account, int shard) =>
         shard == 0 ? account.ToString() : $"{account}~{shard}";
 
@@ -33,6 +37,26 @@ internal static class LedgerKeys
 
     /// <summary>A chain's entries: "c:&lt;chain&gt;:&lt;phase&gt;:&lt;link&gt;", phase h (hold), p (post) or v (release).</summary>
     public static string ChainEntryId(string chain, char phase, LedgerId link) => $"c:{chain}:{phase}:{link}";
+
+    /// <summary>
+    /// The id of a run of a chain: from its links, whole (ids and fields), so every submission of the same links finds
+    /// it, and a batch that repeats the ids with other fields is judged on its own, as the core judges it. Prefixed,
+    /// so no transfer's id (32 hex digits, in the same container) can ever be a chain's.
+    /// </summary>
+    public static string ChainId(Transfer[] links, int run)
+    {
+        var name = "chain:" + JsonSerializer.Serialize(links, CosmosJson.Options);
+        return ChainIdPrefix + LedgerId.FromName(run == 0 ? name : $"{name}#{run}");
+    }
+
+    /// <summary>The ledger id in a chain's id (for logs).</summary>
+    public static LedgerId ChainLedgerId(string chainId) => ParseId(chainId[ChainIdPrefix.Length..]);
+
+    /// <summary>
+    /// The transfer that expires a hold: named by the ledger itself with a reserved id ("expire:&lt;hold&gt;"), so two
+    /// sweeps agree and no client's transfer can have taken it.
+    /// </summary>
+    public static LedgerId ExpiryId(string holdId) => LedgerId.Reserved("expire:" + holdId);
 
     public static PartitionKey Key(string partition) => new(partition);
 

@@ -1,0 +1,13 @@
+namespace Pipeline.Application.Wallets;
+
+/// <summary>Why money moved, stored on every ledger transfer (chart of reasons).</summary>
+public static class TransferCodes
+{
+    public const ushort TopUp = 1;
+    public const ushort WalletTransfer = 2;
+    public const ushort PaymentCharge = 3;
+    public const ushort PaymentHold = 4;
+    public const ushort PaymentCapture = 5;
+    public const ushort PaymentRelease = 6;
+    public const ushort PaymentRefund = 7;
+}

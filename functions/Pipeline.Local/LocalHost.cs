@@ -65,17 +65,19 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
-        var adminKeySource = EnsureAdminKey(builder.Configuration);
-        builder.WebHost.UseUrls(builder.Configuration["Pipeline:Local:Url"] ?? DefaultUrl);
-        var (emulator, endpoint) = await CosmosEndpointAsync(builder.Configuration);
+        var local = LocalOptions.From(builder.Configuration);
+        var adminKeySource = EnsureAdminKey(builder.Configuration, local);
+        builder.WebHost.UseUrls(local.Url);
+        var cosmos = builder.Configuration.GetSection(CosmosOptions.Section).Get<CosmosOptions>() ?? new CosmosOptions();
+        var (emulator, endpoint) = await CosmosEndpointAsync(builder.Configuration, cosmos);
         var client = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey);
-        var databaseName = builder.Configuration[$"{CosmosOptions.Section}:DatabaseName"] ?? "pipeline";
+        var databaseName = cosmos.DatabaseName;
         builder.Services.AddSingleton<ISecretStore, InMemorySecretStore>();
         var taskHubHealth = new TaskHubHealthCheck();
         builder.Services.AddSingleton<IHealthCheck>(taskHubHealth);
         // Traces are recorded only when they go somewhere: recording every span of every request with nobody
         // to send them to cost the host a measurable share of its CPU under load (docs/PERFORMANCE.md).
-        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrEmpty(local.OtlpEndpoint))
         {
             builder.Services.AddOpenTelemetry().WithTracing(traces => traces.AddSource(Telemetry.Sources).AddAspNetCoreInstrumentation()).UseOtlpExporter();
         }
@@ -112,8 +114,8 @@ public sealed class LocalHost : IAsyncDisposable
         Func<HttpContext, IResult> notFound = Api.NotFound;
         app.MapFallback(notFound);
         await app.StartAsync();
-        var (azurite, storage) = await StorageAsync(builder.Configuration);
-        var durable = await StartDurableAsync(storage, app.Services, builder.Configuration);
+        var (azurite, storage) = await StorageAsync(local);
+        var durable = await StartDurableAsync(storage, app.Services, local.TaskHub);
         taskHubHealth.Engine = durable;
         var demo = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", null, CancellationToken.None);
         return new LocalHost(app, durable, azurite, emulator, client, adminKeySource, demo!.ApiKey!);
@@ -161,11 +163,11 @@ public sealed class LocalHost : IAsyncDisposable
     /// The same orchestrator and activity classes as the Functions app, on DurableTask.Core with the Azure Storage
     /// backend on Azurite, and the eternal ledger maintenance orchestration started unless it already runs.
     /// </summary>
-    private static async Task<DurableEngine> StartDurableAsync(string storage, IServiceProvider services, IConfiguration configuration)
+    private static async Task<DurableEngine> StartDurableAsync(string storage, IServiceProvider services, string taskHub)
     {
         var durable = await DurableEngine.StartAsync(
             storage,
-            configuration["PIPELINE_TASKHUB"] ?? DefaultTaskHub,
+            taskHub,
             registry => registry.AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>(),
             worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()));
         var interval = services.GetRequiredService<IOptions<MaintenanceOptions>>().Value.Interval;
@@ -174,16 +176,15 @@ public sealed class LocalHost : IAsyncDisposable
     }
 
     /// <summary>The storage account of the task hub: Pipeline:Local:StorageConnectionString, or Azurite started here with its data in a folder.</summary>
-    private static async Task<(AzuriteProcess? Azurite, string ConnectionString)> StorageAsync(IConfiguration configuration)
+    private static async Task<(AzuriteProcess? Azurite, string ConnectionString)> StorageAsync(LocalOptions local)
     {
-        var configured = configuration["Pipeline:Local:StorageConnectionString"];
-        if (!string.IsNullOrEmpty(configured))
+        if (!string.IsNullOrEmpty(local.StorageConnectionString))
         {
-            return (null, configured);
+            return (null, local.StorageConnectionString);
         }
 
         var root = CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory);
-        var folder = configuration["Pipeline:Local:AzuriteFolder"] ?? Path.Combine(root, ".azurite");
+        var folder = string.IsNullOrEmpty(local.AzuriteFolder) ? Path.Combine(root, ".azurite") : local.AzuriteFolder;
         var azurite = await AzuriteProcess.StartAsync(root, folder);
         return (azurite, azurite.ConnectionString);
     }
@@ -192,28 +193,29 @@ public sealed class LocalHost : IAsyncDisposable
     /// Uses Pipeline:AdminKey when set; otherwise makes a random one for this run, so no key ever sits in the repo. A
     /// setting that is present but empty is kept as it is: someone meant to set it, so validation stops start-up.
     /// </summary>
-    private static string EnsureAdminKey(ConfigurationManager configuration)
+    private static string EnsureAdminKey(ConfigurationManager configuration, LocalOptions local)
     {
-        if (configuration["Pipeline:AdminKey"] is not null)
+        if (local.AdminKey is not null)
         {
             return "from the setting Pipeline:AdminKey";
         }
 
+        // Written into configuration, so PipelineOptions binds it like any given key.
         var key = "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        configuration["Pipeline:AdminKey"] = key;
+        configuration[$"{PipelineOptions.Section}:{nameof(PipelineOptions.AdminKey)}"] = key;
         return $"{key} (generated for this run; set Pipeline:AdminKey to choose one)";
     }
 
-    private static async Task<(CosmosEmulatorProcess? Emulator, Uri Endpoint)> CosmosEndpointAsync(ConfigurationManager configuration)
+    /// <summary>The configured Cosmos DB endpoint, or the emulator started here (written into configuration for CosmosOptions).</summary>
+    private static async Task<(CosmosEmulatorProcess? Emulator, Uri Endpoint)> CosmosEndpointAsync(ConfigurationManager configuration, CosmosOptions cosmos)
     {
-        var configured = configuration[$"{CosmosOptions.Section}:Endpoint"];
-        if (!string.IsNullOrEmpty(configured))
+        if (cosmos.Endpoint is { IsAbsoluteUri: true })
         {
-            return (null, new Uri(configured));
+            return (null, cosmos.Endpoint);
         }
 
         var emulator = await CosmosEmulatorProcess.StartAsync(CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory));
-        configuration[$"{CosmosOptions.Section}:Endpoint"] = emulator.Endpoint.ToString();
+        configuration[$"{CosmosOptions.Section}:{nameof(CosmosOptions.Endpoint)}"] = emulator.Endpoint.ToString();
         return (emulator, emulator.Endpoint);
     }
 }

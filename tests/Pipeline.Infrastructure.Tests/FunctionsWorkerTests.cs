@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Ledger;
 using Pipeline.Application.Settings;
 using Pipeline.Functions;
 
@@ -60,6 +61,9 @@ public sealed class FunctionsWorkerTests(CompiledInfrastructure infra)
             Assert.NotNull(options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options));
         });
         host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        // The ledger's background work is the host's: drained when the host stops.
+        Assert.Contains(host.Services.GetServices<IHostedService>(), service => service is LedgerBackgroundWork);
     }
 
     /// <summary>

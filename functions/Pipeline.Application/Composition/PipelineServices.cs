@@ -38,6 +38,7 @@ public static class PipelineServices
         services.AddSingleton<IChargeRecorder, PaymentChargeRecorder>();
         services.AddSingleton<ILedgerStore>(sp => new CosmosLedgerStore(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>(), charges: new ChargeSettings(
             sp.GetRequiredService<IChargeRecorder>(), bulkDatabase?.Invoke(sp), sp.GetRequiredService<ILogger<CosmosLedgerStore>>())));
+        services.AddHostedService<LedgerBackgroundWork>();
         services.AddSingleton<IHealthCheck, CosmosHealthCheck>();
         services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LedgerMaintenance>();

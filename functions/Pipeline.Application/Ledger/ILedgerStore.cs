@@ -46,6 +46,12 @@ public interface ILedgerStore
     /// <summary>Applies the charge's credit now if it is still owed (before money flows back out of the credited account).</summary>
     Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stops taking background work and finishes what is queued (the host calls it at shutdown, through
+    /// <see cref="LedgerBackgroundWork"/>); what <paramref name="cancellationToken"/> cuts short is left to recovery.
+    /// </summary>
+    Task DrainAsync(CancellationToken cancellationToken);
+
     Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -35,6 +35,9 @@ public sealed class InMemoryLedgerStore(TimeProvider time) : ILedgerStore
 
     public Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    /// <summary>Nothing runs in the background here: charges complete as they are asked to.</summary>
+    public Task DrainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default) =>
         Locked(() => ledger.CreateTransfers([.. batch]));
 

@@ -25,6 +25,8 @@ internal sealed class DyingLedger(ILedgerStore inner, int dieOnCall, bool afterA
 
     public Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default) => inner.SettleChargeAsync(transfer, cancellationToken);
 
+    public Task DrainAsync(CancellationToken cancellationToken) => inner.DrainAsync(cancellationToken);
+
     private async Task<TransferResult> DieAroundAsync(Func<Task<TransferResult>> call)
     {
         var dies = Interlocked.Increment(ref calls) == dieOnCall;

@@ -1,34 +1,82 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Pipeline.Domain.Ledgers;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
 /// <summary>
-/// The background side of charges in one process: a queue of charges whose callers have kept their records, taken
-/// in passes (everything queued, after a short gather) so that one batch credits many charges. A pass that fails
-/// is logged and left to recovery, which completes every charge older than its threshold; nothing here is the only
-/// copy of anything — the charge's record in the debit partition is.
+/// The background side of charges in one process: a bounded queue of charges to credit, taken in passes (everything
+/// queued, after a short gather) so that one batch credits many charges. Each is either a charge this process made
+/// (its record known) or one to look up first (a retry met a charge an earlier attempt made). Nothing here is the
+/// only copy of anything — the charge's record in the debit partition is — so a charge the full queue refuses, a
+/// pass that fails, or a process that dies mid-pass is left to recovery, which completes every charge older than
+/// its threshold. The host owns the loop: <see cref="DrainAsync"/> at shutdown finishes what is queued.
 /// </summary>
-internal sealed class ChargeCompleter(Func<IReadOnlyList<ChargeDocument>, CancellationToken, Task<int>> completeAsync, ILogger logger)
+internal sealed class ChargeCompleter
 {
-    private readonly Channel<ChargeDocument> queue = Channel.CreateUnbounded<ChargeDocument>(new UnboundedChannelOptions { SingleReader = true });
-    private int started;
+    private readonly Func<IReadOnlyList<ChargeDocument>, CancellationToken, Task<int>> completeAsync;
+    private readonly Func<Transfer, CancellationToken, Task<ChargeDocument?>> lookUpAsync;
+    private readonly ILogger logger;
+    private readonly Channel<QueuedCharge> queue;
+    private readonly Lock starting = new();
+    private Task? running;
 
-    public void Enqueue(ChargeDocument charge)
+    /// <param name="capacity">Charges queued at most; beyond it they are left to recovery.</param>
+    public ChargeCompleter(
+        Func<IReadOnlyList<ChargeDocument>, CancellationToken, Task<int>> completeAsync,
+        Func<Transfer, CancellationToken, Task<ChargeDocument?>> lookUpAsync,
+        ILogger logger,
+        int capacity = LedgerLimits.ChargesQueuedMax)
     {
-        queue.Writer.TryWrite(charge);
-        if (Interlocked.Exchange(ref started, 1) == 0)
+        this.completeAsync = completeAsync;
+        this.lookUpAsync = lookUpAsync;
+        this.logger = logger;
+        queue = Channel.CreateBounded<QueuedCharge>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    /// <summary>A charge this process made, to credit. False when it is left to recovery (queue full or drained).</summary>
+    public bool Enqueue(ChargeDocument charge) => Queue(new QueuedCharge(charge, null));
+
+    /// <summary>A charge made by an earlier attempt: its record is read first, and credited if still owed.</summary>
+    public bool EnqueueLookUp(Transfer transfer) => Queue(new QueuedCharge(null, transfer));
+
+    /// <summary>Stops taking charges and finishes the queued ones (until <paramref name="cancellationToken"/>: the rest go to recovery).</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        queue.Writer.TryComplete();
+        Task loop;
+        lock (starting)
         {
-            _ = Task.Run(RunAsync);
+            // Started here if nothing started it: a charge written just before the queue closed is still taken.
+            loop = running ??= RunAsync();
         }
+
+        await loop.WaitAsync(cancellationToken);
+    }
+
+    private bool Queue(QueuedCharge charge)
+    {
+        if (!queue.Writer.TryWrite(charge))
+        {
+            logger.LogDebug("Charge queue full or drained; recovery completes {TransferId}", charge.Known?.Id ?? charge.LookUp!.Value.Id.ToString());
+            return false;
+        }
+
+        lock (starting)
+        {
+            running ??= RunAsync();
+        }
+
+        return true;
     }
 
     private async Task RunAsync()
     {
+        await Task.Yield();
         while (await queue.Reader.WaitToReadAsync())
         {
             await Task.Delay(LedgerLimits.ChargeGatherDelay);
-            var pass = new List<ChargeDocument>();
+            var pass = new List<QueuedCharge>();
             while (pass.Count < LedgerLimits.ChargeCompletionsPerPassMax && queue.Reader.TryRead(out var charge))
             {
                 pass.Add(charge);
@@ -36,7 +84,7 @@ internal sealed class ChargeCompleter(Func<IReadOnlyList<ChargeDocument>, Cancel
 
             try
             {
-                await completeAsync(pass, CancellationToken.None);
+                await completeAsync(await RecordsOfAsync(pass), CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -44,22 +92,25 @@ internal sealed class ChargeCompleter(Func<IReadOnlyList<ChargeDocument>, Cancel
             }
         }
     }
-}
 
-/// <summary>What the Cosmos ledger needs for charges besides its database.</summary>
-/// <param name="Recorder">Keeps a charge's memo when its caller died before doing so (see <see cref="IChargeRecorder"/>).</param>
-/// <param name="BulkDatabase">
-/// The same database through a client with bulk execution on: the completer's transfer documents and record
-/// deletions, one per charge in different partitions, then travel many to a request. Null uses the main client.
-/// </param>
-public sealed record ChargeSettings(IChargeRecorder Recorder, Microsoft.Azure.Cosmos.Database? BulkDatabase, ILogger Logger)
-{
-    public static ChargeSettings Default { get; } = new(new NoRecorder(), null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-
-    /// <summary>For callers that charge without memos; a memo met without a recorder is a wiring mistake.</summary>
-    private sealed class NoRecorder : IChargeRecorder
+    /// <summary>The records of a pass: known ones as they are, the others read (a charge no longer owed has none).</summary>
+    private async Task<IReadOnlyList<ChargeDocument>> RecordsOfAsync(List<QueuedCharge> pass)
     {
-        public Task<bool> RecordAsync(string memo, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("A charge carries a memo but this ledger store has no IChargeRecorder.");
+        var records = new List<ChargeDocument>(pass.Count);
+        foreach (var charge in pass)
+        {
+            if (charge.Known is { } known)
+            {
+                records.Add(known);
+            }
+            else if (await lookUpAsync(charge.LookUp!.Value, CancellationToken.None) is { } found)
+            {
+                records.Add(found);
+            }
+        }
+
+        return records;
     }
+
+    private readonly record struct QueuedCharge(ChargeDocument? Known, Transfer? LookUp);
 }

@@ -106,7 +106,7 @@ public sealed partial class CosmosLedgerStore
         else
         {
             // Made by an earlier attempt (a retry met it): complete it if its record says it is owed.
-            _ = Task.Run(() => SettleInBackgroundAsync(transfer));
+            completer.EnqueueLookUp(transfer);
         }
 
         // A caller that died between charging and completing leaves its record here; recovery completes the
@@ -123,26 +123,19 @@ public sealed partial class CosmosLedgerStore
         }
     }
 
-    private async Task SettleInBackgroundAsync(Transfer transfer)
-    {
-        try
-        {
-            await SettleChargeAsync(transfer);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Charge {TransferId}: settling it failed; recovery will complete it", transfer.Id);
-        }
-    }
-
     public async Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default)
     {
-        var record = await accounts.ReadOrNullAsync<ChargeDocument>(ChargeId(transfer.Id), AccountPartition(transfer.DebitAccountId, 0), cancellationToken);
-        if (record is not null)
+        if (await LookUpChargeAsync(transfer, cancellationToken) is { } record)
         {
             await CompleteChargesAsync([record], cancellationToken);
         }
     }
+
+    public Task DrainAsync(CancellationToken cancellationToken) => completer.DrainAsync(cancellationToken);
+
+    /// <summary>The charge's record while its credit is still owed; null once completed (or never made).</summary>
+    private Task<ChargeDocument?> LookUpChargeAsync(Transfer transfer, CancellationToken cancellationToken) =>
+        accounts.ReadOrNullAsync<ChargeDocument>(ChargeId(transfer.Id), AccountPartition(transfer.DebitAccountId, 0), cancellationToken);
 
     /// <summary>
     /// Charges whose caller or completer died: each memo is recorded first, then the charges are completed. A memo

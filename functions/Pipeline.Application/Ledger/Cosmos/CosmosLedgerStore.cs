@@ -49,7 +49,7 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
         this.faults = faults ?? ILedgerFaults.None;
         recorder = charges.Recorder;
         logger = charges.Logger;
-        completer = new ChargeCompleter(CompleteChargesAsync, charges.Logger);
+        completer = new ChargeCompleter(CompleteChargesAsync, LookUpChargeAsync, charges.Logger);
     }
 
     public async Task<CreateAccountResult> CreateAccountAsync(NewAccount spec, int creditShards = 1, CancellationToken cancellationToken = default)

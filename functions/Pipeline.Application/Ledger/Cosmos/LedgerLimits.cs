@@ -15,6 +15,9 @@ public static class LedgerLimits
     /// <summary>Charges credited in one transactional batch: the account document plus this many entries stays within Cosmos DB's 100 operations.</summary>
     public const int ChargeCreditsPerBatchMax = 99;
 
+    /// <summary>Charges the background completer holds queued; beyond it, recovery completes them (their records persist).</summary>
+    public const int ChargesQueuedMax = 50_000;
+
     /// <summary>Charges one pass of the background completer takes from its queue.</summary>
     public const int ChargeCompletionsPerPassMax = 2_000;
 

@@ -62,8 +62,13 @@ public sealed class FunctionsWorkerTests(CompiledInfrastructure infra)
         });
         host.Services.GetRequiredService<IStartupValidator>().Validate();
 
-        // The ledger's background work is the host's: drained when the host stops.
-        Assert.Contains(host.Services.GetServices<IHostedService>(), service => service is LedgerBackgroundWork);
+        // The ledger's background work is the host's: drained when the host stops. (Creating the hosted services
+        // creates the worker's gRPC channel too, which needs the address the Functions host passes at start.)
+        using var withHostAddress = FunctionsApp.CreateBuilder()
+            .ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(AzureSettings())
+                .AddInMemoryCollection([KeyValuePair.Create("Functions:Worker:HostEndpoint", (string?)"http://127.0.0.1:50051")]))
+            .Build();
+        Assert.Contains(withHostAddress.Services.GetServices<IHostedService>(), service => service is LedgerBackgroundWork);
     }
 
     /// <summary>

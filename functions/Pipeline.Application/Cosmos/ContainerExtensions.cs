@@ -39,16 +39,16 @@ public static class ContainerExtensions
 
     /// <summary>
     /// Compare-and-swap: reads the item, replaces it with <paramref name="change"/> of it If-Match its ETag, and
-    /// starts over when another writer came first. Returns the item as it was before the write that won, or null
-    /// when there is no such item. <paramref name="change"/> must return the item without its ETag.
+    /// starts over when another writer came first (<see cref="Contention"/>). Returns the item as it was before the
+    /// write that won, or null when there is no such item. <paramref name="change"/> must return the item without its ETag.
     /// </summary>
     public static async Task<T?> UpdateAsync<T>(
-        this Container container, string id, string partition, Func<T, T> change, Func<T, string?> etagOf, int attemptsMax, CancellationToken cancellationToken)
+        this Container container, string id, string partition, Func<T, T> change, Func<T, string?> etagOf, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(etagOf);
-        for (var attempt = 0; attempt < attemptsMax; attempt++)
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
             var current = await container.ReadOrNullAsync<T>(id, partition, cancellationToken);
             if (current is null)
@@ -64,9 +64,10 @@ public static class ContainerExtensions
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
             {
                 // Another writer changed the item since it was read; read it again.
+                await Contention.BackOffAsync(attempt, cancellationToken);
             }
         }
 
-        throw new InvalidOperationException($"{typeof(T).Name} {id} kept changing; gave up after {attemptsMax} attempts.");
+        throw new InvalidOperationException($"{typeof(T).Name} {id} kept changing; gave up after {Contention.AttemptsMax} attempts.");
     }
 }

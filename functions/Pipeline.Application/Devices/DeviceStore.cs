@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
-using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Secrets;
 
 namespace Pipeline.Application.Devices;
@@ -129,7 +128,7 @@ public sealed class DeviceStore(Database database, ISecretStore secrets, TimePro
         var name = SecretName(id) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(DeviceLimits.SecretVersionBytes));
         await secrets.SetAsync(name, secret, cancellationToken);
         var now = NowMicros;
-        var before = await container.UpdateAsync<DeviceDocument>(id, id, d => d.Rotated(name, now, revokePrevious), d => d.ETag, LedgerLimits.ConcurrencyAttemptsMax, cancellationToken)
+        var before = await container.UpdateAsync<DeviceDocument>(id, id, d => d.Rotated(name, now, revokePrevious), d => d.ETag, cancellationToken)
             ?? throw new InvalidOperationException($"Device {id} disappeared during its secret rotation.");
         var after = before.Rotated(name, now, revokePrevious);
         var previousUntil = after.PreviousSecretName is null ? (DateTimeOffset?)null : new DateTimeOffset(CosmosTime.ToTicks(after.PreviousSecretValidUntilMicros), TimeSpan.Zero);

@@ -3,7 +3,6 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
-using Pipeline.Application.Ledger.Cosmos;
 
 namespace Pipeline.Application.Merchants;
 
@@ -149,7 +148,7 @@ public sealed class MerchantStore(Database database, TimeProvider time) : IApiKe
     /// <summary>Compare-and-swap on the merchant document; returns the document as it was before, or null when missing.</summary>
     private Task<MerchantDocument?> UpdateAsync(string id, Func<MerchantDocument, MerchantDocument> change, CancellationToken cancellationToken) =>
         ResourceIds.IsValid(id, IdPrefix)
-            ? merchants.UpdateAsync<MerchantDocument>(id, id, m => change(m) with { ETag = null }, m => m.ETag, LedgerLimits.ConcurrencyAttemptsMax, cancellationToken)
+            ? merchants.UpdateAsync<MerchantDocument>(id, id, m => change(m) with { ETag = null }, m => m.ETag, cancellationToken)
             : Task.FromResult<MerchantDocument?>(null);
 
     /// <summary>The merchant, or null: an id without a merchant id's shape (from a URL) names none and is never looked up.</summary>

@@ -29,6 +29,12 @@ public sealed partial class PaymentStore
         var operationId = idempotencyKey is null ? null : ResourceIds.Derived("op_", $"{kind}\n{idempotencyKey}");
         for (var attempt = 0; attempt < AttemptsMax; attempt++)
         {
+            if (attempt > 0)
+            {
+                // The round before met another request's operation or lost the race to begin: pause, as every CAS loop does.
+                await Contention.BackOffAsync(attempt - 1, cancellationToken);
+            }
+
             var payment = await ReadAsync(merchantId, id, cancellationToken);
             if (payment is null)
             {
@@ -118,8 +124,8 @@ public sealed partial class PaymentStore
     /// </summary>
     private async Task<Payment> FinishPendingAsync(Payment payment, CancellationToken cancellationToken)
     {
-        var operation = payment.Pending!;
-        while (true)
+        var operation = payment.Pending ?? throw new InvalidOperationException($"Payment {payment.Id}: no operation is pending.");
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
             var results = await RunStepsAsync(payment, operation, cancellationToken);
             var finished = PaymentCompletion.Complete(payment, results, NowMicros);
@@ -136,7 +142,10 @@ public sealed partial class PaymentStore
             }
 
             payment = current;
+            await Contention.BackOffAsync(attempt, cancellationToken);
         }
+
+        throw new InvalidOperationException($"Payment {payment.Id}: operation {operation.Id} could not be recorded after {Contention.AttemptsMax} attempts.");
     }
 
     private async Task<TransferResult[]> RunStepsAsync(Payment payment, PaymentOperation operation, CancellationToken cancellationToken)

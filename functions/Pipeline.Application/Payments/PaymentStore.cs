@@ -29,7 +29,7 @@ public sealed partial class PaymentStore(
 
     private const string IdPrefix = "pay_";
 
-    /// <summary>Rounds of read, finish-what-is-pending, try-to-begin before a request gives up under contention.</summary>
+    /// <summary>Rounds of read, finish-what-is-pending, try-to-begin before a request gives up under contention (each round is a whole operation, so fewer than <see cref="Contention.AttemptsMax"/>).</summary>
     private const int AttemptsMax = 64;
 
     /// <summary>A read finishes an operation left pending only after this long: a younger one is still being run by its request.</summary>
@@ -146,9 +146,11 @@ public sealed partial class PaymentStore(
     {
         var payment = await ReadAsync(merchantId, id, cancellationToken)
             ?? throw new InvalidOperationException($"Payment {id} conflicted on create but cannot be read.");
-        while (payment.History.Count == 0)
+        // Its first operation is the authorisation; finishing it gives the payment its history (bounded all the same).
+        for (var attempt = 0; payment.History.Count == 0; attempt++)
         {
-            payment = payment.Pending is null ? throw new InvalidOperationException($"Payment {id} has neither history nor a pending operation.")
+            payment = payment.Pending is null || attempt == Contention.AttemptsMax
+                ? throw new InvalidOperationException($"Payment {id} has neither history nor a pending operation it can finish.")
                 : await FinishPendingAsync(payment, cancellationToken);
         }
 

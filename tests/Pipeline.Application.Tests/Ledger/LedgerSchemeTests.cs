@@ -16,8 +16,14 @@ public sealed class LedgerSchemeTests(CosmosFixture cosmos)
     [Fact]
     public async Task An_empty_database_is_marked_and_every_host_then_starts_on_it()
     {
-        var database = await cosmos.CreateLedgerDatabaseAsync();
+        // Hosts racing on a fresh database: one that finds the marker another just wrote must not take it for old data.
+        for (var round = 0; round < 3; round++)
+        {
+            var fresh = await cosmos.CreateLedgerDatabaseAsync();
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new LedgerScheme(fresh).StartAsync(CancellationToken.None)));
+        }
 
+        var database = await cosmos.CreateLedgerDatabaseAsync();
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => new LedgerScheme(database).StartAsync(CancellationToken.None)));
         await new CosmosLedgerStore(database, new FakeTimeProvider()).CreateAccountAsync(new NewAccount(LedgerId.FromName("scheme:a"), Currency.EUR));
         await new LedgerScheme(database).StartAsync(CancellationToken.None);

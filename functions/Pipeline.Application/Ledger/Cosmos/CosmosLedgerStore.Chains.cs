@@ -54,7 +54,7 @@ public sealed partial class CosmosLedgerStore
 
         var (chain, created) = await CreateOrReadChainAsync(links, 0, cancellationToken);
         var head = chain;
-        while (true)
+        for (var runs = 0; runs < LedgerLimits.ChainRunsMax; runs++)
         {
             chain = await DriveChainAsync(chain, cancellationToken);
             if (created || chain.State != TransferState.Failed || BurnsId(ParseCode(chain.Failure!)))
@@ -66,14 +66,25 @@ public sealed partial class CosmosLedgerStore
             // exists differently): the core would run it again, so it runs again, as the next run with ids of its own.
             // The first run keeps the number of the newest, so a submission goes straight there, however many there were.
             var next = Math.Max(chain.Run + 1, head.LatestRun);
-            while (head.LatestRun < next)
+            for (var attempt = 0; head.LatestRun < next; attempt++)
             {
-                var (_, current) = await SwapChainAsync(head, head with { LatestRun = next }, cancellationToken);
+                if (attempt == Contention.AttemptsMax)
+                {
+                    throw new LedgerContentionException(head.Id);
+                }
+
+                var (won, current) = await SwapChainAsync(head, head with { LatestRun = next }, cancellationToken);
                 head = current;
+                if (!won)
+                {
+                    await Contention.BackOffAsync(attempt, cancellationToken);
+                }
             }
 
             (chain, created) = await CreateOrReadChainAsync(links, next, cancellationToken);
         }
+
+        throw new InvalidOperationException($"Chain {chain.Id}: still failing without deciding its ids after {LedgerLimits.ChainRunsMax} runs.");
     }
 
     /// <summary>Run <paramref name="run"/> of the chain of these links: created now, or as stored (with whether this call created it).</summary>

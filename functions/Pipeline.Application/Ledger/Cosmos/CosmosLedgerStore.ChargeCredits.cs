@@ -72,7 +72,7 @@ public sealed partial class CosmosLedgerStore
     private async Task<bool> TryCreditBatchAsync(string partition, ChargeDocument[] charges, CancellationToken cancellationToken)
     {
         using var held = await cache.LockAsync(partition, cancellationToken);
-        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
             var current = await ReadPartitionAsync(partition, cached: attempt == 0, cancellationToken);
             var account = current.ToAccount();
@@ -106,7 +106,7 @@ public sealed partial class CosmosLedgerStore
                 return false; // An entry existed (the account shows 424), or another failure: one at a time, each answers for itself.
             }
 
-            await BackOffAsync(attempt, cancellationToken);
+            await Contention.BackOffAsync(attempt, cancellationToken);
         }
 
         return false;

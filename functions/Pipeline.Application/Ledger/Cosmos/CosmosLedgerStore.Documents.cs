@@ -97,7 +97,7 @@ public sealed partial class CosmosLedgerStore
     private async Task<(AccountDocument Current, AccountDocument? Written)> UpdateAccountAsync(
         string partition, Func<AccountDocument, AccountDocument?> change, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
             var current = await ReadAccountAsync(partition, cancellationToken)
                 ?? throw new InvalidOperationException($"Account partition {partition} vanished.");
@@ -116,7 +116,7 @@ public sealed partial class CosmosLedgerStore
             }
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
             {
-                await BackOffAsync(attempt, cancellationToken);
+                await Contention.BackOffAsync(attempt, cancellationToken);
             }
         }
 
@@ -140,13 +140,6 @@ public sealed partial class CosmosLedgerStore
             var current = await transfers.ReadOrNullAsync<TransferDocument>(updated.Id, updated.Id, cancellationToken);
             return (false, current ?? throw new InvalidOperationException($"Transfer {updated.Id} vanished."));
         }
-    }
-
-    /// <summary>A short random pause, growing with the attempt, so writers that collided do not collide again.</summary>
-    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken)
-    {
-        var ceiling = Math.Min(LedgerLimits.ConflictBackoffMax.TotalMilliseconds, 1 << Math.Min(attempt, 10));
-        return Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling), cancellationToken);
     }
 
     private static async Task<IReadOnlyList<T>> QueryAllAsync<T>(Container container, QueryDefinition query, QueryRequestOptions? options, CancellationToken cancellationToken)

@@ -76,7 +76,7 @@ public sealed partial class CosmosLedgerStore
     private async Task<(TransferResult Refusal, TransferDocument? Hold)> ClaimHoldAsync(TransferDocument document, CancellationToken cancellationToken)
     {
         var request = document.Request;
-        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
             var hold = await ReadTransferAsync(request.PendingId, cancellationToken);
             if (hold is { State: TransferState.InFlight or TransferState.Committing })

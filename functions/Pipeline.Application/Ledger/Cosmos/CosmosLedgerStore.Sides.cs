@@ -47,7 +47,7 @@ public sealed partial class CosmosLedgerStore
         Side side, CancellationToken cancellationToken, Func<TransactionalBatch, long, TransactionalBatch>? alongside = null)
     {
         using var held = await cache.LockAsync(side.Partition, cancellationToken);
-        for (var attempt = 0; attempt < LedgerLimits.ConcurrencyAttemptsMax; attempt++)
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
             var current = await ReadPartitionAsync(side.Partition, cached: attempt == 0, cancellationToken);
             var before = current.ToAccount();
@@ -99,7 +99,7 @@ public sealed partial class CosmosLedgerStore
                 throw new InvalidOperationException($"Batch on {side.Partition} failed: {response.StatusCode} / {response[0].StatusCode}.");
             }
 
-            await BackOffAsync(attempt, cancellationToken);
+            await Contention.BackOffAsync(attempt, cancellationToken);
         }
 
         throw new LedgerContentionException(side.Partition);

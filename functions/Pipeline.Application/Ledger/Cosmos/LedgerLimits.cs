@@ -6,11 +6,8 @@ public static class LedgerLimits
     /// <summary>Partitions a hot account's credits are spread over.</summary>
     public const int CreditShardsMax = 64;
 
-    /// <summary>Attempts at one compare-and-swap before giving up: enough for 256 writers on one account.</summary>
-    public const int ConcurrencyAttemptsMax = 400;
-
-    /// <summary>Upper bound of the random pause between two attempts after an ETag conflict.</summary>
-    public static readonly TimeSpan ConflictBackoffMax = TimeSpan.FromMilliseconds(8);
+    /// <summary>Runs of one chain a submission goes through (each after a failure that decided no id) before it gives up.</summary>
+    public const int ChainRunsMax = 16;
 
     /// <summary>Charges credited in one transactional batch: the account document plus this many entries stays within Cosmos DB's 100 operations.</summary>
     public const int ChargeCreditsPerBatchMax = 99;

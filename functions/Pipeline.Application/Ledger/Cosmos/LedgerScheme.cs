@@ -28,7 +28,9 @@ public sealed class LedgerScheme(Database database) : IHostedService
         var marker = await transfers.ReadOrNullAsync<SchemeDocument>(DocumentId, DocumentId, cancellationToken);
         if (marker is null)
         {
-            using var any = transfers.GetItemQueryIterator<JsonElement>("SELECT TOP 1 c.id FROM c");
+            // The marker itself is no data: another host starting at the same moment may have just written it.
+            using var any = transfers.GetItemQueryIterator<JsonElement>(
+                new QueryDefinition("SELECT TOP 1 c.id FROM c WHERE c.id != @marker").WithParameter("@marker", DocumentId));
             if ((await any.ReadNextAsync(cancellationToken)).Count > 0)
             {
                 throw new InvalidOperationException(

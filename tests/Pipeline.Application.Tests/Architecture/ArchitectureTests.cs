@@ -19,6 +19,17 @@ public sealed class ArchitectureTests
         Assert.True(cycles.Count == 0, Describe(graph, cycles));
     }
 
+    /// <summary>The kernels every capability builds on use no capability: only each other.</summary>
+    [Fact]
+    public void The_kernels_use_no_capability()
+    {
+        string[] kernels = ["Http", "Cosmos", "Diagnostics", "Settings", "Secrets"];
+        var graph = FolderGraph.Read(typeof(CosmosOptions).Assembly.Location, "Pipeline.Application");
+        var reaching = kernels.SelectMany(kernel => (graph.Edges.GetValueOrDefault(kernel) ?? []).Where(to => !kernels.Contains(to))
+            .Select(to => $"{kernel} → {to}: {graph.Examples[(kernel, to)]}")).ToList();
+        Assert.True(reaching.Count == 0, string.Join("\n", reaching));
+    }
+
     [Fact]
     public void The_domain_references_no_platform_assembly()
     {

@@ -9,8 +9,8 @@ namespace Pipeline.Application.Cosmos;
 /// <summary>
 /// How documents look in Cosmos DB: camelCase, enums by name, ids and currencies as their text forms, and every
 /// number as a string — Cosmos DB keeps numbers as doubles, which would silently round a long above 2^53 — except
-/// Unix-microsecond times (a <c>long</c> named <c>…Micros</c>, far below 2^53), which stay numbers so queries can
-/// compare and order them, and a property that opts out with <c>[JsonNumberHandling(Strict)]</c>. A property named
+/// Unix-microsecond times (a <c>long</c> named <c>…Micros</c>, far below 2^53), which are written as numbers so
+/// queries can compare and order them (and read from strings too, as nested times were stored before). A property named
 /// <c>ETag</c> is the document's <c>_etag</c>. The conventions let domain records (e.g. a payment) be stored as they
 /// are, without storage attributes.
 /// </summary>
@@ -40,7 +40,9 @@ public static class CosmosJson
         {
             if (property.PropertyType == typeof(long) && property.Name.EndsWith("Micros", StringComparison.Ordinal))
             {
-                property.NumberHandling = JsonNumberHandling.Strict;
+                // Written as a number; read from a string too: nested times of documents written before this
+                // convention (a payment's history, refunds, pending operation) were stored as strings.
+                property.NumberHandling = JsonNumberHandling.AllowReadingFromString;
             }
             else if (property.Name == "eTag")
             {

@@ -119,7 +119,6 @@ public static class PaymentRoutes
         return Answer(outcome, successStatus);
     }
 
-    /// <summary>The payment, or the problem with the payment's id (when there is one) so the caller can look it up.</summary>
     /// <summary>The one place a payment refusal becomes an HTTP status.</summary>
     internal static int StatusOf(PaymentRefusalKind kind) => kind switch
     {
@@ -132,6 +131,7 @@ public static class PaymentRoutes
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>The payment, or the problem with the payment's id (when there is one) so the caller can look it up.</summary>
     private static ApiResponse Answer(PaymentOutcome outcome, int successStatus) =>
         outcome.Refusal is { } refusal
             ? ApiResponse.Problem(StatusOf(refusal.Kind), refusal.Code, refusal.Detail, extensions: outcome.Payment is { } p ? new Dictionary<string, object> { ["paymentId"] = p.Id } : null)

@@ -94,6 +94,28 @@ public sealed class ChargeCompleterTests
     }
 
     [Fact]
+    public async Task A_look_up_that_fails_leaves_only_that_charge_to_recovery()
+    {
+        var completed = new List<string>();
+        var throttled = Charge("throttled");
+        var completer = new ChargeCompleter(
+            (charges, _) =>
+            {
+                completed.AddRange(charges.Select(c => c.Id));
+                return Task.FromResult(charges.Count);
+            },
+            (transfer, _) => transfer.Id == throttled.Request.Id ? throw new InvalidOperationException("429") : Task.FromResult<ChargeDocument?>(null),
+            NullLogger.Instance);
+
+        Assert.True(completer.Enqueue(Charge("known-1")));
+        Assert.True(completer.EnqueueLookUp(throttled.Request));
+        Assert.True(completer.Enqueue(Charge("known-2")));
+        await completer.DrainAsync(CancellationToken.None);
+
+        Assert.Equal(["known-1", "known-2"], completed.Order());
+    }
+
+    [Fact]
     public async Task A_failed_pass_is_left_to_recovery_and_later_charges_still_go_through()
     {
         var completed = new List<string>();

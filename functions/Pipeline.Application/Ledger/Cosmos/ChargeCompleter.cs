@@ -103,13 +103,27 @@ internal sealed class ChargeCompleter
             {
                 records.Add(known);
             }
-            else if (await lookUpAsync(charge.LookUp!.Value, CancellationToken.None) is { } found)
+            else if (await LookUpAsync(charge.LookUp!.Value) is { } found)
             {
                 records.Add(found);
             }
         }
 
         return records;
+    }
+
+    /// <summary>One look-up that fails (a throttled read) leaves that charge to recovery, not the whole pass.</summary>
+    private async Task<ChargeDocument?> LookUpAsync(Transfer transfer)
+    {
+        try
+        {
+            return await lookUpAsync(transfer, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Charge {TransferId}: its record could not be read; recovery will complete it", transfer.Id);
+            return null;
+        }
     }
 
     private readonly record struct QueuedCharge(ChargeDocument? Known, Transfer? LookUp);

@@ -54,7 +54,7 @@ public sealed partial class CosmosLedgerStore
 
         var (chain, created) = await CreateOrReadChainAsync(links, 0, cancellationToken);
         var head = chain;
-        for (var runs = 0; runs < LedgerLimits.ChainRunsMax; runs++)
+        for (var runs = 0; runs < Contention.AttemptsMax; runs++)
         {
             chain = await DriveChainAsync(chain, cancellationToken);
             if (created || chain.State != TransferState.Failed || BurnsId(ParseCode(chain.Failure!)))
@@ -84,7 +84,7 @@ public sealed partial class CosmosLedgerStore
             (chain, created) = await CreateOrReadChainAsync(links, next, cancellationToken);
         }
 
-        throw new InvalidOperationException($"Chain {chain.Id}: still failing without deciding its ids after {LedgerLimits.ChainRunsMax} runs.");
+        throw new InvalidOperationException($"Chain {chain.Id}: still failing without deciding its ids after {Contention.AttemptsMax} runs.");
     }
 
     /// <summary>Run <paramref name="run"/> of the chain of these links: created now, or as stored (with whether this call created it).</summary>

@@ -6,9 +6,6 @@ public static class LedgerLimits
     /// <summary>Partitions a hot account's credits are spread over.</summary>
     public const int CreditShardsMax = 64;
 
-    /// <summary>Runs of one chain a submission goes through (each after a failure that decided no id) before it gives up.</summary>
-    public const int ChainRunsMax = 16;
-
     /// <summary>Charges credited in one transactional batch: the account document plus this many entries stays within Cosmos DB's 100 operations.</summary>
     public const int ChargeCreditsPerBatchMax = 99;
 

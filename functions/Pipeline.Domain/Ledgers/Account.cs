@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Pipeline.Domain.Monetary;
 
 namespace Pipeline.Domain.Ledgers;
@@ -42,6 +43,11 @@ public readonly record struct NewAccount(
 /// kept non-negative and every sum of a pending and a posted total fits in a long (the ledger refuses transfers
 /// that would overflow), so the derived balances below cannot overflow.
 /// </summary>
+/// <remarks>
+/// Auto layout lets the runtime order the fields by size instead of as declared, which saves the padding
+/// (88 bytes to 80): every transfer reads two accounts from a table far larger than the CPU caches.
+/// </remarks>
+[StructLayout(LayoutKind.Auto)]
 public record struct Account
 {
     public required LedgerId Id { get; init; }

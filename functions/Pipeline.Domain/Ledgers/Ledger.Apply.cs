@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Pipeline.Domain.Ledgers;
 
@@ -13,13 +12,13 @@ public sealed partial class Ledger
             return invalid;
         }
 
-        ref var debit = ref CollectionsMarshal.GetValueRefOrNullRef(accounts, transfer.DebitAccountId);
+        ref var debit = ref accounts.Find(transfer.DebitAccountId);
         if (Unsafe.IsNullRef(ref debit))
         {
             return TransferResult.DebitAccountNotFound;
         }
 
-        ref var credit = ref CollectionsMarshal.GetValueRefOrNullRef(accounts, transfer.CreditAccountId);
+        ref var credit = ref accounts.Find(transfer.CreditAccountId);
         if (Unsafe.IsNullRef(ref credit))
         {
             return TransferResult.CreditAccountNotFound;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Pipeline.Domain.Ledgers;
 
@@ -22,14 +21,14 @@ public sealed partial class Ledger
             // The queue is never cleaned when a hold is posted, voided or rolled back, so each entry is checked
             // against the hold it names: it must still be pending and still expire at this moment. A duplicate
             // entry (a hold rolled back and placed again) finds the hold already expired and does nothing.
-            ref var hold = ref CollectionsMarshal.GetValueRefOrNullRef(transfers, id);
+            ref var hold = ref transfers.Find(id);
             if (Unsafe.IsNullRef(ref hold) || hold.State != PendingState.Pending || hold.ExpiresAt != expiresAt)
             {
                 continue;
             }
 
-            ref var debit = ref CollectionsMarshal.GetValueRefOrNullRef(accounts, hold.DebitAccountId);
-            ref var credit = ref CollectionsMarshal.GetValueRefOrNullRef(accounts, hold.CreditAccountId);
+            ref var debit = ref accounts.Find(hold.DebitAccountId);
+            ref var credit = ref accounts.Find(hold.CreditAccountId);
             Release(ref debit, ref credit, hold.AmountMinor);
             hold = hold with { State = PendingState.Expired };
             expired++;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Pipeline.Domain.Ledgers;
 
@@ -19,7 +18,7 @@ public sealed partial class Ledger
             return invalid;
         }
 
-        ref var pending = ref CollectionsMarshal.GetValueRefOrNullRef(transfers, transfer.PendingId);
+        ref var pending = ref transfers.Find(transfer.PendingId);
         if (Unsafe.IsNullRef(ref pending))
         {
             return TransferResult.PendingTransferNotFound;
@@ -32,8 +31,8 @@ public sealed partial class Ledger
             return refused;
         }
 
-        ref var debit = ref CollectionsMarshal.GetValueRefOrNullRef(accounts, pending.DebitAccountId);
-        ref var credit = ref CollectionsMarshal.GetValueRefOrNullRef(accounts, pending.CreditAccountId);
+        ref var debit = ref accounts.Find(pending.DebitAccountId);
+        ref var credit = ref accounts.Find(pending.CreditAccountId);
         Debug.Assert(!Unsafe.IsNullRef(ref debit) && !Unsafe.IsNullRef(ref credit), "A hold's accounts always exist.");
         if (recordUndo)
         {

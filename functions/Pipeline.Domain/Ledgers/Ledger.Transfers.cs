@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Pipeline.Domain.Ledgers;
 
 public sealed partial class Ledger
@@ -130,9 +128,9 @@ public sealed partial class Ledger
             return TransferResult.IdIsReserved;
         }
 
-        // One hash lookup both finds a resubmission and reserves the slot for a new transfer; the slot is given
-        // back if the transfer is refused. Refusals are the rare path, so this halves the hashing of the common one.
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(transfers, transfer.Id, out var exists);
+        // One probe both finds a resubmission and reserves the slot for a new transfer; the slot is given back if
+        // the transfer is refused. Refusals are the rare path, so this halves the lookups of the common one.
+        ref var slot = ref transfers.FindOrAdd(transfer.Id, out var exists);
         if (exists)
         {
             return TransferRules.CompareWithExisting(transfer, slot.Request);
@@ -141,7 +139,7 @@ public sealed partial class Ledger
         var result = ApplyToSlot(transfer, ref slot, now, recordUndo);
         if (result != TransferResult.Ok)
         {
-            transfers.Remove(transfer.Id);
+            transfers.RemoveNewest(transfer.Id);
         }
 
         return result;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Pipeline.Domain.Ledgers;
 
@@ -11,8 +10,8 @@ namespace Pipeline.Domain.Ledgers;
 public sealed partial class Ledger
 {
     private readonly TimeProvider time;
-    private readonly Dictionary<LedgerId, Account> accounts;
-    private readonly Dictionary<LedgerId, TransferRecord> transfers;
+    private readonly LedgerIdMap<Account> accounts;
+    private readonly TransferTable transfers;
 
     // Ids of transfers that were rejected for their own reasons: an id is decided once, so a replay of a
     // rejected transfer answers id_already_failed instead of being re-judged against a ledger that has moved on.
@@ -29,21 +28,33 @@ public sealed partial class Ledger
     {
         ArgumentNullException.ThrowIfNull(time);
         this.time = time;
-        accounts = new Dictionary<LedgerId, Account>(accountCapacity);
-        transfers = new Dictionary<LedgerId, TransferRecord>(transferCapacity);
+        accounts = new LedgerIdMap<Account>(accountCapacity);
+        transfers = new TransferTable(transferCapacity);
     }
 
     public int AccountCount => accounts.Count;
 
     public int TransferCount => transfers.Count;
 
+    /// <summary>Every account, in no particular order.</summary>
     public IEnumerable<Account> Accounts => accounts.Values;
 
-    public IEnumerable<TransferRecord> Transfers => transfers.Values;
+    /// <summary>Every transfer, in the order they were applied.</summary>
+    public IEnumerable<TransferRecord> Transfers => transfers.Records;
 
-    public bool TryGetAccount(LedgerId id, out Account account) => accounts.TryGetValue(id, out account);
+    public bool TryGetAccount(LedgerId id, out Account account)
+    {
+        ref var found = ref accounts.Find(id);
+        account = Unsafe.IsNullRef(ref found) ? default : found;
+        return !Unsafe.IsNullRef(ref found);
+    }
 
-    public bool TryGetTransfer(LedgerId id, out TransferRecord transfer) => transfers.TryGetValue(id, out transfer);
+    public bool TryGetTransfer(LedgerId id, out TransferRecord transfer)
+    {
+        ref var found = ref transfers.Find(id);
+        transfer = Unsafe.IsNullRef(ref found) ? default : found;
+        return !Unsafe.IsNullRef(ref found);
+    }
 
     /// <summary>Why the transfer with this id was rejected (a resubmission only answers id_already_failed); null if it was not.</summary>
     public TransferResult? FailureOf(LedgerId id) => failedTransferIds.TryGetValue(id, out var failure) ? failure : null;
@@ -56,12 +67,13 @@ public sealed partial class Ledger
             return invalid;
         }
 
-        if (accounts.TryGetValue(spec.Id, out var existing))
+        ref var slot = ref accounts.FindOrAdd(spec.Id, out var exists);
+        if (exists)
         {
-            return AccountRules.CompareWithExisting(spec, existing);
+            return AccountRules.CompareWithExisting(spec, slot);
         }
 
-        accounts.Add(spec.Id, new Account
+        slot = new Account
         {
             Id = spec.Id,
             Currency = spec.Currency,
@@ -70,14 +82,14 @@ public sealed partial class Ledger
             LimitMinor = spec.LimitMinor,
             Code = spec.Code,
             Timestamp = NextTimestamp(time.GetUtcNow().UtcTicks),
-        });
+        };
         return CreateAccountResult.Ok;
     }
 
     /// <summary>Closes an account without holds; a closed account refuses every new transfer.</summary>
     public CloseAccountResult CloseAccount(LedgerId id)
     {
-        ref var account = ref CollectionsMarshal.GetValueRefOrNullRef(accounts, id);
+        ref var account = ref accounts.Find(id);
         if (Unsafe.IsNullRef(ref account))
         {
             return CloseAccountResult.AccountNotFound;

@@ -24,21 +24,22 @@ internal sealed class UndoLog
     public void TransferAdded(LedgerId id) => addedTransfers.Add(id);
 
     /// <summary>Restores the oldest saved copies (walking backwards) and removes what the chain added.</summary>
-    public void Rollback(Dictionary<LedgerId, Account> accounts, Dictionary<LedgerId, TransferRecord> transfers)
+    public void Rollback(LedgerIdMap<Account> accounts, TransferTable transfers)
     {
         for (var i = transfersBefore.Count - 1; i >= 0; i--)
         {
-            transfers[transfersBefore[i].Request.Id] = transfersBefore[i];
+            transfers.Find(transfersBefore[i].Request.Id) = transfersBefore[i];
         }
 
         for (var i = accountsBefore.Count - 1; i >= 0; i--)
         {
-            accounts[accountsBefore[i].Id] = accountsBefore[i];
+            accounts.Find(accountsBefore[i].Id) = accountsBefore[i];
         }
 
-        foreach (var id in addedTransfers)
+        // The chain's transfers are the newest, appended in order: take them out newest first.
+        for (var i = addedTransfers.Count - 1; i >= 0; i--)
         {
-            transfers.Remove(id);
+            transfers.RemoveNewest(addedTransfers[i]);
         }
 
         Clear();

@@ -30,6 +30,24 @@ public sealed class LedgerIdTests
     }
 
     [Fact]
+    public void An_id_keeps_its_value_order_and_hash()
+    {
+        UInt128[] values = [0, 1, ulong.MaxValue, (UInt128)ulong.MaxValue + 1, UInt128.MaxValue, new(0x0123456789abcdef, 0xfedcba9876543210)];
+        foreach (var value in values)
+        {
+            var id = new LedgerId(value);
+            Assert.Equal(value, id.Value);
+            Assert.Equal(value.GetHashCode(), id.GetHashCode());
+            Assert.Equal(value == 0, id.IsZero);
+            foreach (var other in values)
+            {
+                Assert.Equal(value.CompareTo(other), id.CompareTo(new LedgerId(other)));
+                Assert.Equal(value == other, id == new LedgerId(other));
+            }
+        }
+    }
+
+    [Fact]
     public void Reserved_ids_are_only_made_on_purpose()
     {
         var reserved = LedgerId.Reserved("charge:pay_1");

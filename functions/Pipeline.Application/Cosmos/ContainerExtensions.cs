@@ -70,4 +70,32 @@ public static class ContainerExtensions
 
         throw new InvalidOperationException($"{typeof(T).Name} {id} kept changing; gave up after {Contention.AttemptsMax} attempts.");
     }
+
+    /// <summary>Every result of the query, all pages read.</summary>
+    public static async Task<IReadOnlyList<T>> QueryAllAsync<T>(this Container container, QueryDefinition query, QueryRequestOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var results = new List<T>();
+        using var iterator = container.GetItemQueryIterator<T>(query, requestOptions: options);
+        while (iterator.HasMoreResults)
+        {
+            results.AddRange(await iterator.ReadNextAsync(cancellationToken));
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs the write; the given status means it was done before (by another writer), which is the same outcome.</summary>
+    public static async Task IgnoringAsync(HttpStatusCode status, Func<Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        try
+        {
+            await write();
+        }
+        catch (CosmosException e) when (e.StatusCode == status)
+        {
+            // Done before, by another writer: the outcome is the same.
+        }
+    }
 }

@@ -67,6 +67,7 @@ public sealed partial class Ledger
             return invalid;
         }
 
+        var now = time.GetUtcNow().UtcTicks; // read before the slot is taken: nothing may throw between the two
         ref var slot = ref accounts.FindOrAdd(spec.Id, out var exists);
         if (exists)
         {
@@ -81,7 +82,7 @@ public sealed partial class Ledger
             Flags = spec.Flags,
             LimitMinor = spec.LimitMinor,
             Code = spec.Code,
-            Timestamp = NextTimestamp(time.GetUtcNow().UtcTicks),
+            Timestamp = NextTimestamp(now),
         };
         return CreateAccountResult.Ok;
     }

@@ -15,6 +15,9 @@ public static class ResultText
             .Concat(Enum.GetValues<CloseAccountResult>().Cast<Enum>())
             .ToFrozenDictionary(e => e, e => SnakeCase(e.ToString()));
 
+    private static readonly FrozenDictionary<string, TransferResult> TransferResultsByCode =
+        Enum.GetValues<TransferResult>().ToFrozenDictionary(r => SnakeCase(r.ToString()), StringComparer.Ordinal);
+
     public static bool IsSuccess(this TransferResult result) => result is TransferResult.Ok or TransferResult.Exists;
 
     /// <summary>The id is taken by a transfer with other fields: a resubmission that is not the same request.</summary>
@@ -26,6 +29,12 @@ public static class ResultText
         result is >= CreateAccountResult.ExistsWithDifferentCurrency and <= CreateAccountResult.ExistsWithDifferentCode;
 
     public static string Code(this TransferResult result) => Codes[result];
+
+    /// <summary>The outcome a stored <see cref="Code(TransferResult)"/> names; a code no outcome has is a broken invariant.</summary>
+    public static TransferResult ParseTransferResult(string code) =>
+        TransferResultsByCode.TryGetValue(code, out var result)
+            ? result
+            : throw new InvalidOperationException($"'{code}' is not the code of a transfer result.");
 
     public static string Code(this CreateAccountResult result) => Codes[result];
 

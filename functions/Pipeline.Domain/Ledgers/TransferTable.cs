@@ -31,6 +31,13 @@ internal sealed class TransferTable(int capacity)
     /// </summary>
     public ref TransferRecord FindOrAdd(LedgerId id, out bool exists)
     {
+        // Room for the record first: growing may throw (out of memory), and it must do so before the id is in the
+        // index, or the id would point at the next transfer's record.
+        if (records.Count == records.Capacity)
+        {
+            records.EnsureCapacity(records.Count + 1);
+        }
+
         ref var position = ref positions.FindOrAdd(id, out exists);
         if (exists)
         {

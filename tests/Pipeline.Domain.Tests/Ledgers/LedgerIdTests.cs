@@ -30,14 +30,14 @@ public sealed class LedgerIdTests
     }
 
     [Fact]
-    public void An_id_keeps_its_value_order_and_hash()
+    public void An_id_keeps_its_value_and_order_and_equal_ids_hash_alike()
     {
         UInt128[] values = [0, 1, ulong.MaxValue, (UInt128)ulong.MaxValue + 1, UInt128.MaxValue, new(0x0123456789abcdef, 0xfedcba9876543210)];
         foreach (var value in values)
         {
             var id = new LedgerId(value);
             Assert.Equal(value, id.Value);
-            Assert.Equal(value.GetHashCode(), id.GetHashCode());
+            Assert.Equal(new LedgerId(value).GetHashCode(), id.GetHashCode());
             Assert.Equal(value == 0, id.IsZero);
             foreach (var other in values)
             {

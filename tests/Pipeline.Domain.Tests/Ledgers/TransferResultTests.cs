@@ -44,6 +44,13 @@ public sealed class TransferResultTests
     }
 
     [Fact]
+    public void Every_code_reads_back_as_its_result_and_an_unknown_code_is_refused()
+    {
+        Assert.All(Enum.GetValues<TransferResult>(), r => Assert.Equal(r, ResultText.ParseTransferResult(r.Code())));
+        Assert.Throws<InvalidOperationException>(() => ResultText.ParseTransferResult("no_such_code"));
+    }
+
+    [Fact]
     public void Codes_are_the_documented_strings()
     {
         Assert.Equal("insufficient_funds", TransferResult.InsufficientFunds.Code());

@@ -6,7 +6,7 @@ namespace Pipeline.Application.Ledger.Cosmos;
 /// The last account document this process read or wrote, per partition, and a lock per partition. A write starts
 /// from the cached copy and its ETag; if another writer got there first the batch fails with 412 and the writer
 /// reads again, so the cache can be stale but never wrong; a refusal is only ever written against the account as it
-/// stands (see CosmosLedgerStore.ApplySideAsync), never decided on this copy. The lock queues this process's writers
+/// stands (see PartitionWriter.ApplyAsync), never decided on this copy. The lock queues this process's writers
 /// to one account instead of letting them race each other into 412s; other processes are still held off by the ETag.
 /// </summary>
 internal sealed class AccountDocumentCache

@@ -1,38 +1,27 @@
-using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.Logging;
 using Pipeline.Domain.Ledgers;
-using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
 /// <summary>
-/// The ledger on Cosmos DB. Each side of a transfer is one transactional batch in the account's partition (the
-/// account document with its new totals, guarded by its ETag, plus an entry whose id is the transfer id); the
-/// transfer document in the transfers container is the record of what is in flight. Every step is idempotent,
-/// so the writer, a retry of the same request and <see cref="RecoverAsync"/> can all drive the same transfer and
-/// it still applies exactly once. docs/ARCHITECTURE.md walks through the protocol and why it cannot lose money.
+/// The ledger on Cosmos DB, as a façade over its parts. Each side of a transfer is one transactional batch in the
+/// account's partition (<see cref="PartitionWriter"/>: the account document with its new totals, guarded by its
+/// ETag, plus an entry whose id is the transfer id); the transfer document in the transfers container is the record
+/// of what is in flight (<see cref="TransferProtocol"/>, with <see cref="HoldResolution"/> and <see cref="ChainRunner"/>).
+/// Every step is idempotent, so the writer, a retry of the same request and <see cref="LedgerRecovery"/> can all
+/// drive the same transfer and it still applies exactly once. docs/ARCHITECTURE.md walks through the protocol and
+/// why it cannot lose money.
 /// </summary>
-public sealed partial class CosmosLedgerStore : ILedgerStore
+public sealed class CosmosLedgerStore : ILedgerStore
 {
-    private readonly Container accounts;
-    private readonly Container transfers;
-    private readonly Container bulkAccounts;
-    private readonly Container bulkTransfers;
-    private readonly TimeProvider time;
-    private readonly ILedgerFaults faults;
-    private readonly IChargeRecorder recorder;
-    private readonly ILogger logger;
-    private readonly ChargeCompleter completer;
-    private readonly AccountDocumentCache cache = new();
-
-    /// <summary>
-    /// Charges this process made whose callers have not yet said to complete them, by the whole request (an id alone
-    /// could name another account's charge: its caller's key reused for another wallet).
-    /// </summary>
-    private readonly ConcurrentDictionary<Transfer, ChargeDocument> madeHere = new();
-    private int completionsSinceSweep;
+    private readonly AccountBook accountBook;
+    private readonly AccountClosing closing;
+    private readonly TransferDocuments transferDocuments;
+    private readonly TransferProtocol protocol;
+    private readonly ChargeBook charges;
+    private readonly EntryPages entries;
+    private readonly LedgerRecovery recovery;
+    private readonly LedgerAuditor auditor;
 
     /// <param name="charges">How charges are completed in the background; <see cref="ChargeSettings.Default"/> when null.</param>
     public CosmosLedgerStore(Database database, TimeProvider time, ILedgerFaults? faults = null, ChargeSettings? charges = null)
@@ -40,102 +29,67 @@ public sealed partial class CosmosLedgerStore : ILedgerStore
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(time);
         charges ??= ChargeSettings.Default;
-        accounts = database.GetContainer(LedgerContainers.Accounts);
-        transfers = database.GetContainer(LedgerContainers.Transfers);
+        faults ??= ILedgerFaults.None;
+        var accounts = new AccountDocuments(database.GetContainer(LedgerContainers.Accounts));
+        transferDocuments = new TransferDocuments(database.GetContainer(LedgerContainers.Transfers));
+        closing = new AccountClosing(accounts, time, faults, charges.Logger);
+        var writer = new PartitionWriter(accounts, closing, time);
+        protocol = new TransferProtocol(accounts, transferDocuments, writer, time, faults, charges.Logger);
         var bulk = charges.BulkDatabase ?? database;
-        bulkAccounts = bulk.GetContainer(LedgerContainers.Accounts);
-        bulkTransfers = bulk.GetContainer(LedgerContainers.Transfers);
-        this.time = time;
-        this.faults = faults ?? ILedgerFaults.None;
-        recorder = charges.Recorder;
-        logger = charges.Logger;
-        completer = new ChargeCompleter(CompleteChargesAsync, LookUpChargeAsync, charges.Logger);
+        var credits = new ChargeCredits(accounts, writer, bulk.GetContainer(LedgerContainers.Accounts), bulk.GetContainer(LedgerContainers.Transfers),
+            time, faults, charges.Logger);
+        this.charges = new ChargeBook(accounts, writer, credits, charges.Recorder, time, faults, charges.Logger);
+        accountBook = new AccountBook(accounts, time, faults);
+        entries = new EntryPages(accounts);
+        recovery = new LedgerRecovery(transferDocuments, protocol, this.charges, closing, time, charges.Logger);
+        auditor = new LedgerAuditor(accounts, transferDocuments);
     }
 
-    public async Task<CreateAccountResult> CreateAccountAsync(NewAccount spec, int creditShards = 1, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(creditShards, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(creditShards, LedgerLimits.CreditShardsMax);
-        var invalid = AccountRules.Validate(spec);
-        if (invalid != CreateAccountResult.Ok)
-        {
-            return invalid;
-        }
+    public Task<CreateAccountResult> CreateAccountAsync(NewAccount spec, int creditShards = 1, CancellationToken cancellationToken = default) =>
+        accountBook.CreateAsync(spec, creditShards, cancellationToken);
 
-        var existing = await ReadAccountAsync(AccountPartition(spec.Id, 0), cancellationToken);
-        if (existing is null)
-        {
-            await faults.AfterAsync(LedgerStep.AccountAbsent, spec.Id);
-            var main = AccountDocument.Open(spec, 0, creditShards, time.GetUtcNow().UtcTicks);
-            try
-            {
-                existing = await CreateAccountDocumentAsync(main, cancellationToken);
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-            {
-                existing = await ReadAccountAsync(main.Pk, cancellationToken)
-                    ?? throw new InvalidOperationException($"Account {spec.Id} conflicted on create but cannot be read.");
-                return AccountRules.CompareWithExisting(spec, existing.ToAccount());
-            }
+    public Task<CloseAccountResult> CloseAccountAsync(LedgerId id, CancellationToken cancellationToken = default) =>
+        closing.CloseAccountAsync(id, cancellationToken);
 
-            await EnsureShardsAsync(existing, cancellationToken);
-            return CreateAccountResult.Ok;
-        }
+    public Task<Account?> GetAccountAsync(LedgerId id, CancellationToken cancellationToken = default) =>
+        accountBook.GetAsync(id, cancellationToken);
 
-        // A creation that died before opening every shard left the rest for whoever comes next.
-        await EnsureShardsAsync(existing, cancellationToken);
-        return AccountRules.CompareWithExisting(spec, existing.ToAccount());
-    }
+    public Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default) =>
+        protocol.CreateTransferAsync(transfer, cancellationToken);
 
-    public async Task<Account?> GetAccountAsync(LedgerId id, CancellationToken cancellationToken = default)
-    {
-        var shards = await ReadShardsAsync(id, cancellationToken);
-        if (shards.Count == 0)
-        {
-            return null;
-        }
+    public Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default) =>
+        protocol.Chains.CreateTransfersAsync(batch, cancellationToken);
 
-        var sum = shards[0].ToAccount();
-        foreach (var shard in shards.Skip(1))
-        {
-            sum = sum
-                .Debit(shard.DebitsPending, pending: true).Debit(shard.DebitsPosted, pending: false)
-                .Credit(shard.CreditsPending, pending: true).Credit(shard.CreditsPosted, pending: false);
-        }
+    public Task<TransferResult> ChargeAsync(Transfer transfer, string? memo, CancellationToken cancellationToken = default) =>
+        charges.ChargeAsync(transfer, memo, cancellationToken);
 
-        return sum;
-    }
+    public void CompleteCharge(Transfer transfer) => charges.CompleteCharge(transfer);
+
+    public Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default) =>
+        charges.SettleChargeAsync(transfer, cancellationToken);
+
+    public Task DrainAsync(CancellationToken cancellationToken) => charges.DrainAsync(cancellationToken);
 
     public async Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default)
     {
-        var document = await ReadTransferAsync(id, cancellationToken);
+        var document = await transferDocuments.ReadAsync(id, cancellationToken);
         return document is { State: TransferState.Applied } ? document.ToRecord() : null;
     }
 
     public async Task<TransferResult?> GetFailureAsync(LedgerId id, CancellationToken cancellationToken = default)
     {
-        var document = await ReadTransferAsync(id, cancellationToken);
-        return document is { State: TransferState.Failed } ? ParseCode(document.Failure!) : null;
+        var document = await transferDocuments.ReadAsync(id, cancellationToken);
+        return document is { State: TransferState.Failed } ? ResultText.ParseTransferResult(document.Failure!) : null;
     }
 
-    /// <summary>The main account document and, for a sharded account, its other shards; empty when it does not exist.</summary>
-    private async Task<IReadOnlyList<AccountDocument>> ReadShardsAsync(LedgerId id, CancellationToken cancellationToken)
-    {
-        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
-        if (main is null)
-        {
-            return [];
-        }
+    public Task<EntryPage> GetEntriesAsync(LedgerId accountId, string? after, int limit, CancellationToken cancellationToken = default) =>
+        entries.GetAsync(accountId, after, limit, cancellationToken);
 
-        if (main.Shards == 1)
-        {
-            return [main];
-        }
+    public Task<int> ExpirePendingTransfersAsync(CancellationToken cancellationToken = default) =>
+        protocol.Holds.ExpirePendingTransfersAsync(cancellationToken);
 
-        var others = Enumerable.Range(1, main.Shards - 1)
-            .Select(shard => (AccountDocument.DocumentId, Key(AccountPartition(id, shard))))
-            .ToList();
-        var rest = await accounts.ReadManyItemsAsync<AccountDocument>(others, cancellationToken: cancellationToken);
-        return [main, .. rest.OrderBy(s => s.Shard)];
-    }
+    public Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken = default) =>
+        recovery.RecoverAsync(olderThan, cancellationToken);
+
+    public Task<LedgerAudit> AuditAsync(CancellationToken cancellationToken = default) => auditor.AuditAsync(cancellationToken);
 }

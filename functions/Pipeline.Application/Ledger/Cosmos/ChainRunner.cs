@@ -8,12 +8,12 @@ namespace Pipeline.Application.Ledger.Cosmos;
 
 /// <summary>
 /// Linked chains across partitions: all links apply or none. No write spans partitions, so a chain is applied in
-/// two phases: every link is first placed as a hold (each hold checked against its accounts' limits, as the core
-/// checks each link), and only when all holds are in place does the chain commit and post them. A link that is
-/// refused fences its hold and the chain releases the holds already placed. Until it commits, a chain has moved
-/// only pending amounts, so no posted money is ever visible from a chain that fails.
+/// two phases (<see cref="ChainPhases"/>): every link is first placed as a hold (each hold checked against its
+/// accounts' limits, as the core checks each link), and only when all holds are in place does the chain commit and
+/// post them. A link that is refused fences its hold and the chain releases the holds already placed. Until it
+/// commits, a chain has moved only pending amounts, so no posted money is ever visible from a chain that fails.
 /// </summary>
-public sealed partial class CosmosLedgerStore
+internal sealed class ChainRunner(TransferProtocol protocol, ChainPhases phases, TransferDocuments transfers, TimeProvider time, ILedgerFaults faults)
 {
     public async Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default)
     {
@@ -32,7 +32,7 @@ public sealed partial class CosmosLedgerStore
 
             if (end == start)
             {
-                results[start] = await CreateTransferAsync(requests[start], cancellationToken);
+                results[start] = await protocol.CreateTransferAsync(requests[start], cancellationToken);
             }
             else
             {
@@ -57,7 +57,7 @@ public sealed partial class CosmosLedgerStore
         for (var runs = 0; runs < Contention.AttemptsMax; runs++)
         {
             chain = await DriveChainAsync(chain, cancellationToken);
-            if (created || chain.State != TransferState.Failed || BurnsId(ParseCode(chain.Failure!)))
+            if (created || chain.State != TransferState.Failed || BurnsId(ResultText.ParseTransferResult(chain.Failure!)))
             {
                 return await AnswersAsync(chain, links, created, cancellationToken);
             }
@@ -73,7 +73,7 @@ public sealed partial class CosmosLedgerStore
                     throw new LedgerContentionException(head.Id);
                 }
 
-                var (won, current) = await SwapChainAsync(head, head with { LatestRun = next }, cancellationToken);
+                var (won, current) = await transfers.SwapChainAsync(head, head with { LatestRun = next }, cancellationToken);
                 head = current;
                 if (!won)
                 {
@@ -99,11 +99,11 @@ public sealed partial class CosmosLedgerStore
         };
         try
         {
-            return ((await transfers.CreateItemAsync(chain, Key(chain.Id), cancellationToken: cancellationToken)).Resource, true);
+            return ((await transfers.Container.CreateItemAsync(chain, Key(chain.Id), cancellationToken: cancellationToken)).Resource, true);
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            return ((await transfers.ReadOrNullAsync<ChainDocument>(chain.Id, chain.Id, cancellationToken))!, false);
+            return ((await transfers.ReadChainAsync(chain.Id, cancellationToken))!, false);
         }
     }
 
@@ -119,8 +119,8 @@ public sealed partial class CosmosLedgerStore
             var comparisons = new TransferResult[submitted.Length];
             for (var i = 0; i < submitted.Length; i++)
             {
-                comparisons[i] = created && EarlierWithSameId(submitted, i) is null
-                    && (await ReadTransferAsync(submitted[i].Id, cancellationToken))?.ChainId == chain.Id
+                comparisons[i] = created && ChainPhases.EarlierWithSameId(submitted, i) is null
+                    && (await transfers.ReadAsync(submitted[i].Id, cancellationToken))?.ChainId == chain.Id
                     ? TransferResult.Ok
                     : TransferRules.CompareWithExisting(submitted[i], chain.Links[i]);
             }
@@ -136,33 +136,33 @@ public sealed partial class CosmosLedgerStore
             return results;
         }
 
-        var failure = ParseCode(chain.Failure!);
+        var failure = ResultText.ParseTransferResult(chain.Failure!);
         results.AsSpan().Fill(TransferResult.LinkedEventFailed);
         results[chain.FailedLink] = created || !BurnsId(failure) ? failure : TransferResult.IdAlreadyFailed;
         return results;
     }
 
     /// <summary>Whether the core remembers an id refused so: not when the refusal was about the id itself (zero, failed, someone else's).</summary>
-    private static bool BurnsId(TransferResult failure) =>
+    public static bool BurnsId(TransferResult failure) =>
         failure is not (TransferResult.IdMustNotBeZero or TransferResult.IdIsReserved or TransferResult.IdAlreadyFailed or TransferResult.Exists)
         && !failure.Code().StartsWith("exists_with_different", StringComparison.Ordinal);
 
     /// <summary>Drives a chain from wherever it stands to applied, or to failed with every hold released.</summary>
-    private async Task<ChainDocument> DriveChainAsync(ChainDocument chain, CancellationToken cancellationToken)
+    public async Task<ChainDocument> DriveChainAsync(ChainDocument chain, CancellationToken cancellationToken)
     {
         if (chain.State == TransferState.InFlight)
         {
-            var (failedAt, failure) = await PlaceChainHoldsAsync(chain, cancellationToken);
+            var (failedAt, failure) = await phases.PlaceHoldsAsync(chain, cancellationToken);
             var decided = failedAt >= 0
                 ? chain with { State = TransferState.Failed, FailedLink = failedAt, Failure = failure.Code() }
                 : chain with { State = TransferState.Committing };
-            var (won, current) = await SwapChainAsync(chain, decided, cancellationToken);
+            var (won, current) = await transfers.SwapChainAsync(chain, decided, cancellationToken);
             await faults.AfterAsync(LedgerStep.Committed, chain.Links[0].Id);
             if (!won && current is { State: TransferState.Failed, CleanedUp: true })
             {
                 // Another driver decided and cleaned up while this one was placing holds, so this one may have
                 // recorded a link again after that cleanup: settle the links once more (every step is idempotent).
-                await ReleaseChainAsync(current, cancellationToken);
+                await phases.ReleaseAsync(current, cancellationToken);
             }
 
             chain = current;
@@ -170,14 +170,14 @@ public sealed partial class CosmosLedgerStore
 
         if (chain.State == TransferState.Committing)
         {
-            await PostChainAsync(chain, cancellationToken);
-            chain = await FollowAsync(await SwapChainAsync(chain, chain with { State = TransferState.Applied }, cancellationToken), cancellationToken);
+            await phases.PostAsync(chain, cancellationToken);
+            chain = await FollowAsync(await transfers.SwapChainAsync(chain, chain with { State = TransferState.Applied }, cancellationToken), cancellationToken);
         }
 
         if (chain is { State: TransferState.Failed, CleanedUp: false })
         {
-            await ReleaseChainAsync(chain, cancellationToken);
-            chain = await FollowAsync(await SwapChainAsync(chain, chain with { CleanedUp = true }, cancellationToken), cancellationToken);
+            await phases.ReleaseAsync(chain, cancellationToken);
+            chain = await FollowAsync(await transfers.SwapChainAsync(chain, chain with { CleanedUp = true }, cancellationToken), cancellationToken);
         }
 
         return chain;
@@ -191,36 +191,19 @@ public sealed partial class CosmosLedgerStore
     /// A link found in flight (by a retry or recovery) is finished by finishing its chain. A link of a chain that failed
     /// and was cleaned up before this link was recorded (by a driver that was late) is settled by cleaning up again.
     /// </summary>
-    private async Task<TransferResult> ExecuteLinkAsync(TransferDocument link, CancellationToken cancellationToken)
+    public async Task<TransferResult> ExecuteLinkAsync(TransferDocument link, CancellationToken cancellationToken)
     {
-        var chain = await transfers.ReadOrNullAsync<ChainDocument>(link.ChainId!, link.ChainId!, cancellationToken)
+        var chain = await transfers.ReadChainAsync(link.ChainId!, cancellationToken)
             ?? throw new InvalidOperationException($"Link {link.Id} names chain {link.ChainId}, which does not exist.");
         var cleanedBefore = chain is { State: TransferState.Failed, CleanedUp: true };
         chain = await DriveChainAsync(chain, cancellationToken);
         if (cleanedBefore)
         {
-            await ReleaseChainAsync(chain, cancellationToken);
+            await phases.ReleaseAsync(chain, cancellationToken);
         }
 
         var index = Array.FindIndex(chain.Links, l => l.Id.ToString() == link.Id);
         return chain.State == TransferState.Applied ? TransferResult.Ok
-            : index == chain.FailedLink ? ParseCode(chain.Failure!) : TransferResult.LinkedEventFailed;
-    }
-
-    /// <summary>Compare-and-swap on the chain document: the stored chain, and whether this call's change is what is stored.</summary>
-    private async Task<(bool Won, ChainDocument Current)> SwapChainAsync(ChainDocument expected, ChainDocument updated, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await transfers.ReplaceItemAsync(updated with { ETag = null }, updated.Id, Key(updated.Id),
-                new ItemRequestOptions { IfMatchEtag = expected.ETag }, cancellationToken);
-            return (true, response.Resource);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
-        {
-            // Another attempt decided first; the caller follows its decision from where it stands.
-            return (false, await transfers.ReadOrNullAsync<ChainDocument>(updated.Id, updated.Id, cancellationToken)
-                ?? throw new InvalidOperationException($"Chain {updated.Id} vanished."));
-        }
+            : index == chain.FailedLink ? ResultText.ParseTransferResult(chain.Failure!) : TransferResult.LinkedEventFailed;
     }
 }

@@ -6,13 +6,14 @@ using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
-public sealed partial class CosmosLedgerStore
+/// <summary>An account's entries, oldest first, a page at a time (across its shards when it has several).</summary>
+internal sealed class EntryPages(AccountDocuments accounts)
 {
-    public async Task<EntryPage> GetEntriesAsync(LedgerId accountId, string? after, int limit, CancellationToken cancellationToken = default)
+    public async Task<EntryPage> GetAsync(LedgerId accountId, string? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, LedgerLimits.EntryPageSizeMax);
-        var main = await ReadAccountCachedAsync(AccountPartition(accountId, 0), cancellationToken);
+        var main = await accounts.ReadCachedAsync(AccountPartition(accountId, 0), cancellationToken);
         if (main is null)
         {
             return new EntryPage([], null);
@@ -26,7 +27,7 @@ public sealed partial class CosmosLedgerStore
             .WithParameter("@account", accountId.ToString())
             .WithParameter("@pk", afterPartition);
         var options = main.Shards == 1 ? new QueryRequestOptions { PartitionKey = Key(main.Pk) } : null;
-        var entries = await QueryAllAsync<EntryDocument>(accounts, query, options, cancellationToken);
+        var entries = await accounts.Container.QueryAllAsync<EntryDocument>(query, options, cancellationToken);
         var page = entries.Take(limit).ToList();
         var next = entries.Count > limit ? $"{page[^1].TimestampMicros}:{page[^1].Pk}" : null;
         return new EntryPage([.. page.Select(e => e.ToEntry())], next);

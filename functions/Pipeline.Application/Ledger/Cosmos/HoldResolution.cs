@@ -1,12 +1,18 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
-public sealed partial class CosmosLedgerStore
+/// <summary>
+/// Posts, voids and expiries of holds. The hold's document is the point of serialisation (see
+/// <see cref="ExecuteResolveAsync"/>); expiry is a void the ledger makes itself, with an id derived from the hold's.
+/// </summary>
+internal sealed class HoldResolution(
+    TransferProtocol protocol, AccountDocuments accounts, TransferDocuments transfers, PartitionWriter writer, TimeProvider time, ILedgerFaults faults, ILogger logger)
 {
     /// <summary>
     /// A post, void or expiry. The hold document is the point of serialisation: the first resolver to swap its
@@ -14,22 +20,22 @@ public sealed partial class CosmosLedgerStore
     /// the core's code. After the claim the resolver commits its own document, then applies both sides, which
     /// can no longer be refused (the hold already counted against every limit).
     /// </summary>
-    private async Task<TransferResult> ExecuteResolveAsync(TransferDocument document, CancellationToken cancellationToken)
+    public async Task<TransferResult> ExecuteResolveAsync(TransferDocument document, CancellationToken cancellationToken)
     {
         if (document.State == TransferState.InFlight)
         {
             var claim = await ClaimHoldAsync(document, cancellationToken);
             if (claim.Refusal != TransferResult.Ok)
             {
-                return await FailAsync(document, claim.Refusal, cancellationToken);
+                return await protocol.FailAsync(document, claim.Refusal, cancellationToken);
             }
 
             await faults.AfterAsync(LedgerStep.HoldClaimed, document.Request.Id);
-            var (won, current) = await SwapTransferAsync(document, Committing(document, claim.Hold!), cancellationToken);
+            var (won, current) = await transfers.SwapAsync(document, Committing(document, claim.Hold!), cancellationToken);
             if (!won && current.State == TransferState.Failed)
             {
                 await ReleaseClaimAsync(claim.Hold!, document.Id, cancellationToken);
-                return ParseCode(current.Failure!);
+                return ResultText.ParseTransferResult(current.Failure!);
             }
 
             document = current;
@@ -45,7 +51,7 @@ public sealed partial class CosmosLedgerStore
         var isPost = (request.Flags & TransferFlags.PostPending) != 0;
         var debit = ParseId(document.DebitAccountId!);
         var credit = ParseId(document.CreditAccountId!);
-        var creditMain = await ReadAccountCachedAsync(AccountPartition(credit, 0), cancellationToken);
+        var creditMain = await accounts.ReadCachedAsync(AccountPartition(credit, 0), cancellationToken);
         var creditPartition = AccountPartition(credit, CreditShard(request.PendingId, creditMain!.Shards));
         var (amount, released) = (document.AmountMinor, document.ReleasedMinor);
         var kind = document.IsExpiry ? "expire" : isPost ? "post" : "void";
@@ -55,7 +61,7 @@ public sealed partial class CosmosLedgerStore
             a => (TransferResult.Ok, a.Credit(-released, pending: true).Credit(isPost ? amount : 0, pending: false)));
         foreach (var (side, step) in new[] { (debitSide, LedgerStep.DebitApplied), (creditSide, LedgerStep.CreditApplied) })
         {
-            var (outcome, _) = await ApplySideAsync(side, cancellationToken);
+            var (outcome, _) = await writer.ApplyAsync(side, cancellationToken);
             if (outcome is not (SideOutcome.Applied or SideOutcome.AlreadyApplied))
             {
                 throw new InvalidOperationException($"Resolving a claimed hold was {outcome} on {side.Partition}.");
@@ -64,7 +70,7 @@ public sealed partial class CosmosLedgerStore
             await faults.AfterAsync(step, request.Id);
         }
 
-        return await CompleteAsync(document, debit, credit, amount, released, cancellationToken);
+        return await protocol.CompleteAsync(document, debit, credit, amount, released, cancellationToken);
     }
 
     /// <summary>
@@ -78,10 +84,10 @@ public sealed partial class CosmosLedgerStore
         var request = document.Request;
         for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
-            var hold = await ReadTransferAsync(request.PendingId, cancellationToken);
+            var hold = await transfers.ReadAsync(request.PendingId, cancellationToken);
             if (hold is { State: TransferState.InFlight or TransferState.Committing })
             {
-                await ExecuteAsync(hold, cancellationToken);
+                await protocol.ExecuteAsync(hold, cancellationToken);
                 continue;
             }
 
@@ -116,7 +122,7 @@ public sealed partial class CosmosLedgerStore
             await faults.AfterAsync(LedgerStep.HoldRead, request.Id);
             var resolved = document.IsExpiry ? PendingState.Expired
                 : (request.Flags & TransferFlags.PostPending) != 0 ? PendingState.Posted : PendingState.Voided;
-            var (won, _) = await SwapTransferAsync(hold, hold with { HoldState = resolved, ResolvedBy = document.Id }, cancellationToken);
+            var (won, _) = await transfers.SwapAsync(hold, hold with { HoldState = resolved, ResolvedBy = document.Id }, cancellationToken);
             if (won)
             {
                 return (TransferResult.Ok, hold);
@@ -133,12 +139,12 @@ public sealed partial class CosmosLedgerStore
     /// </summary>
     private async Task<bool> SettleClaimAsync(TransferDocument hold, string resolverId, CancellationToken cancellationToken)
     {
-        var resolver = await ReadTransferAsync(ParseId(resolverId), cancellationToken)
+        var resolver = await transfers.ReadAsync(ParseId(resolverId), cancellationToken)
             ?? throw new InvalidOperationException($"Hold {hold.Id} is claimed by {resolverId}, which does not exist.");
         switch (resolver.State)
         {
             case TransferState.InFlight:
-                await ExecuteAsync(resolver, cancellationToken);
+                await protocol.ExecuteAsync(resolver, cancellationToken);
                 return true;
             case TransferState.Failed:
                 await ReleaseClaimAsync(hold, resolverId, cancellationToken);
@@ -165,10 +171,10 @@ public sealed partial class CosmosLedgerStore
     /// <summary>Gives a hold back after its resolver lost the race to commit (another attempt failed it first).</summary>
     private async Task ReleaseClaimAsync(TransferDocument hold, string resolverId, CancellationToken cancellationToken)
     {
-        var current = await ReadTransferAsync(ParseId(hold.Id), cancellationToken);
+        var current = await transfers.ReadAsync(ParseId(hold.Id), cancellationToken);
         if (current?.ResolvedBy == resolverId)
         {
-            await SwapTransferAsync(current, current with { HoldState = PendingState.Pending, ResolvedBy = null }, cancellationToken);
+            await transfers.SwapAsync(current, current with { HoldState = PendingState.Pending, ResolvedBy = null }, cancellationToken);
         }
     }
 
@@ -194,8 +200,8 @@ public sealed partial class CosmosLedgerStore
         var query = new QueryDefinition(
             "SELECT * FROM c WHERE c.type = 'transfer' AND c.holdState = 'pending' AND c.expiresMicros > 0 "
             + $"AND c.expiresMicros <= {Numbers.Literal(CosmosTime.ToMicros(time.GetUtcNow()))}");
-        var due = await QueryAllAsync<TransferDocument>(transfers, query, null, cancellationToken);
-        return await EachOnItsOwnAsync(due, "hold", h => ParseId(h.Id), hold => ExpireHoldAsync(hold, cancellationToken));
+        var due = await transfers.Container.QueryAllAsync<TransferDocument>(query, null, cancellationToken);
+        return await MaintenancePass.EachOnItsOwnAsync(logger, due, "hold", h => ParseId(h.Id), hold => ExpireHoldAsync(hold, cancellationToken));
     }
 
     /// <summary>Expires one hold through a transfer the ledger names itself (<see cref="LedgerKeys.ExpiryId"/>).</summary>
@@ -212,14 +218,14 @@ public sealed partial class CosmosLedgerStore
         };
         try
         {
-            expiry = (await transfers.CreateItemAsync(expiry, Key(expiry.Id), cancellationToken: cancellationToken)).Resource;
+            expiry = (await transfers.Container.CreateItemAsync(expiry, Key(expiry.Id), cancellationToken: cancellationToken)).Resource;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            expiry = (await ReadTransferAsync(id, cancellationToken))!;
+            expiry = (await transfers.ReadAsync(id, cancellationToken))!;
         }
 
         await faults.AfterAsync(LedgerStep.TransferRecorded, expiry.Request.Id);
-        return await ExecuteAsync(expiry, cancellationToken) == TransferResult.Ok;
+        return await protocol.ExecuteAsync(expiry, cancellationToken) == TransferResult.Ok;
     }
 }

@@ -6,7 +6,8 @@ using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
-public sealed partial class CosmosLedgerStore
+/// <summary>The phases of a chain: place every link as a hold; then post them all, or release them all.</summary>
+internal sealed class ChainPhases(TransferProtocol protocol, AccountDocuments accounts, TransferDocuments transfers, PartitionWriter writer, ILedgerFaults faults)
 {
     /// <summary>
     /// Phase one: record every link and place it as a hold, in order. Returns the first link that failed. In the
@@ -14,7 +15,7 @@ public sealed partial class CosmosLedgerStore
     /// pending, so each partition's limit check counts what earlier simple links of this chain will post to it.
     /// That is sound because the chain posts all of its holds or releases all of them.
     /// </summary>
-    private async Task<(int FailedAt, TransferResult Failure)> PlaceChainHoldsAsync(ChainDocument chain, CancellationToken cancellationToken)
+    public async Task<(int FailedAt, TransferResult Failure)> PlaceHoldsAsync(ChainDocument chain, CancellationToken cancellationToken)
     {
         var incoming = new ChainFlows();
         for (var i = 0; i < chain.Links.Length; i++)
@@ -58,9 +59,9 @@ public sealed partial class CosmosLedgerStore
     /// </summary>
     private async Task<bool> YieldsToAsync(ChainDocument chain, string otherChainId, CancellationToken cancellationToken) =>
         string.CompareOrdinal(otherChainId, chain.Id) > 0
-        && (await transfers.ReadOrNullAsync<ChainDocument>(otherChainId, otherChainId, cancellationToken))?.State == TransferState.InFlight;
+        && (await transfers.ReadChainAsync(otherChainId, cancellationToken))?.State == TransferState.InFlight;
 
-    private static Transfer? EarlierWithSameId(Transfer[] links, int index) =>
+    public static Transfer? EarlierWithSameId(Transfer[] links, int index) =>
         Array.FindIndex(links, 0, index, l => l.Id == links[index].Id) is var at and >= 0 ? links[at] : null;
 
     /// <summary>
@@ -81,15 +82,15 @@ public sealed partial class CosmosLedgerStore
         {
             try
             {
-                await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken);
-                return (true, Validate(link));
+                await transfers.Container.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken);
+                return (true, TransferProtocol.Validate(link));
             }
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
             {
-                var existing = await ReadTransferAsync(link.Id, cancellationToken);
+                var existing = await transfers.ReadAsync(link.Id, cancellationToken);
                 if (existing?.ChainId == chain.Id)
                 {
-                    return (true, Validate(link));
+                    return (true, TransferProtocol.Validate(link));
                 }
 
                 if (existing?.ChainId is { } other && await YieldsToAsync(chain, other, cancellationToken))
@@ -100,7 +101,7 @@ public sealed partial class CosmosLedgerStore
                 }
 
                 // Null: the id was freed meanwhile (another failed chain's link, cleaned up); the create is tried again.
-                if (existing is not null && await AnswerResubmissionAsync(link, cancellationToken) is { } answer)
+                if (existing is not null && await protocol.AnswerResubmissionAsync(link, cancellationToken) is { } answer)
                 {
                     return (false, answer == TransferResult.Exists ? TransferResult.Ok : answer);
                 }
@@ -114,8 +115,8 @@ public sealed partial class CosmosLedgerStore
     {
         var debitPartition = AccountPartition(link.DebitAccountId, 0);
         var holdId = ChainEntryId(chain.Id, 'h', link.Id);
-        var debit = await ReadAccountCachedAsync(debitPartition, cancellationToken);
-        var creditMain = await ReadAccountCachedAsync(AccountPartition(link.CreditAccountId, 0), cancellationToken);
+        var debit = await accounts.ReadCachedAsync(debitPartition, cancellationToken);
+        var creditMain = await accounts.ReadCachedAsync(AccountPartition(link.CreditAccountId, 0), cancellationToken);
         var refusal = debit is null ? TransferResult.DebitAccountNotFound
             : creditMain is null ? TransferResult.CreditAccountNotFound
             : TransferRules.CheckCurrencyAndOpen(link, debit.ToAccount(), creditMain.ToAccount());
@@ -136,7 +137,7 @@ public sealed partial class CosmosLedgerStore
         };
         foreach (var side in sides)
         {
-            var (outcome, code) = await ApplySideAsync(side, cancellationToken);
+            var (outcome, code) = await writer.ApplyAsync(side, cancellationToken);
             if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
             {
                 return code;
@@ -151,29 +152,12 @@ public sealed partial class CosmosLedgerStore
         return TransferResult.Ok;
     }
 
-    /// <summary>What the simple links placed so far will post to and from each partition when the chain commits.</summary>
-    private sealed class ChainFlows
-    {
-        private readonly Dictionary<string, long> credits = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, long> debits = new(StringComparer.Ordinal);
-
-        public long CreditsTo(string partition) => credits.GetValueOrDefault(partition);
-
-        public long DebitsFrom(string partition) => debits.GetValueOrDefault(partition);
-
-        public void Add(string debitPartition, string creditPartition, long amount)
-        {
-            debits[debitPartition] = DebitsFrom(debitPartition) + amount;
-            credits[creditPartition] = CreditsTo(creditPartition) + amount;
-        }
-    }
-
     /// <summary>Phase two: post every simple link's hold (pending links stay holds) and mark each link applied.</summary>
-    private async Task PostChainAsync(ChainDocument chain, CancellationToken cancellationToken)
+    public async Task PostAsync(ChainDocument chain, CancellationToken cancellationToken)
     {
         foreach (var link in chain.Links)
         {
-            var document = await ReadTransferAsync(link.Id, cancellationToken);
+            var document = await transfers.ReadAsync(link.Id, cancellationToken);
             if (document is null || document.ChainId != chain.Id || document.State == TransferState.Applied)
             {
                 continue;
@@ -185,11 +169,11 @@ public sealed partial class CosmosLedgerStore
                     ? a.Debit(-link.Amount, pending: true).Debit(link.Amount, pending: false)
                     : a.Credit(-link.Amount, pending: true).Credit(link.Amount, pending: false), cancellationToken))
                 {
-                    await ApplySideAsync(side, cancellationToken);
+                    await writer.ApplyAsync(side, cancellationToken);
                 }
             }
 
-            await CompleteAsync(document, link.DebitAccountId, link.CreditAccountId, link.Amount, 0, cancellationToken);
+            await protocol.CompleteAsync(document, link.DebitAccountId, link.CreditAccountId, link.Amount, 0, cancellationToken);
         }
     }
 
@@ -198,13 +182,13 @@ public sealed partial class CosmosLedgerStore
     /// holds that were placed, then settles the link documents — the failing link is failed (its id decided),
     /// the others are deleted, as the core forgets links that failed only because of another.
     /// </summary>
-    private async Task ReleaseChainAsync(ChainDocument chain, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(ChainDocument chain, CancellationToken cancellationToken)
     {
-        var failure = ParseCode(chain.Failure!);
+        var failure = ResultText.ParseTransferResult(chain.Failure!);
         var owned = new List<TransferDocument>();
         foreach (var link in chain.Links)
         {
-            var document = await ReadTransferAsync(link.Id, cancellationToken);
+            var document = await transfers.ReadAsync(link.Id, cancellationToken);
             if (document?.ChainId != chain.Id)
             {
                 continue;
@@ -216,23 +200,23 @@ public sealed partial class CosmosLedgerStore
                 : a.Credit(-link.Amount, pending: true), cancellationToken))
             {
                 var holdId = ChainEntryId(chain.Id, 'h', link.Id);
-                if (!await FenceAsync(release.Partition, holdId, link.Id, TransferResult.LinkedEventFailed, cancellationToken))
+                if (!await writer.FenceAsync(release.Partition, holdId, link.Id, TransferResult.LinkedEventFailed, cancellationToken))
                 {
-                    await ApplySideAsync(release, cancellationToken);
+                    await writer.ApplyAsync(release, cancellationToken);
                 }
             }
         }
 
         foreach (var document in owned.Where(d => d.State != TransferState.Failed))
         {
-            if (document.Id == chain.Links[chain.FailedLink].Id.ToString() && BurnsId(failure))
+            if (document.Id == chain.Links[chain.FailedLink].Id.ToString() && ChainRunner.BurnsId(failure))
             {
-                await SwapTransferAsync(document, document with { State = TransferState.Failed, Failure = failure.Code() }, cancellationToken);
+                await transfers.SwapAsync(document, document with { State = TransferState.Failed, Failure = failure.Code() }, cancellationToken);
             }
             else
             {
                 // Only the version read as this chain's: the id may have been freed and taken by a transfer since.
-                await transfers.DeleteIfExistsAsync<TransferDocument>(document.Id, document.Id, cancellationToken, ifMatch: document.ETag);
+                await transfers.Container.DeleteIfExistsAsync<TransferDocument>(document.Id, document.Id, cancellationToken, ifMatch: document.ETag);
             }
         }
     }
@@ -241,8 +225,8 @@ public sealed partial class CosmosLedgerStore
     private async Task<IReadOnlyList<Side>> ChainSidesAsync(ChainDocument chain, Transfer link, char phase, string kind,
         Func<Account, bool, Account> change, CancellationToken cancellationToken)
     {
-        var creditMain = await ReadAccountCachedAsync(AccountPartition(link.CreditAccountId, 0), cancellationToken);
-        var debit = await ReadAccountCachedAsync(AccountPartition(link.DebitAccountId, 0), cancellationToken);
+        var creditMain = await accounts.ReadCachedAsync(AccountPartition(link.CreditAccountId, 0), cancellationToken);
+        var debit = await accounts.ReadCachedAsync(AccountPartition(link.DebitAccountId, 0), cancellationToken);
         if (creditMain is null || debit is null)
         {
             return [];

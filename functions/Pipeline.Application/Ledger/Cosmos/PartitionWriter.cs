@@ -1,37 +1,17 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
-using Pipeline.Application.Cosmos;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
-/// <summary>What happened when a side of a transfer was attempted.</summary>
-internal enum SideOutcome
-{
-    Applied,
-    AlreadyApplied,
-
-    /// <summary>The side was fenced before: an earlier attempt decided the transfer fails (the code is in the fence).</summary>
-    Fenced,
-
-    /// <summary>
-    /// The account refused (limit, overflow, closed), judged on its current document: the refusal is fenced in the
-    /// same write, unless the side says not to fence (then nothing was written).
-    /// </summary>
-    Refused,
-}
-
-/// <summary>One side of a transfer: which partition, which entry, and how the account changes.</summary>
-/// <param name="Partition">The account partition (a shard for a hot account's credits).</param>
-/// <param name="EntryId">"e:&lt;transfer&gt;" for the side itself, "r:&lt;transfer&gt;" for a reversal.</param>
-/// <param name="Change">The account after the side, or a refusal code.</param>
-/// <param name="Counterparty">For a charge's credit: the debit account, written on the entry so it cannot be taken for another charge's.</param>
-/// <param name="FenceRefusal">Whether a refusal decides the side for good (a fence with its entry id); false leaves it open.</param>
-internal sealed record Side(string Partition, string EntryId, string Kind, bool IsDebit, LedgerId TransferId,
-    Func<Account, (TransferResult Refusal, Account After)> Change, string? Counterparty = null, bool FenceRefusal = true);
-
-public sealed partial class CosmosLedgerStore
+/// <summary>
+/// Writes one side of a transfer into its account partition as one transactional batch (the account document,
+/// guarded by its ETag, and the entry), and fences: an entry id taken first by a failure, so that side never applies.
+/// Every money movement of the Cosmos ledger goes through here.
+/// </summary>
+internal sealed class PartitionWriter(AccountDocuments accounts, AccountClosing closing, TimeProvider time)
 {
     /// <summary>
     /// Applies a side as one transactional batch: the account document with its new totals (If-Match its ETag)
@@ -43,16 +23,16 @@ public sealed partial class CosmosLedgerStore
     /// <paramref name="alongside"/>, if any, adds one more operation to the batch that applies the side, given the
     /// entry's time (a charge's record created, or deleted when the charge is reversed).
     /// </summary>
-    private async Task<(SideOutcome Outcome, TransferResult Code)> ApplySideAsync(
+    public async Task<(SideOutcome Outcome, TransferResult Code)> ApplyAsync(
         Side side, CancellationToken cancellationToken, Func<TransactionalBatch, long, TransactionalBatch>? alongside = null)
     {
-        using var held = await cache.LockAsync(side.Partition, cancellationToken);
+        using var held = await accounts.LockAsync(side.Partition, cancellationToken);
         for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
-            var current = await ReadPartitionAsync(side.Partition, cached: attempt == 0, cancellationToken);
+            var current = await accounts.ReadPartitionAsync(side.Partition, cached: attempt == 0, cancellationToken);
             var before = current.ToAccount();
             var (refusal, after) = side.Change(before);
-            if (refusal is TransferResult.CreditAccountClosed or TransferResult.DebitAccountClosed && await ReopenIfStaleAsync(current, cancellationToken))
+            if (refusal is TransferResult.CreditAccountClosed or TransferResult.DebitAccountClosed && await closing.ReopenIfStaleAsync(current, cancellationToken))
             {
                 continue; // A shard closed by a close attempt that is over: it is open again, judge once more.
             }
@@ -65,17 +45,17 @@ public sealed partial class CosmosLedgerStore
                     continue;
                 }
 
-                var applied = await ReadEntryAsync(side.Partition, side.EntryId, cancellationToken);
+                var applied = await accounts.ReadEntryAsync(side.Partition, side.EntryId, cancellationToken);
                 return applied is null ? (SideOutcome.Refused, refusal) : Existing(applied);
             }
 
             var micros = current.NextEntryMicros(CosmosTime.ToMicros(time.GetUtcNow()));
             var updated = refusal == TransferResult.Ok ? current.WithTotals(after, micros) : current.Next();
-            var written = refusal == TransferResult.Ok ? Entry(side, before, after, micros) : Fence(side.Partition, side.EntryId, side.TransferId, refusal, micros);
+            var written = refusal == TransferResult.Ok ? side.EntryOf(before, after, micros) : Fence(side.Partition, side.EntryId, side.TransferId, refusal, micros);
             // Nothing is read back from a side's writes but the account's new ETag: no document comes back.
-            var batch = accounts.CreateTransactionalBatch(Key(side.Partition))
+            var batch = accounts.Container.CreateTransactionalBatch(Key(side.Partition))
                 .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false })
-                .CreateItem(written, NoBatchContent);
+                .CreateItem(written, NoContent.BatchItem);
             if (alongside is not null && refusal == TransferResult.Ok)
             {
                 alongside(batch, micros);
@@ -84,13 +64,13 @@ public sealed partial class CosmosLedgerStore
             using var response = await batch.ExecuteAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                cache.Set(updated with { ETag = response[0].ETag });
+                accounts.Remember(updated with { ETag = response[0].ETag });
                 return refusal == TransferResult.Ok ? (SideOutcome.Applied, TransferResult.Ok) : (SideOutcome.Refused, refusal);
             }
 
             if (response[1].StatusCode == HttpStatusCode.Conflict)
             {
-                return Existing(await ReadEntryAsync(side.Partition, side.EntryId, cancellationToken)
+                return Existing(await accounts.ReadEntryAsync(side.Partition, side.EntryId, cancellationToken)
                     ?? throw new InvalidOperationException($"Entry {side.EntryId} conflicted but cannot be read."));
             }
 
@@ -111,21 +91,22 @@ public sealed partial class CosmosLedgerStore
     /// that failed elsewhere). Returns false when the side was applied before the fence could be written: the
     /// transfer must go on.
     /// </summary>
-    private Task<bool> FenceAsync(string partition, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken) =>
+    public Task<bool> FenceAsync(string partition, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken) =>
         FenceAsync(partition, EntryId(transfer), transfer, failure, cancellationToken);
 
-    private async Task<bool> FenceAsync(string partition, string entryId, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken)
+    public async Task<bool> FenceAsync(string partition, string entryId, LedgerId transfer, TransferResult failure, CancellationToken cancellationToken)
     {
         var fence = Fence(partition, entryId, transfer, failure, CosmosTime.ToMicros(time.GetUtcNow()));
         try
         {
-            await accounts.CreateItemAsync(fence, Key(partition), cancellationToken: cancellationToken);
+            await accounts.Container.CreateItemAsync(fence, Key(partition), cancellationToken: cancellationToken);
             return true;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            var existing = await ReadEntryAsync(partition, fence.Id, cancellationToken);
-            return existing!.IsFence;
+            var existing = await accounts.ReadEntryAsync(partition, fence.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Entry {fence.Id} conflicted but cannot be read.");
+            return existing.IsFence;
         }
     }
 
@@ -141,26 +122,5 @@ public sealed partial class CosmosLedgerStore
     };
 
     private static (SideOutcome, TransferResult) Existing(EntryDocument entry) =>
-        entry.IsFence ? (SideOutcome.Fenced, ParseCode(entry.Kind)) : (SideOutcome.AlreadyApplied, TransferResult.Ok);
-
-    private static TransferResult ParseCode(string code) =>
-        Enum.GetValues<TransferResult>().First(r => r.Code() == code);
-
-    private static EntryDocument Entry(Side side, in Account before, in Account after, long micros) => new()
-    {
-        Id = side.EntryId,
-        Pk = side.Partition,
-        Kind = side.Kind,
-        Side = side.IsDebit ? "debit" : "credit",
-        TransferId = side.TransferId.ToString(),
-        AccountId = before.Id.ToString(),
-        Counterparty = side.Counterparty,
-        TimestampMicros = micros,
-        PostedDelta = side.IsDebit ? after.DebitsPosted - before.DebitsPosted : after.CreditsPosted - before.CreditsPosted,
-        PendingDelta = side.IsDebit ? after.DebitsPending - before.DebitsPending : after.CreditsPending - before.CreditsPending,
-        DebitsPending = after.DebitsPending,
-        DebitsPosted = after.DebitsPosted,
-        CreditsPending = after.CreditsPending,
-        CreditsPosted = after.CreditsPosted,
-    };
+        entry.IsFence ? (SideOutcome.Fenced, ResultText.ParseTransferResult(entry.Kind)) : (SideOutcome.AlreadyApplied, TransferResult.Ok);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
@@ -15,20 +16,20 @@ namespace Pipeline.Application.Ledger.Cosmos;
 /// either closes every partition or, in the end, none: a refused or failed close changes nothing. While an attempt is
 /// under way, credits to the shards it has closed are refused as for a closed account.
 /// </summary>
-public sealed partial class CosmosLedgerStore
+internal sealed class AccountClosing(AccountDocuments accounts, TimeProvider time, ILedgerFaults faults, ILogger logger)
 {
     public async Task<CloseAccountResult> CloseAccountAsync(LedgerId id, CancellationToken cancellationToken = default)
     {
         for (var round = 0; round < LedgerLimits.CloseRoundsMax; round++)
         {
-            var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken);
+            var main = await accounts.ReadAsync(AccountPartition(id, 0), cancellationToken);
             if (main is null || main.Closed)
             {
                 return main is null ? CloseAccountResult.AccountNotFound : CloseAccountResult.AccountAlreadyClosed;
             }
 
             // Every shard exists before any is closed, so none can be opened later from a main document still open.
-            await EnsureShardsAsync(main, cancellationToken);
+            await accounts.EnsureShardsAsync(main, cancellationToken);
             if (main.ClosingBy is { } other)
             {
                 await DriveCloseAsync(id, other, cancellationToken);
@@ -37,7 +38,7 @@ public sealed partial class CosmosLedgerStore
 
             var attempt = Guid.NewGuid().ToString("N");
             var now = CosmosTime.ToMicros(time.GetUtcNow());
-            var (_, begun) = await UpdateAccountAsync(main.Pk, d => d.Closed || d.ClosingBy is not null ? null : d with { ClosingBy = attempt, ClosingSinceMicros = now }, cancellationToken);
+            var (_, begun) = await accounts.UpdateAsync(main.Pk, d => d.Closed || d.ClosingBy is not null ? null : d with { ClosingBy = attempt, ClosingSinceMicros = now }, cancellationToken);
             if (begun is null)
             {
                 continue;
@@ -69,7 +70,7 @@ public sealed partial class CosmosLedgerStore
     /// </summary>
     private async Task<CloseAccountResult?> DriveCloseAsync(LedgerId id, string attempt, CancellationToken cancellationToken)
     {
-        var main = await ReadAccountAsync(AccountPartition(id, 0), cancellationToken)
+        var main = await accounts.ReadAsync(AccountPartition(id, 0), cancellationToken)
             ?? throw new InvalidOperationException($"Account {id} vanished while closing.");
         for (var shard = 1; shard < main.Shards; shard++)
         {
@@ -77,7 +78,7 @@ public sealed partial class CosmosLedgerStore
             for (var round = 0; ; round++)
             {
                 // A shard closed by another attempt is never taken over: only the attempt that closed it may open it.
-                var (current, written) = await UpdateAccountAsync(partition,
+                var (current, written) = await accounts.UpdateAsync(partition,
                     d => d.Closed || d.ToAccount().HasPending ? null : d with { Closed = true, ClosedBy = attempt }, cancellationToken);
                 if (written is not null || current.ClosedBy == attempt)
                 {
@@ -102,7 +103,7 @@ public sealed partial class CosmosLedgerStore
             await faults.AfterAsync(LedgerStep.ShardClosed, id);
         }
 
-        var (decided, committed) = await UpdateAccountAsync(AccountPartition(id, 0),
+        var (decided, committed) = await accounts.UpdateAsync(AccountPartition(id, 0),
             d => d.ClosingBy != attempt || d.ToAccount().HasPending ? null : d with { Closed = true, ClosingBy = null, ClosedBy = attempt }, cancellationToken);
         if (committed is not null || decided.Closed)
         {
@@ -122,7 +123,7 @@ public sealed partial class CosmosLedgerStore
     /// such a shard — a credit, a hold, another close — opens it; so a close that did not commit leaves, in the end, no
     /// partition closed (rule 7), even when nobody is left to undo it. Returns whether the shard was stale.
     /// </summary>
-    private async Task<bool> ReopenIfStaleAsync(AccountDocument shard, CancellationToken cancellationToken)
+    public async Task<bool> ReopenIfStaleAsync(AccountDocument shard, CancellationToken cancellationToken)
     {
         var (account, index) = ParsePartition(shard.Pk);
         if (!shard.Closed || index == 0 || shard.ClosedBy is not { } mark)
@@ -130,13 +131,13 @@ public sealed partial class CosmosLedgerStore
             return false;
         }
 
-        var main = await ReadAccountAsync(AccountPartition(account, 0), cancellationToken);
+        var main = await accounts.ReadAsync(AccountPartition(account, 0), cancellationToken);
         if (main is null || main.Closed || main.ClosingBy == mark)
         {
             return false;
         }
 
-        await UpdateAccountAsync(shard.Pk, d => d.Closed && d.ClosedBy == mark ? d with { Closed = false, ClosedBy = null } : null, cancellationToken);
+        await accounts.UpdateAsync(shard.Pk, d => d.Closed && d.ClosedBy == mark ? d with { Closed = false, ClosedBy = null } : null, cancellationToken);
         return true;
     }
 
@@ -146,7 +147,7 @@ public sealed partial class CosmosLedgerStore
     /// </summary>
     private async Task UndoCloseAsync(LedgerId id, string attempt, CancellationToken cancellationToken)
     {
-        var (main, _) = await UpdateAccountAsync(AccountPartition(id, 0), d => d.ClosingBy == attempt ? d with { ClosingBy = null } : null, cancellationToken);
+        var (main, _) = await accounts.UpdateAsync(AccountPartition(id, 0), d => d.ClosingBy == attempt ? d with { ClosingBy = null } : null, cancellationToken);
         if (main.Closed && main.ClosingBy is null)
         {
             return; // Committed: the shards stay closed.
@@ -154,16 +155,16 @@ public sealed partial class CosmosLedgerStore
 
         for (var shard = 1; shard < main.Shards; shard++)
         {
-            await UpdateAccountAsync(AccountPartition(id, shard), d => d.ClosedBy == attempt && d.Closed ? d with { Closed = false, ClosedBy = null } : null, cancellationToken);
+            await accounts.UpdateAsync(AccountPartition(id, shard), d => d.ClosedBy == attempt && d.Closed ? d with { Closed = false, ClosedBy = null } : null, cancellationToken);
         }
     }
 
     /// <summary>Undoes the close attempts older than <paramref name="olderThanMicros"/>: their callers failed or died before a decision.</summary>
-    private async Task<int> RecoverClosesAsync(long olderThanMicros, CancellationToken cancellationToken)
+    public async Task<int> RecoverAsync(long olderThanMicros, CancellationToken cancellationToken)
     {
-        var stuck = await QueryAllAsync<AccountDocument>(accounts, new QueryDefinition(
+        var stuck = await accounts.Container.QueryAllAsync<AccountDocument>(new QueryDefinition(
             $"SELECT * FROM c WHERE c.type = 'account' AND IS_STRING(c.closingBy) AND c.closingSinceMicros <= {Numbers.Literal(olderThanMicros)}"), null, cancellationToken);
-        return await EachOnItsOwnAsync(stuck, "close", a => ParseId(a.AccountId), async account =>
+        return await MaintenancePass.EachOnItsOwnAsync(logger, stuck, "close", a => ParseId(a.AccountId), async account =>
         {
             await UndoCloseAsync(ParseId(account.AccountId), account.ClosingBy!, cancellationToken);
             return true;

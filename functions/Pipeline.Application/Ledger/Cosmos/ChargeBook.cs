@@ -1,4 +1,4 @@
-using System.Net;
+using System.Collections.Concurrent;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
@@ -12,12 +12,43 @@ namespace Pipeline.Application.Ledger.Cosmos;
 /// Charges: simple transfers made in one write. The debit side's transactional batch also creates the charge's
 /// record (<see cref="ChargeDocument"/>), so the money leaves the debit account and is recorded as in flight in the
 /// same atomic step. The credit is applied later, many charges per batch on the credit account's partition
-/// (<see cref="CompleteChargesAsync"/>), which also writes each transfer document and deletes the record. Every
+/// (<see cref="ChargeCredits"/>), which also writes each transfer document and deletes the record. Every
 /// step is idempotent by the transfer id (entry ids), so the completer, a refund settling first and recovery can
 /// all race on one charge and it is credited once. docs/ARCHITECTURE.md has the protocol and its crash cases.
 /// </summary>
-public sealed partial class CosmosLedgerStore
+internal sealed class ChargeBook
 {
+    /// <summary>Charges whose credit may still be owed (see <see cref="ChargeDocument"/>).</summary>
+    private const string ChargesQuery = "SELECT * FROM c WHERE c.type = 'charge'";
+
+    private readonly AccountDocuments accounts;
+    private readonly PartitionWriter writer;
+    private readonly ChargeCredits credits;
+    private readonly IChargeRecorder recorder;
+    private readonly TimeProvider time;
+    private readonly ILedgerFaults faults;
+    private readonly ILogger logger;
+    private readonly ChargeCompleter completer;
+
+    /// <summary>
+    /// Charges this process made whose callers have not yet said to complete them, by the whole request (an id alone
+    /// could name another account's charge: its caller's key reused for another wallet).
+    /// </summary>
+    private readonly ConcurrentDictionary<Transfer, ChargeDocument> madeHere = new();
+    private int completionsSinceSweep;
+
+    public ChargeBook(AccountDocuments accounts, PartitionWriter writer, ChargeCredits credits, IChargeRecorder recorder, TimeProvider time, ILedgerFaults faults, ILogger logger)
+    {
+        this.accounts = accounts;
+        this.writer = writer;
+        this.credits = credits;
+        this.recorder = recorder;
+        this.time = time;
+        this.faults = faults;
+        this.logger = logger;
+        completer = new ChargeCompleter(credits.CompleteAsync, LookUpAsync, logger);
+    }
+
     public async Task<TransferResult> ChargeAsync(Transfer transfer, string? memo, CancellationToken cancellationToken = default)
     {
         using var activity = Telemetry.Source.StartActivity("ledger.charge");
@@ -34,9 +65,9 @@ public sealed partial class CosmosLedgerStore
         }
 
         var debitPartition = AccountPartition(transfer.DebitAccountId, 0);
-        var debit = await ReadAccountCachedAsync(debitPartition, cancellationToken);
-        var credit = await ReadAccountCachedAsync(AccountPartition(transfer.CreditAccountId, 0), cancellationToken);
-        var invalid = Validate(transfer);
+        var debit = await accounts.ReadCachedAsync(debitPartition, cancellationToken);
+        var credit = await accounts.ReadCachedAsync(AccountPartition(transfer.CreditAccountId, 0), cancellationToken);
+        var invalid = TransferProtocol.Validate(transfer);
         var refusal = invalid != TransferResult.Ok ? invalid
             : debit is null ? TransferResult.DebitAccountNotFound
             : credit is null ? TransferResult.CreditAccountNotFound
@@ -57,7 +88,7 @@ public sealed partial class CosmosLedgerStore
         };
         var side = new Side(debitPartition, EntryId(transfer.Id), "transfer", IsDebit: true, transfer.Id, a =>
             a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, transfer.Amount), a.Debit(transfer.Amount, pending: false)));
-        var (outcome, code) = await ApplySideAsync(side, cancellationToken, (batch, micros) => batch.CreateItem(record with { DebitMicros = micros }, NoBatchContent));
+        var (outcome, code) = await writer.ApplyAsync(side, cancellationToken, (batch, micros) => batch.CreateItem(record with { DebitMicros = micros }, NoContent.BatchItem));
         if (outcome == SideOutcome.Applied)
         {
             madeHere[transfer] = record with { Memo = null }; // The memo is kept in the database; completing does not need it.
@@ -78,16 +109,16 @@ public sealed partial class CosmosLedgerStore
     /// refused before answers that refusal again (its caller records why), where a transfer answers id_already_failed.
     /// </summary>
     private async Task<TransferResult> RefuseChargeAsync(string debitPartition, Transfer transfer, TransferResult refusal, CancellationToken cancellationToken) =>
-        await FenceAsync(debitPartition, transfer.Id, refusal, cancellationToken)
+        await writer.FenceAsync(debitPartition, transfer.Id, refusal, cancellationToken)
             ? refusal
             : await CompareChargeAsync(debitPartition, transfer, cancellationToken);
 
     /// <summary>The same id was charged before: "exists" when it debited the same account the same amount.</summary>
     private async Task<TransferResult> CompareChargeAsync(string debitPartition, Transfer transfer, CancellationToken cancellationToken)
     {
-        var entry = await ReadEntryAsync(debitPartition, EntryId(transfer.Id), cancellationToken)
+        var entry = await accounts.ReadEntryAsync(debitPartition, EntryId(transfer.Id), cancellationToken)
             ?? throw new InvalidOperationException($"Charge {transfer.Id} was applied but its entry cannot be read.");
-        return entry.IsFence ? ParseCode(entry.Kind)
+        return entry.IsFence ? ResultText.ParseTransferResult(entry.Kind)
             : entry.PostedDelta == transfer.Amount ? TransferResult.Exists
             : TransferResult.ExistsWithDifferentAmount;
     }
@@ -125,29 +156,29 @@ public sealed partial class CosmosLedgerStore
 
     public async Task SettleChargeAsync(Transfer transfer, CancellationToken cancellationToken = default)
     {
-        if (await LookUpChargeAsync(transfer, cancellationToken) is { } record)
+        if (await LookUpAsync(transfer, cancellationToken) is { } record)
         {
-            await CompleteChargesAsync([record], cancellationToken);
+            await credits.CompleteAsync([record], cancellationToken);
         }
     }
 
     public Task DrainAsync(CancellationToken cancellationToken) => completer.DrainAsync(cancellationToken);
 
     /// <summary>The charge's record while its credit is still owed; null once completed (or never made).</summary>
-    private Task<ChargeDocument?> LookUpChargeAsync(Transfer transfer, CancellationToken cancellationToken) =>
-        accounts.ReadOrNullAsync<ChargeDocument>(ChargeId(transfer.Id), AccountPartition(transfer.DebitAccountId, 0), cancellationToken);
+    private Task<ChargeDocument?> LookUpAsync(Transfer transfer, CancellationToken cancellationToken) =>
+        accounts.Container.ReadOrNullAsync<ChargeDocument>(ChargeId(transfer.Id), AccountPartition(transfer.DebitAccountId, 0), cancellationToken);
 
     /// <summary>
     /// Charges whose caller or completer died: each memo is recorded first, then the charges are completed. A memo
     /// that cannot be recorded keeps its charge in flight (logged; tried again next pass) without holding up the rest;
     /// a charge whose memo lost its id to another record belongs to nobody and is reversed.
     /// </summary>
-    private async Task<int> RecoverChargesAsync(long olderThanMicros, CancellationToken cancellationToken)
+    public async Task<int> RecoverAsync(long olderThanMicros, CancellationToken cancellationToken)
     {
-        var stuck = await QueryAllAsync<ChargeDocument>(accounts, new QueryDefinition(
+        var stuck = await accounts.Container.QueryAllAsync<ChargeDocument>(new QueryDefinition(
             $"{ChargesQuery} AND c.createdMicros <= {Numbers.Literal(olderThanMicros)}"), null, cancellationToken);
         var recorded = new List<ChargeDocument>(stuck.Count);
-        var reversed = await EachOnItsOwnAsync(stuck, "charge", c => c.Request.Id, async charge =>
+        var reversed = await MaintenancePass.EachOnItsOwnAsync(logger, stuck, "charge", c => c.Request.Id, async charge =>
         {
             if (charge.Memo is null || await recorder.RecordAsync(charge.Memo, cancellationToken))
             {
@@ -161,7 +192,7 @@ public sealed partial class CosmosLedgerStore
         var completed = 0;
         foreach (var chunk in recorded.Chunk(LedgerLimits.ChargeCompletionsPerPassMax))
         {
-            completed += await CompleteChargesAsync(chunk, cancellationToken);
+            completed += await credits.CompleteAsync(chunk, cancellationToken);
         }
 
         return completed + reversed;
@@ -177,23 +208,8 @@ public sealed partial class CosmosLedgerStore
     {
         var request = charge.Request;
         var reversal = new Side(charge.Pk, ReversalId(request.Id), "reversal", IsDebit: true, request.Id, a => (TransferResult.Ok, a.Debit(-request.Amount, pending: false)));
-        var (outcome, _) = await ApplySideAsync(reversal, cancellationToken, (batch, _) => batch.DeleteItem(charge.Id, NoBatchContent));
+        var (outcome, _) = await writer.ApplyAsync(reversal, cancellationToken, (batch, _) => batch.DeleteItem(charge.Id, NoContent.BatchItem));
         logger.LogWarning("Charge {TransferId}: its record went to another request; {Amount} was given back to {Account} ({Outcome})",
             request.Id, request.Amount, request.DebitAccountId, outcome);
-    }
-
-    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
-    private static readonly TransactionalBatchItemRequestOptions NoBatchContent = new() { EnableContentResponseOnWrite = false };
-
-    private static async Task IgnoringAsync(HttpStatusCode status, Func<Task> write)
-    {
-        try
-        {
-            await write();
-        }
-        catch (CosmosException e) when (e.StatusCode == status)
-        {
-            // Done before, by another completer or a recovery: the outcome is the same.
-        }
     }
 }

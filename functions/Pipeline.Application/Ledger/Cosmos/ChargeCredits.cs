@@ -7,15 +7,16 @@ using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
-/// <summary>The credit side of charges: many per batch in the credited partition, in the background (ChargeCompleter) or by recovery.</summary>
-public sealed partial class CosmosLedgerStore
+/// <summary>The credit side of charges: many per batch in the credited partition, in the background (<see cref="ChargeCompleter"/>) or by recovery.</summary>
+internal sealed class ChargeCredits(
+    AccountDocuments accounts, PartitionWriter writer, Container bulkAccounts, Container bulkTransfers, TimeProvider time, ILedgerFaults faults, ILogger logger)
 {
     /// <summary>
     /// Credits the charges (grouped by the partition that takes each credit, up to 99 per batch), then writes
     /// their transfer documents and deletes their records. The record goes last: until then the charge is in
     /// flight and recovery would complete it again, which changes nothing.
     /// </summary>
-    private async Task<int> CompleteChargesAsync(IReadOnlyList<ChargeDocument> charges, CancellationToken cancellationToken)
+    public async Task<int> CompleteAsync(IReadOnlyList<ChargeDocument> charges, CancellationToken cancellationToken)
     {
         var credited = (await Task.WhenAll(charges.GroupBy(c => c.CreditPartition, StringComparer.Ordinal)
             .Select(group => CreditAllAsync(group.Key, [.. group], cancellationToken)))).SelectMany(c => c).ToList();
@@ -26,8 +27,8 @@ public sealed partial class CosmosLedgerStore
 
         var timestamp = time.GetUtcNow().UtcTicks;
         await Task.WhenAll(credited.Select(c => RecordChargeTransferAsync(c, timestamp, cancellationToken)));
-        await Task.WhenAll(credited.Select(c => IgnoringAsync(HttpStatusCode.NotFound, () =>
-            bulkAccounts.DeleteItemAsync<ChargeDocument>(c.Id, Key(c.Pk), NoContent, cancellationToken))));
+        await Task.WhenAll(credited.Select(c => ContainerExtensions.IgnoringAsync(HttpStatusCode.NotFound, () =>
+            bulkAccounts.DeleteItemAsync<ChargeDocument>(c.Id, Key(c.Pk), NoContent.Item, cancellationToken))));
         return credited.Count;
     }
 
@@ -71,10 +72,10 @@ public sealed partial class CosmosLedgerStore
     /// </summary>
     private async Task<bool> TryCreditBatchAsync(string partition, ChargeDocument[] charges, CancellationToken cancellationToken)
     {
-        using var held = await cache.LockAsync(partition, cancellationToken);
+        using var held = await accounts.LockAsync(partition, cancellationToken);
         for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
-            var current = await ReadPartitionAsync(partition, cached: attempt == 0, cancellationToken);
+            var current = await accounts.ReadPartitionAsync(partition, cached: attempt == 0, cancellationToken);
             var account = current.ToAccount();
             var micros = current.NextEntryMicros(CosmosTime.ToMicros(time.GetUtcNow()));
             var entries = new List<EntryDocument>(charges.Length);
@@ -86,18 +87,18 @@ public sealed partial class CosmosLedgerStore
                     return false; // The one-at-a-time path meets the same refusal and says so.
                 }
 
-                entries.Add(Entry(side, account, after, micros++));
+                entries.Add(side.EntryOf(account, after, micros++));
                 account = after;
             }
 
             var updated = current.WithTotals(account, micros - 1);
-            var batch = accounts.CreateTransactionalBatch(Key(partition))
+            var batch = accounts.Container.CreateTransactionalBatch(Key(partition))
                 .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false });
-            entries.ForEach(e => batch.CreateItem(e, NoBatchContent));
+            entries.ForEach(e => batch.CreateItem(e, NoContent.BatchItem));
             using var response = await batch.ExecuteAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                cache.Set(updated with { ETag = response[0].ETag });
+                accounts.Remember(updated with { ETag = response[0].ETag });
                 return true;
             }
 
@@ -114,8 +115,8 @@ public sealed partial class CosmosLedgerStore
 
     private async Task CreditOneAsync(ChargeDocument charge, CancellationToken cancellationToken)
     {
-        var (outcome, code) = await ApplySideAsync(CreditSideOf(charge), cancellationToken);
-        if (outcome == SideOutcome.AlreadyApplied && !IsCreditOf(await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken), charge))
+        var (outcome, code) = await writer.ApplyAsync(CreditSideOf(charge), cancellationToken);
+        if (outcome == SideOutcome.AlreadyApplied && !IsCreditOf(await accounts.ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken), charge))
         {
             throw new InvalidOperationException($"Charge {charge.Request.Id}: its id was credited for a charge from another account; it stays in flight.");
         }
@@ -135,7 +136,7 @@ public sealed partial class CosmosLedgerStore
             charge.Request.DebitAccountId.ToString(), FenceRefusal: false);
 
     /// <summary>Whether the entry is this charge's credit (and not another charge's that reused its id from another account).</summary>
-    private static bool IsCreditOf(EntryDocument? entry, ChargeDocument charge) =>
+    public static bool IsCreditOf(EntryDocument? entry, ChargeDocument charge) =>
         entry is { IsFence: false } && entry.Counterparty == charge.Request.DebitAccountId.ToString() && entry.PostedDelta == charge.Request.Amount;
 
     /// <summary>The transfer document, applied, as an ordinary transfer would leave it (for GET /ledger/transfers/{id}).</summary>
@@ -154,6 +155,6 @@ public sealed partial class CosmosLedgerStore
             CreatedMicros = charge.CreatedMicros,
             Timestamp = timestamp,
         };
-        return IgnoringAsync(HttpStatusCode.Conflict, () => bulkTransfers.CreateItemAsync(document, Key(document.Id), NoContent, cancellationToken));
+        return ContainerExtensions.IgnoringAsync(HttpStatusCode.Conflict, () => bulkTransfers.CreateItemAsync(document, Key(document.Id), NoContent.Item, cancellationToken));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
 using Pipeline.Domain.Ledgers;
 using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 using Pipeline.Application.Cosmos;
@@ -7,8 +8,38 @@ using Pipeline.Application.Diagnostics;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
-public sealed partial class CosmosLedgerStore
+/// <summary>
+/// The transfer protocol: a transfer document records the request, then each side is applied in its own partition
+/// (<see cref="PartitionWriter"/>), then the document is swapped to applied or failed. Every step is idempotent, so
+/// the writer, a retry of the same request and recovery can all drive the same transfer and it applies exactly once.
+/// Posts, voids and expiries go on in <see cref="HoldResolution"/>, linked chains in <see cref="ChainRunner"/>; both
+/// finish through this class, and this class drives either when it meets one of theirs in flight.
+/// </summary>
+internal sealed class TransferProtocol
 {
+    private readonly AccountDocuments accounts;
+    private readonly TransferDocuments transfers;
+    private readonly PartitionWriter writer;
+    private readonly TimeProvider time;
+    private readonly ILedgerFaults faults;
+
+    public TransferProtocol(AccountDocuments accounts, TransferDocuments transfers, PartitionWriter writer, TimeProvider time, ILedgerFaults faults, ILogger logger)
+    {
+        this.accounts = accounts;
+        this.transfers = transfers;
+        this.writer = writer;
+        this.time = time;
+        this.faults = faults;
+        // Holds and chains are parts of this protocol (each drives the other's documents when it meets them), so
+        // this class makes them and hands them itself.
+        Holds = new HoldResolution(this, accounts, transfers, writer, time, faults, logger);
+        Chains = new ChainRunner(this, new ChainPhases(this, accounts, transfers, writer, faults), transfers, time, faults);
+    }
+
+    public HoldResolution Holds { get; }
+
+    public ChainRunner Chains { get; }
+
     public async Task<TransferResult> CreateTransferAsync(Transfer transfer, CancellationToken cancellationToken = default)
     {
         using var activity = Telemetry.Source.StartActivity("ledger.create_transfer");
@@ -46,7 +77,7 @@ public sealed partial class CosmosLedgerStore
         {
             try
             {
-                document = (await transfers.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken)).Resource;
+                document = (await transfers.Container.CreateItemAsync(document, Key(document.Id), cancellationToken: cancellationToken)).Resource;
                 break;
             }
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
@@ -72,7 +103,7 @@ public sealed partial class CosmosLedgerStore
         return await ExecuteAsync(document, cancellationToken);
     }
 
-    private static TransferResult Validate(in Transfer transfer)
+    public static TransferResult Validate(in Transfer transfer)
     {
         var invalid = TransferRules.ValidateFlags(transfer);
         if (invalid != TransferResult.Ok)
@@ -88,13 +119,13 @@ public sealed partial class CosmosLedgerStore
     /// flight (its writer died or is slow) is driven to its end first, so the answer is final. Null when the
     /// document is gone (a link of a failed chain, deleted by its cleanup): the id is free again.
     /// </summary>
-    private async Task<TransferResult?> AnswerResubmissionAsync(Transfer transfer, CancellationToken cancellationToken)
+    public async Task<TransferResult?> AnswerResubmissionAsync(Transfer transfer, CancellationToken cancellationToken)
     {
-        var stored = await ReadTransferAsync(transfer.Id, cancellationToken);
+        var stored = await transfers.ReadAsync(transfer.Id, cancellationToken);
         if (stored?.State is TransferState.InFlight or TransferState.Committing)
         {
             await ExecuteAsync(stored, cancellationToken);
-            stored = await ReadTransferAsync(transfer.Id, cancellationToken);
+            stored = await transfers.ReadAsync(transfer.Id, cancellationToken);
         }
 
         if (stored is null)
@@ -111,13 +142,13 @@ public sealed partial class CosmosLedgerStore
     }
 
     /// <summary>Drives a transfer from wherever it stands to applied or failed. Idempotent; safe to run concurrently.</summary>
-    private Task<TransferResult> ExecuteAsync(TransferDocument document, CancellationToken cancellationToken) =>
+    public Task<TransferResult> ExecuteAsync(TransferDocument document, CancellationToken cancellationToken) =>
         document.State switch
         {
             TransferState.Applied => Task.FromResult(TransferResult.Ok),
-            TransferState.Failed => Task.FromResult(ParseCode(document.Failure!)),
-            _ when document.ChainId is not null => ExecuteLinkAsync(document, cancellationToken),
-            _ when document.Request.IsPostOrVoid => ExecuteResolveAsync(document, cancellationToken),
+            TransferState.Failed => Task.FromResult(ResultText.ParseTransferResult(document.Failure!)),
+            _ when document.ChainId is not null => Chains.ExecuteLinkAsync(document, cancellationToken),
+            _ when document.Request.IsPostOrVoid => Holds.ExecuteResolveAsync(document, cancellationToken),
             _ => ExecuteNewAsync(document, cancellationToken),
         };
 
@@ -125,12 +156,12 @@ public sealed partial class CosmosLedgerStore
     {
         var request = document.Request;
         var debitPartition = AccountPartition(request.DebitAccountId, 0);
-        var debit = await ReadAccountCachedAsync(debitPartition, cancellationToken);
-        var creditMain = await ReadAccountCachedAsync(AccountPartition(request.CreditAccountId, 0), cancellationToken);
+        var debit = await accounts.ReadCachedAsync(debitPartition, cancellationToken);
+        var creditMain = await accounts.ReadCachedAsync(AccountPartition(request.CreditAccountId, 0), cancellationToken);
         var refusal = debit is null ? TransferResult.DebitAccountNotFound
             : creditMain is null ? TransferResult.CreditAccountNotFound
             : TransferRules.CheckCurrencyAndOpen(request, debit.ToAccount(), creditMain.ToAccount());
-        if (refusal != TransferResult.Ok && await FenceAsync(debitPartition, request.Id, refusal, cancellationToken))
+        if (refusal != TransferResult.Ok && await writer.FenceAsync(debitPartition, request.Id, refusal, cancellationToken))
         {
             return await FailAsync(document, refusal, cancellationToken);
         }
@@ -139,7 +170,7 @@ public sealed partial class CosmosLedgerStore
         var creditPartition = AccountPartition(request.CreditAccountId, CreditShard(request.Id, shards));
         var debitSide = new Side(debitPartition, EntryId(request.Id), KindOf(request), IsDebit: true, request.Id, a =>
             a.Closed ? (TransferResult.DebitAccountClosed, a) : (TransferRules.CheckDebitSide(a, request.Amount), a.Debit(request.Amount, request.IsPending)));
-        var (outcome, code) = await ApplySideAsync(debitSide, cancellationToken);
+        var (outcome, code) = await writer.ApplyAsync(debitSide, cancellationToken);
         if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {
             return await FailAsync(document, code, cancellationToken);
@@ -148,7 +179,7 @@ public sealed partial class CosmosLedgerStore
         await faults.AfterAsync(LedgerStep.DebitApplied, request.Id);
         var creditSide = new Side(creditPartition, EntryId(request.Id), KindOf(request), IsDebit: false, request.Id, a =>
             a.Closed ? (TransferResult.CreditAccountClosed, a) : (TransferRules.CheckCreditSide(a, request.Amount), a.Credit(request.Amount, request.IsPending)));
-        (outcome, code) = await ApplySideAsync(creditSide, cancellationToken);
+        (outcome, code) = await writer.ApplyAsync(creditSide, cancellationToken);
         if (outcome is SideOutcome.Refused or SideOutcome.Fenced)
         {
             return await ReverseDebitAndFailAsync(document, debitPartition, code, cancellationToken);
@@ -164,18 +195,18 @@ public sealed partial class CosmosLedgerStore
         var request = document.Request;
         var reversal = new Side(debitPartition, ReversalId(request.Id), "reversal", IsDebit: true, request.Id, a =>
             (TransferResult.Ok, a.Debit(-request.Amount, request.IsPending)));
-        await ApplySideAsync(reversal, cancellationToken);
+        await writer.ApplyAsync(reversal, cancellationToken);
         return await FailAsync(document, failure, cancellationToken);
     }
 
     /// <summary>Records the failure. If another attempt already decided, follows that decision instead.</summary>
-    private async Task<TransferResult> FailAsync(TransferDocument document, TransferResult failure, CancellationToken cancellationToken)
+    public async Task<TransferResult> FailAsync(TransferDocument document, TransferResult failure, CancellationToken cancellationToken)
     {
-        var (won, current) = await SwapTransferAsync(document, document with { State = TransferState.Failed, Failure = failure.Code() }, cancellationToken);
+        var (won, current) = await transfers.SwapAsync(document, document with { State = TransferState.Failed, Failure = failure.Code() }, cancellationToken);
         return won ? failure : await ExecuteAsync(current, cancellationToken);
     }
 
-    private async Task<TransferResult> CompleteAsync(TransferDocument document, LedgerId debit, LedgerId credit, long amount, long released, CancellationToken cancellationToken)
+    public async Task<TransferResult> CompleteAsync(TransferDocument document, LedgerId debit, LedgerId credit, long amount, long released, CancellationToken cancellationToken)
     {
         var request = document.Request;
         var now = time.GetUtcNow().UtcTicks;
@@ -195,7 +226,7 @@ public sealed partial class CosmosLedgerStore
                 ? document.CreatedMicros + (request.TimeoutSeconds * 1_000_000L)
                 : 0,
         };
-        var (won, current) = await SwapTransferAsync(document, applied, cancellationToken);
+        var (won, current) = await transfers.SwapAsync(document, applied, cancellationToken);
         return won || current.State == TransferState.Applied
             ? TransferResult.Ok
             : throw new InvalidOperationException($"Transfer {document.Id} had both sides applied but is {current.State}.");

@@ -6,7 +6,8 @@ using static Pipeline.Application.Ledger.Cosmos.LedgerKeys;
 
 namespace Pipeline.Application.Ledger.Cosmos;
 
-public sealed partial class CosmosLedgerStore
+/// <summary>Whether the ledger on Cosmos DB balances: every partition summed per currency, with what is in flight.</summary>
+internal sealed class LedgerAuditor(AccountDocuments accounts, TransferDocuments transfers)
 {
     private const string AccountsAndChargesQuery = "SELECT * FROM c WHERE c.type = 'account' OR c.type = 'charge'";
 
@@ -17,16 +18,16 @@ public sealed partial class CosmosLedgerStore
     /// scan can make one scan inconsistent, so the audit repeats until the in-flight set is the same before and
     /// after the account scan (bounded); on a quiet ledger one scan is exact.
     /// </summary>
-    public async Task<LedgerAudit> AuditAsync(CancellationToken cancellationToken = default)
+    public async Task<LedgerAudit> AuditAsync(CancellationToken cancellationToken)
     {
         LedgerAudit? audit = null;
         for (var scan = 0; scan < LedgerLimits.AuditScansMax; scan++)
         {
-            var before = await QueryAllAsync<TransferDocument>(transfers, new QueryDefinition(InFlightQuery), null, cancellationToken);
+            var before = await transfers.Container.QueryAllAsync<TransferDocument>(new QueryDefinition(TransferDocuments.InFlightQuery), null, cancellationToken);
             // Accounts and charge records in one scan: a charge's record is written with its debit, and each side is
             // counted only if the scanned account already holds it (entry time ≤ the account's last entry time), so
             // charges that move during the scan are counted exactly, however fast they come.
-            var scanned = await QueryAllAsync<JsonElement>(accounts, new QueryDefinition(AccountsAndChargesQuery), null, cancellationToken);
+            var scanned = await accounts.Container.QueryAllAsync<JsonElement>(new QueryDefinition(AccountsAndChargesQuery), null, cancellationToken);
             var all = scanned.Where(d => d.GetProperty("type").GetString() == "account").Select(d => d.Deserialize<AccountDocument>(CosmosJson.Options)!).ToList();
             var charges = scanned.Where(d => d.GetProperty("type").GetString() == "charge").Select(d => d.Deserialize<ChargeDocument>(CosmosJson.Options)!).ToList();
             var totals = new Dictionary<Currency, (Int128 Dp, Int128 Cp, Int128 Dpe, Int128 Cpe, Int128 Fp, Int128 Fpe)>();
@@ -50,14 +51,14 @@ public sealed partial class CosmosLedgerStore
             foreach (var charge in charges)
             {
                 var debited = charge.DebitMicros <= lastEntries.GetValueOrDefault(charge.Pk, long.MinValue);
-                var credit = await ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken);
-                var credited = IsCreditOf(credit, charge) && credit!.TimestampMicros <= lastEntries.GetValueOrDefault(charge.CreditPartition, long.MinValue);
+                var credit = await accounts.ReadEntryAsync(charge.CreditPartition, EntryId(charge.Request.Id), cancellationToken);
+                var credited = ChargeCredits.IsCreditOf(credit, charge) && credit!.TimestampMicros <= lastEntries.GetValueOrDefault(charge.CreditPartition, long.MinValue);
                 var t = totals.GetValueOrDefault(charge.Request.Currency);
                 totals[charge.Request.Currency] = t with { Fp = t.Fp + (debited ? charge.Request.Amount : 0) - (credited ? charge.Request.Amount : 0) };
             }
 
             audit = new LedgerAudit(totals.ToDictionary(p => p.Key, p => new CurrencyAudit(p.Value.Dp, p.Value.Cp, p.Value.Dpe, p.Value.Cpe, p.Value.Fp, p.Value.Fpe)));
-            var after = await QueryAllAsync<TransferDocument>(transfers, new QueryDefinition(InFlightQuery), null, cancellationToken);
+            var after = await transfers.Container.QueryAllAsync<TransferDocument>(new QueryDefinition(TransferDocuments.InFlightQuery), null, cancellationToken);
             if (SameInFlight(before, after) && audit.Balanced)
             {
                 return audit;
@@ -88,7 +89,7 @@ public sealed partial class CosmosLedgerStore
         var sides = entryIds.Select(id => (debitPartition, id, 1)).Concat(entryIds.Take(transfer.ChainId is null ? 1 : 3).Select(id => (creditPartition, id, -1)));
         foreach (var (partition, id, sign) in sides)
         {
-            var entry = await ReadEntryAsync(partition, id, cancellationToken);
+            var entry = await accounts.ReadEntryAsync(partition, id, cancellationToken);
             if (entry is { IsFence: false })
             {
                 posted += sign * entry.PostedDelta;
@@ -96,7 +97,7 @@ public sealed partial class CosmosLedgerStore
             }
         }
 
-        var account = await ReadAccountCachedAsync(debitPartition, cancellationToken);
+        var account = await accounts.ReadCachedAsync(debitPartition, cancellationToken);
         return (Currency.Parse(account!.Currency), posted, pending);
     }
 

@@ -73,7 +73,7 @@ public sealed class IdempotencyStore(Database database, TimeProvider time, ILogg
     {
         try
         {
-            var created = await container.CreateItemAsync(record, new PartitionKey(record.Scope), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+            var created = await container.CreateItemAsync(record, new PartitionKey(record.Scope), NoContent.Item, cancellationToken);
             return (new IdempotencyLease(container, time, logger, record, created.ETag, first: true), null);
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)

@@ -21,7 +21,7 @@ public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
             ?? throw new InvalidOperationException("A charge's memo is not a payment.");
         try
         {
-            await container.CreateItemAsync(payment, new PartitionKey(payment.MerchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+            await container.CreateItemAsync(payment, new PartitionKey(payment.MerchantId), NoContent.Item, cancellationToken);
             return true;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)

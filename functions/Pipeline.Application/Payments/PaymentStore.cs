@@ -86,7 +86,7 @@ public sealed partial class PaymentStore(
         var payment = PaymentRules.Open(id, merchantId, request.Terms(), options.Value.AuthorizationWindow, NowMicros);
         try
         {
-            var created = await container.CreateItemAsync(payment, Key(merchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+            var created = await container.CreateItemAsync(payment, Key(merchantId), NoContent.Item, cancellationToken);
             var finished = await FinishPendingAsync(payment with { ETag = created.ETag }, cancellationToken);
             return OutcomeOf(finished, payment.Pending!.Id);
         }
@@ -132,7 +132,7 @@ public sealed partial class PaymentStore(
     {
         try
         {
-            await container.CreateItemAsync(payment, Key(payment.MerchantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+            await container.CreateItemAsync(payment, Key(payment.MerchantId), NoContent.Item, cancellationToken);
             return OutcomeOf(payment, payment.History[0].Id);
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)

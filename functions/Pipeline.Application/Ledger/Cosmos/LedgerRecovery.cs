@@ -20,9 +20,11 @@ internal sealed class LedgerRecovery(
     /// </summary>
     public async Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
-        var olderThanMicros = CosmosTime.ToMicros(time.GetUtcNow() - olderThan);
-        var before = Numbers.Literal(olderThanMicros);
-        var recovered = await charges.RecoverAsync(olderThanMicros, cancellationToken);
+        // Each phase takes its own cut-off when it starts: what aged past the grace period while an earlier phase ran
+        // (a close attempt left hanging, above all) is handled in this pass, not the next.
+        long CutOff() => CosmosTime.ToMicros(time.GetUtcNow() - olderThan);
+        var before = Numbers.Literal(CutOff());
+        var recovered = await charges.RecoverAsync(CutOff(), cancellationToken);
         var stuck = await transfers.Container.QueryAllAsync<TransferDocument>(
             new QueryDefinition($"{TransferDocuments.InFlightQuery} AND c.createdMicros <= {before}"), null, cancellationToken);
         recovered += await MaintenancePass.EachOnItsOwnAsync(logger, stuck, "transfer", t => ParseId(t.Id), async document =>
@@ -40,6 +42,6 @@ internal sealed class LedgerRecovery(
             await protocol.Chains.DriveChainAsync(chain, cancellationToken);
             return true;
         });
-        return recovered + await closing.RecoverAsync(olderThanMicros, cancellationToken);
+        return recovered + await closing.RecoverAsync(CutOff(), cancellationToken);
     }
 }

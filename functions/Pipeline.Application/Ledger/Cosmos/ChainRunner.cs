@@ -103,7 +103,8 @@ internal sealed class ChainRunner(TransferProtocol protocol, ChainPhases phases,
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            return ((await transfers.ReadChainAsync(chain.Id, cancellationToken))!, false);
+            return (await transfers.ReadChainAsync(chain.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Chain {chain.Id} conflicted on create but cannot be read."), false);
         }
     }
 

@@ -51,8 +51,9 @@ internal sealed class HoldResolution(
         var isPost = (request.Flags & TransferFlags.PostPending) != 0;
         var debit = ParseId(document.DebitAccountId!);
         var credit = ParseId(document.CreditAccountId!);
-        var creditMain = await accounts.ReadCachedAsync(AccountPartition(credit, 0), cancellationToken);
-        var creditPartition = AccountPartition(credit, CreditShard(request.PendingId, creditMain!.Shards));
+        var creditMain = await accounts.ReadCachedAsync(AccountPartition(credit, 0), cancellationToken)
+            ?? throw new InvalidOperationException($"Hold {request.PendingId} credits account {credit}, which does not exist.");
+        var creditPartition = AccountPartition(credit, CreditShard(request.PendingId, creditMain.Shards));
         var (amount, released) = (document.AmountMinor, document.ReleasedMinor);
         var kind = document.IsExpiry ? "expire" : isPost ? "post" : "void";
         var debitSide = new Side(AccountPartition(debit, 0), EntryId(request.Id), kind, IsDebit: true, request.Id,
@@ -222,7 +223,8 @@ internal sealed class HoldResolution(
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            expiry = (await transfers.ReadAsync(id, cancellationToken))!;
+            expiry = await transfers.ReadAsync(id, cancellationToken)
+                ?? throw new InvalidOperationException($"Expiry {id} conflicted on create but cannot be read.");
         }
 
         await faults.AfterAsync(LedgerStep.TransferRecorded, expiry.Request.Id);

@@ -97,8 +97,9 @@ internal sealed class LedgerAuditor(AccountDocuments accounts, TransferDocuments
             }
         }
 
-        var account = await accounts.ReadCachedAsync(debitPartition, cancellationToken);
-        return (Currency.Parse(account!.Currency), posted, pending);
+        var account = await accounts.ReadCachedAsync(debitPartition, cancellationToken)
+            ?? throw new InvalidOperationException($"Account partition {debitPartition} was scanned but cannot be read.");
+        return (Currency.Parse(account.Currency), posted, pending);
     }
 
     private static bool SameInFlight(IReadOnlyList<TransferDocument> before, IReadOnlyList<TransferDocument> after) =>

@@ -5,10 +5,12 @@
 //   otherwise the etag of the previous page; `If-Modified-Since` = from a point in time;
 //   `x-ms-max-item-count` caps a page; `x-ms-documentdb-partitionkey` scopes it to one partition.
 // The answer lists each changed document once (its latest version) in write order, with `_lsn`,
-// and its `etag` header is the next continuation. 304 with no items means caught up.
-const { currentSequence, sequenceOf } = require("./change-sequence");
+// and its `etag` header is the next continuation. 304 with no items means caught up. A read walks
+// the collection's write log from the continuation on (change-sequence.js), so a caught-up poll
+// costs nothing however many documents the collection holds.
+const { currentSequence, changesAfter } = require("./change-sequence");
 const { findCollection } = require("./document-operations");
-const { documentsInScope } = require("./query-routes");
+const { scopeOf } = require("./query-routes");
 const { sendJson, sendError } = require("./responses");
 
 const PAGE_SIZE_DEFAULT = 1000;
@@ -56,11 +58,13 @@ function readChangeFeed({ account, req, res, params }) {
   }
   const after = startSequence(req);
   const since = modifiedSinceSeconds(req);
-  const changed = documentsInScope(collection, req)
-    .map(document => ({ document, sequence: sequenceOf(document) }))
-    .filter(change => change.sequence > after && change.document._ts >= since)
-    .sort((a, b) => a.sequence - b.sequence)
-    .slice(0, pageSize(req));
+  const inScope = scopeOf(collection, req);
+  const size = pageSize(req);
+  const changed = [];
+  for (const change of changesAfter(collection.documents, after)) {
+    if (change.document._ts >= since && (!inScope || inScope(change.document))) changed.push(change);
+    if (changed.length === size) break;
+  }
   if (changed.length === 0) {
     sendJson(res, 304, undefined, { etag: `"${after}"`, "x-ms-item-count": "0" });
     return;

@@ -91,19 +91,28 @@ function pagingOf(req) {
  * hierarchical key), or everything.
  */
 function documentsInScope(collection, req) {
+  const inScope = scopeOf(collection, req);
+  const documents = storedDocuments(collection);
+  return inScope ? documents.filter(inScope) : documents;
+}
+
+/**
+ * Whether a document is in the partition or partition key range the request names, as a test; null
+ * when it names neither (every document is in scope).
+ */
+function scopeOf(collection, req) {
   const keyValues = parsePartitionKeyHeader(req);
   const epkRange = requestedEpkRange(req);
-  const documents = storedDocuments(collection);
   const paths = partitionKeyPaths(collection.read());
-  if (keyValues !== undefined) return documents.filter(document => isInPartition(document, paths, keyValues));
-  if (epkRange === undefined || (epkRange.start === "" && epkRange.end === "FF")) return documents;
+  if (keyValues !== undefined) return document => isInPartition(document, paths, keyValues);
+  if (epkRange === undefined || (epkRange.start === "" && epkRange.end === "FF")) return null;
   const definition = collection.read().partitionKey || {};
   if (definition.kind !== "MultiHash" && definition.version !== 2) {
     const error = new Error("Effective partition key ranges are only supported for containers with hash version 2.");
     error.statusCode = 400;
     throw error;
   }
-  return documents.filter(document => isInEpkRange(documentEpk(document, paths), epkRange));
+  return document => isInEpkRange(documentEpk(document, paths), epkRange);
 }
 
 function sendPage(res, collection, page) {
@@ -160,4 +169,4 @@ function readFeed({ account, req, res, params }) {
   return sendPage(res, collection, page);
 }
 
-module.exports = { queryPlan, queryDocuments, readFeed, documentsInScope };
+module.exports = { queryPlan, queryDocuments, readFeed, scopeOf };

@@ -43,7 +43,8 @@ public sealed partial class PaymentStore(
 
     public static ContainerProperties ContainerProperties()
     {
-        var properties = new ContainerProperties(ContainerName, "/merchantId");
+        // Payments never expire; their events (in the same partition) carry a ttl: -1 makes only those expire.
+        var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
         properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
         {
             new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },
@@ -127,18 +128,15 @@ public sealed partial class PaymentStore(
         return outcome;
     }
 
-    /// <summary>Stores the charged (or declined) payment; if it exists already — recorded by recovery, or by a retry — answers from that.</summary>
+    /// <summary>
+    /// Stores the charged (or declined) payment with its event; if it exists already — recorded by recovery, or by a
+    /// retry — answers from that.
+    /// </summary>
     private async Task<PaymentOutcome> CreateChargedAsync(Payment payment, CreatePaymentRequest request, CancellationToken cancellationToken)
     {
-        try
-        {
-            await container.CreateItemAsync(payment, Key(payment.MerchantId), NoContent.Item, cancellationToken);
-            return OutcomeOf(payment, payment.History[0].Id);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            return await ResumeAsync(payment.MerchantId, payment.Id, request, cancellationToken);
-        }
+        return await PaymentWrites.CreateAsync(container, payment, cancellationToken)
+            ? OutcomeOf(payment, payment.History[0].Id)
+            : await ResumeAsync(payment.MerchantId, payment.Id, request, cancellationToken);
     }
 
     /// <summary>The payment an earlier attempt with the same Idempotency-Key made, finished; refused if it was a different payment.</summary>

@@ -50,6 +50,12 @@ public sealed record Payment
 
     public long UpdatedMicros { get; init; }
 
+    /// <summary>
+    /// How many events this payment has emitted (<see cref="PaymentEvents"/>): the last one's sequence. Each is
+    /// written in the same batch as the change it describes; 0 for a payment stored before events existed.
+    /// </summary>
+    public long EventSequence { get; init; }
+
     /// <summary>The store's version of this state (opaque; null for a state not read from the store). The rules carry it along untouched.</summary>
     public string? ETag { get; init; }
 

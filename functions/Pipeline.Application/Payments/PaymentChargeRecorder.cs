@@ -19,7 +19,7 @@ public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
     {
         var payment = JsonSerializer.Deserialize<Payment>(memo, CosmosJson.Options)
             ?? throw new InvalidOperationException("A charge's memo is not a payment.");
-        if (await PaymentWrites.CreateAsync(container, payment, cancellationToken))
+        if (await PaymentWrites.CreateAsync(container, payment, cancellationToken) is not null)
         {
             return true;
         }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
-using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
@@ -85,16 +84,17 @@ public sealed partial class PaymentStore(
         }
 
         var payment = PaymentRules.Open(id, merchantId, request.Terms(), options.Value.AuthorizationWindow, NowMicros);
-        try
+        if (await PaymentWrites.CreateAsync(container, payment, cancellationToken) is { } created)
         {
-            var created = await container.CreateItemAsync(payment, Key(merchantId), NoContent.Item, cancellationToken);
-            var finished = await FinishPendingAsync(payment with { ETag = created.ETag }, cancellationToken);
+            var finished = await FinishPendingAsync(created, cancellationToken);
             return OutcomeOf(finished, payment.Pending!.Id);
         }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict && idempotencyKey is not null)
-        {
-            return await ResumeAsync(merchantId, id, request, cancellationToken);
-        }
+
+        // The id is taken: by the first attempt under this Idempotency-Key (resume it), or — without a key, with 96
+        // random bits — never.
+        return idempotencyKey is not null
+            ? await ResumeAsync(merchantId, id, request, cancellationToken)
+            : throw new InvalidOperationException($"Payment {id} exists already: a new payment's random id was taken.");
     }
 
     /// <summary>
@@ -134,7 +134,7 @@ public sealed partial class PaymentStore(
     /// </summary>
     private async Task<PaymentOutcome> CreateChargedAsync(Payment payment, CreatePaymentRequest request, CancellationToken cancellationToken)
     {
-        return await PaymentWrites.CreateAsync(container, payment, cancellationToken)
+        return await PaymentWrites.CreateAsync(container, payment, cancellationToken) is not null
             ? OutcomeOf(payment, payment.History[0].Id)
             : await ResumeAsync(payment.MerchantId, payment.Id, request, cancellationToken);
     }

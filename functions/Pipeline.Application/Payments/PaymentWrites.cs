@@ -34,12 +34,15 @@ internal static class PaymentWrites
         return (stored, OutboxDocument.Of(stored.MerchantId, envelope, stored.UpdatedMicros));
     }
 
-    /// <summary>Creates a new payment with its event. False when a document with its id exists (nothing was written).</summary>
-    public static async Task<bool> CreateAsync(Container container, Payment payment, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a new payment with its event, if its state emits one. The payment as stored (with its ETag), or null when
+    /// a document with its id exists (nothing was written).
+    /// </summary>
+    public static async Task<Payment?> CreateAsync(Container container, Payment payment, CancellationToken cancellationToken)
     {
         var (stored, change) = WithEvent(null, payment);
         var batch = container.CreateTransactionalBatch(new PartitionKey(stored.MerchantId)).CreateItem(stored with { ETag = null }, NoContent.BatchItem);
-        return await ExecuteAsync(batch, change, HttpStatusCode.Conflict, stored.Id, cancellationToken) is not null;
+        return await ExecuteAsync(batch, change, HttpStatusCode.Conflict, stored.Id, cancellationToken) is { } etag ? stored with { ETag = etag } : null;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pipeline.Application.Cosmos;
 
 namespace Pipeline.Application.Events;
 
@@ -22,10 +23,11 @@ public sealed record EventEnvelope(
     /// The envelope of change <paramref name="sequence"/> of a resource. Its id is derived from the resource and the
     /// sequence, so the same change written again (by recovery) is the same event.
     /// </summary>
-    public static EventEnvelope Of(string type, string source, string subject, long sequence, DateTimeOffset time, JsonElement data)
+    public static EventEnvelope Of(string type, string source, string subject, long sequence, long timeMicros, JsonElement data)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
-        return new("1.0", EventIds.Of(source, sequence), source, type, subject, time, "application/json",
+        var time = new DateTimeOffset(CosmosTime.ToTicks(timeMicros), TimeSpan.Zero);
+        return new("1.0", EventIds.Of(source, sequence, timeMicros), source, type, subject, time, "application/json",
             sequence.ToString("D19", System.Globalization.CultureInfo.InvariantCulture), data);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Pipeline.Application.Events;
 
 /// <summary>
@@ -19,9 +21,15 @@ public sealed record OutboxDocument
     public string DocType { get; init; } = EventDocType;
     public required string Type { get; init; }
     public required string Subject { get; init; }
+    /// <summary>A number in the database (not the store's usual string), so events sort and compare by it.</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
     public required long Sequence { get; init; }
+
     public required long TimeMicros { get; init; }
     public required EventEnvelope Envelope { get; init; }
+
+    /// <summary>Seconds; Cosmos DB honours an item's ttl only as a number.</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
     public int Ttl { get; init; } = (int)EventLimits.OutboxRetention.TotalSeconds;
 
     public static OutboxDocument Of(string merchantId, EventEnvelope envelope, long timeMicros) => new()

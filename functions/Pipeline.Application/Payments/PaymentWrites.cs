@@ -18,19 +18,22 @@ namespace Pipeline.Application.Payments;
 /// </summary>
 internal static class PaymentWrites
 {
-    /// <summary>The payment as it is stored after going from <paramref name="before"/> (null: new), and its event if the change emits one.</summary>
+    /// <summary>
+    /// The payment as it is stored after going from <paramref name="before"/> (null: new), and its event if the change
+    /// emits one. <paramref name="after"/>'s <see cref="Payment.EventSequence"/> must be known.
+    /// </summary>
     public static (Payment Stored, OutboxDocument? Event) WithEvent(Payment? before, Payment after)
     {
+        var last = after.EventSequence ?? throw new InvalidOperationException($"Payment {after.Id}: its event sequence is not known.");
         var type = PaymentEvents.TypeOf(before, after);
         if (type is null)
         {
             return (after, null);
         }
 
-        var stored = after with { EventSequence = after.EventSequence + 1 };
-        var time = new DateTimeOffset(CosmosTime.ToTicks(stored.UpdatedMicros), TimeSpan.Zero);
+        var stored = after with { EventSequence = last + 1 };
         var data = JsonSerializer.SerializeToElement(PaymentViews.Of(stored, stored.UpdatedMicros), ApiJson.Options);
-        var envelope = EventEnvelope.Of(type, $"/v1/payments/{stored.Id}", stored.Id, stored.EventSequence, time, data);
+        var envelope = EventEnvelope.Of(type, $"/v1/payments/{stored.Id}", stored.Id, last + 1, stored.UpdatedMicros, data);
         return (stored, OutboxDocument.Of(stored.MerchantId, envelope, stored.UpdatedMicros));
     }
 
@@ -40,7 +43,7 @@ internal static class PaymentWrites
     /// </summary>
     public static async Task<Payment?> CreateAsync(Container container, Payment payment, CancellationToken cancellationToken)
     {
-        var (stored, change) = WithEvent(null, payment);
+        var (stored, change) = WithEvent(null, payment with { EventSequence = payment.EventSequence ?? 0 });
         var batch = container.CreateTransactionalBatch(new PartitionKey(stored.MerchantId)).CreateItem(stored with { ETag = null }, NoContent.BatchItem);
         return await ExecuteAsync(batch, change, HttpStatusCode.Conflict, stored.Id, cancellationToken) is { } etag ? stored with { ETag = etag } : null;
     }
@@ -52,12 +55,27 @@ internal static class PaymentWrites
     /// </summary>
     public static async Task<Payment?> ReplaceAsync(Container container, Payment before, Payment after, string etag, CancellationToken cancellationToken)
     {
-        var (stored, change) = WithEvent(before, after);
+        var known = after.EventSequence is null ? after with { EventSequence = await LastEventSequenceAsync(container, after, cancellationToken) } : after;
+        var (stored, change) = WithEvent(before, known);
         var batch = container.CreateTransactionalBatch(new PartitionKey(stored.MerchantId))
             .ReplaceItem(stored.Id, stored with { ETag = null }, new TransactionalBatchItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false });
         return await ExecuteAsync(batch, change, HttpStatusCode.PreconditionFailed, stored.Id, cancellationToken) is { } newEtag
             ? stored with { ETag = newEtag }
             : null;
+    }
+
+    /// <summary>
+    /// The sequence of the payment's last stored event (0 if none): for a payment whose counter is not known — stored
+    /// before events existed, or rewritten by an older build during a deployment, which drops the field. Events
+    /// older than <see cref="EventLimits.OutboxRetention"/> have expired; counting on from an earlier number then is
+    /// harmless, because event ids include the change's time.
+    /// </summary>
+    private static async Task<long> LastEventSequenceAsync(Container container, Payment payment, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition($"SELECT VALUE MAX(c.sequence) FROM c WHERE c.docType = '{OutboxDocument.EventDocType}' AND c.subject = @id")
+            .WithParameter("@id", payment.Id);
+        var found = await container.QueryAllAsync<long?>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(payment.MerchantId) }, cancellationToken);
+        return found.FirstOrDefault() ?? 0;
     }
 
     /// <summary>The payment's new ETag; null when its write met <paramref name="lost"/>; any other failure throws.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -46,7 +47,7 @@ public sealed class PaymentEventOutboxTests(CosmosFixture cosmos)
             [PaymentEvents.RequiresCapture, PaymentEvents.AmountUpdated, PaymentEvents.Succeeded, PaymentEvents.PartiallyRefunded, PaymentEvents.Refunded],
             events.Select(e => e.Type));
         Assert.Equal([1L, 2, 3, 4, 5], events.Select(e => e.Sequence));
-        Assert.All(events, e => Assert.Equal((EventIds.Of($"/v1/payments/{id}", e.Sequence), id, "1.0"), (e.Id, e.Envelope.Subject, e.Envelope.SpecVersion)));
+        Assert.All(events, e => Assert.Equal((EventIds.Of($"/v1/payments/{id}", e.Sequence, e.TimeMicros), id, "1.0"), (e.Id, e.Envelope.Subject, e.Envelope.SpecVersion)));
         Assert.Equal("refunded", events[^1].Envelope.Data.GetProperty("status").GetString());
         Assert.Equal(1_500, events[2].Envelope.Data.GetProperty("amountCaptured").GetInt64());
 
@@ -81,7 +82,7 @@ public sealed class PaymentEventOutboxTests(CosmosFixture cosmos)
         }
 
         var stored = Assert.Single(await EventsOfAsync(database, id));
-        Assert.Equal((PaymentEvents.Succeeded, 1L, EventIds.Of($"/v1/payments/{id}", 1)), (stored.Type, stored.Sequence, stored.Id));
+        Assert.Equal((PaymentEvents.Succeeded, 1L, EventIds.Of($"/v1/payments/{id}", 1, stored.TimeMicros)), (stored.Type, stored.Sequence, stored.Id));
         Assert.Equal("succeeded", stored.Envelope.Data.GetProperty("status").GetString());
         Assert.True((await ledger.AuditAsync()).Balanced);
     }
@@ -106,11 +107,76 @@ public sealed class PaymentEventOutboxTests(CosmosFixture cosmos)
         await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, clock);
     }
 
+    [Fact]
+    public async Task An_events_sequence_and_ttl_are_stored_as_numbers()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock);
+        var wallet = await FundedWalletAsync(database, ledger, 5_000);
+        var id = (await Payments(database, ledger).CreateAsync(Merchant, new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet), CaptureMethod.Automatic), null, default)).Payment!.Id;
+
+        var stored = Assert.Single(await RawEventsOfAsync(database, id));
+        Assert.Equal((JsonValueKind.Number, JsonValueKind.Number), (stored.GetProperty("ttl").ValueKind, stored.GetProperty("sequence").ValueKind));
+        Assert.Equal("0000000000000000001", stored.GetProperty("envelope").GetProperty("sequence").GetString());
+    }
+
+    /// <summary>
+    /// A build from before events drops the payment's counter when it rewrites the payment (during a deployment): the
+    /// next change counts on from the events stored, instead of failing on an event id that exists (found in review).
+    /// </summary>
+    [Fact]
+    public async Task A_payment_whose_counter_an_older_build_dropped_counts_on_from_its_events()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock);
+        var payments = Payments(database, ledger);
+        var wallet = await FundedWalletAsync(database, ledger, 5_000);
+        var id = (await payments.CreateAsync(Merchant, new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet), CaptureMethod.Automatic), null, default)).Payment!.Id;
+        Assert.Null((await payments.RunAsync(Merchant, id, PaymentOperationKind.Refund, 100, null, default)).Refusal);
+
+        var container = database.GetContainer(PaymentStore.ContainerName);
+        var document = (await container.ReadItemAsync<JsonObject>(id, new PartitionKey(Merchant))).Resource;
+        Assert.True(document.Remove("eventSequence"));
+        await container.ReplaceItemAsync(document, id, new PartitionKey(Merchant));
+        Assert.Null((await payments.RunAsync(Merchant, id, PaymentOperationKind.Refund, 100, null, default)).Refusal);
+
+        var events = await EventsOfAsync(database, id);
+        Assert.Equal([1L, 2, 3], events.Select(e => e.Sequence));
+        Assert.Equal(3, events.Select(e => e.Id).Distinct().Count());
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, clock);
+    }
+
+    [Fact]
+    public async Task A_payment_stored_before_events_existed_starts_its_sequence_with_its_next_change()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock);
+        var payments = Payments(database, ledger);
+        var wallet = await FundedWalletAsync(database, ledger, 5_000);
+        var id = (await payments.CreateAsync(Merchant, new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet), CaptureMethod.Automatic), null, default)).Payment!.Id;
+        var container = database.GetContainer(PaymentStore.ContainerName);
+        foreach (var stored in await RawEventsOfAsync(database, id))
+        {
+            await container.DeleteItemAsync<JsonElement>(stored.GetProperty("id").GetString(), new PartitionKey(Merchant));
+        }
+
+        var document = (await container.ReadItemAsync<JsonObject>(id, new PartitionKey(Merchant))).Resource;
+        Assert.True(document.Remove("eventSequence"));
+        await container.ReplaceItemAsync(document, id, new PartitionKey(Merchant));
+        Assert.Null((await payments.RunAsync(Merchant, id, PaymentOperationKind.Refund, null, null, default)).Refusal);
+
+        var only = Assert.Single(await EventsOfAsync(database, id));
+        Assert.Equal((PaymentEvents.Refunded, 1L), (only.Type, only.Sequence));
+    }
+
+    private static async Task<IReadOnlyList<JsonElement>> RawEventsOfAsync(Database database, string paymentId) =>
+        await database.GetContainer(PaymentStore.ContainerName).QueryAllAsync<JsonElement>(
+            new QueryDefinition("SELECT * FROM c WHERE c.docType = 'event' AND c.subject = @id").WithParameter("@id", paymentId),
+            new QueryRequestOptions { PartitionKey = new PartitionKey(Merchant) }, CancellationToken.None);
+
     private static async Task<List<OutboxDocument>> EventsOfAsync(Database database, string paymentId)
     {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.docType = 'event' AND c.subject = @id").WithParameter("@id", paymentId);
-        var found = await database.GetContainer(PaymentStore.ContainerName)
-            .QueryAllAsync<JsonElement>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(Merchant) }, CancellationToken.None);
+        var found = await RawEventsOfAsync(database, paymentId);
         return [.. found.Select(e => e.Deserialize<OutboxDocument>(CosmosJson.Options)!).OrderBy(e => e.Sequence)];
     }
 

@@ -83,7 +83,7 @@ var containers = [
     // One partition per merchant; serves the payment list's ORDER BY createdMicros DESC, id DESC.
     name: 'payments'
     partitionKeyPath: '/merchantId'
-    defaultTtl: null
+    defaultTtl: -1
     uniqueKeys: []
     compositeIndexes: [
       [

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
@@ -9,7 +8,8 @@ namespace Pipeline.Application.Payments;
 
 /// <summary>
 /// Stores an automatic payment from the memo its ledger charge carries, for the ledger's recovery when the request
-/// that charged the wallet died before storing the payment. The memo is the finished payment document itself.
+/// that charged the wallet died before storing the payment. The memo is the finished payment document itself; it is
+/// stored with its event exactly as its request would have stored it (<see cref="PaymentWrites"/>).
 /// </summary>
 public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
 {
@@ -19,18 +19,15 @@ public sealed class PaymentChargeRecorder(Database database) : IChargeRecorder
     {
         var payment = JsonSerializer.Deserialize<Payment>(memo, CosmosJson.Options)
             ?? throw new InvalidOperationException("A charge's memo is not a payment.");
-        try
+        if (await PaymentWrites.CreateAsync(container, payment, cancellationToken) is not null)
         {
-            await container.CreateItemAsync(payment, new PartitionKey(payment.MerchantId), NoContent.Item, cancellationToken);
             return true;
         }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            // Stored by its request after all, or by an earlier recovery pass — unless the id holds another payment
-            // (an Idempotency-Key reused for a different wallet or amount, whose request was answered 422): then this
-            // charge is nobody's payment and must not be completed as if it were; the ledger gives the money back.
-            var stored = (await container.ReadItemAsync<Payment>(payment.Id, new PartitionKey(payment.MerchantId), cancellationToken: cancellationToken)).Resource;
-            return PaymentRules.IsPaymentOf(stored, PaymentRules.TermsOf(payment));
-        }
+
+        // Stored by its request after all, or by an earlier recovery pass — unless the id holds another payment (an
+        // Idempotency-Key reused for a different wallet or amount, whose request was answered 422): then this charge
+        // is nobody's payment and must not be completed as if it were; the ledger gives the money back.
+        var stored = (await container.ReadItemAsync<Payment>(payment.Id, new PartitionKey(payment.MerchantId), cancellationToken: cancellationToken)).Resource;
+        return PaymentRules.IsPaymentOf(stored, PaymentRules.TermsOf(payment));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Events;
 using Pipeline.Application.Ledger;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Payments;
@@ -25,7 +26,7 @@ public sealed class PaymentLedgerCheck(Database database, ILedgerStore ledger, T
     {
         var found = new List<string>();
         using var iterator = container.GetItemQueryIterator<Payment>(
-            new QueryDefinition("SELECT * FROM c"), requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) });
+            new QueryDefinition($"SELECT * FROM c WHERE {EventLimits.NotAnEvent}"), requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) });
         while (iterator.HasMoreResults)
         {
             foreach (var payment in await iterator.ReadNextAsync(cancellationToken))

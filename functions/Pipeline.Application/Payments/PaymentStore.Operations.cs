@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
@@ -113,9 +112,8 @@ public sealed partial class PaymentStore
     /// <summary>Records the operation (If-Match) and runs it; null when another request changed the payment first.</summary>
     private async Task<Payment?> TryBeginAsync(Payment payment, PaymentOperation operation, CancellationToken cancellationToken)
     {
-        var begun = PaymentRules.Begin(payment, operation);
-        var etag = await TryReplaceAsync(begun, payment.ETag!, cancellationToken);
-        return etag is null ? null : await FinishPendingAsync(begun with { ETag = etag }, cancellationToken);
+        var begun = await PaymentWrites.ReplaceAsync(container, payment, PaymentRules.Begin(payment, operation), payment.ETag!, cancellationToken);
+        return begun is null ? null : await FinishPendingAsync(begun, cancellationToken);
     }
 
     /// <summary>
@@ -128,10 +126,10 @@ public sealed partial class PaymentStore
         for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
             var results = await RunStepsAsync(payment, operation, cancellationToken);
-            var finished = PaymentCompletion.Complete(payment, results, NowMicros);
-            if (await TryReplaceAsync(finished, payment.ETag!, cancellationToken) is { } etag)
+            var finished = await PaymentWrites.ReplaceAsync(container, payment, PaymentCompletion.Complete(payment, results, NowMicros), payment.ETag!, cancellationToken);
+            if (finished is not null)
             {
-                return finished with { ETag = etag };
+                return finished;
             }
 
             var current = await ReadAsync(payment.MerchantId, payment.Id, cancellationToken)
@@ -197,20 +195,5 @@ public sealed partial class PaymentStore
             StepKind.Refund => new Transfer { Id = id, DebitAccountId = revenue, CreditAccountId = wallet, Amount = step.Amount, Currency = currency, Code = TransferCodes.PaymentRefund },
             _ => throw new ArgumentOutOfRangeException(nameof(step), step.Kind, null),
         };
-    }
-
-    /// <summary>Replaces the payment if it is still at <paramref name="etag"/>; the new ETag, or null when it was not.</summary>
-    private async Task<string?> TryReplaceAsync(Payment payment, string etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await container.ReplaceItemAsync(payment with { ETag = null }, payment.Id, Key(payment.MerchantId),
-                new ItemRequestOptions { IfMatchEtag = etag, EnableContentResponseOnWrite = false }, cancellationToken);
-            return response.ETag;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
-        {
-            return null;
-        }
     }
 }

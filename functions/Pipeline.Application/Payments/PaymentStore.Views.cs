@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Events;
 using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Payments;
@@ -18,7 +19,7 @@ public sealed partial class PaymentStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PaymentLimits.PageSizeMax);
         var now = Numbers.Literal(NowMicros);
-        var text = $"SELECT TOP {limit + 1} * FROM c WHERE c.merchantId = @merchant";
+        var text = $"SELECT TOP {limit + 1} * FROM c WHERE c.merchantId = @merchant AND {EventLimits.NotAnEvent}";
         text += status switch
         {
             null => "",
@@ -60,36 +61,5 @@ public sealed partial class PaymentStore
             : throw new ArgumentException("Not a payment cursor.", nameof(cursor));
     }
 
-    private PaymentView View(Payment p)
-    {
-        var now = NowMicros;
-        var (status, reason) = PaymentRules.Visible(p, now);
-        return new PaymentView(
-            p.Id,
-            status,
-            p.Amount,
-            p.Currency,
-            PaymentRules.Capturable(p, now),
-            p.AmountCaptured,
-            p.AmountRefunded,
-            p.CaptureMethod,
-            new PaymentSource(p.WalletId),
-            p.Reference,
-            p.Metadata,
-            p.DeclineCode,
-            reason,
-            p.ExpiresAtMicros == 0 ? null : At(p.ExpiresAtMicros),
-            p.CaptureMethod == CaptureMethod.Automatic && p.AmountCaptured > 0 ? p.TransferIdOf(StepKind.Charge, 0).ToString() : null,
-            [.. p.Holds.Select(h => new HoldView(
-                p.TransferIdOf(StepKind.Hold, h.Index).ToString(),
-                h.Amount,
-                status == PaymentStatus.Canceled && h.State == HoldState.Held ? HoldState.Released : h.State,
-                h.AmountCaptured,
-                h.ResolvedBy is { } by ? p.TransferIdOf(by, h.Index).ToString() : null))],
-            [.. p.Refunds.Select(r => new RefundView(p.TransferIdOf(StepKind.Refund, r.Index).ToString(), r.Amount, At(r.CreatedMicros)))],
-            At(p.CreatedMicros),
-            At(p.UpdatedMicros));
-    }
-
-    private static DateTimeOffset At(long micros) => new(CosmosTime.ToTicks(micros), TimeSpan.Zero);
+    private PaymentView View(Payment p) => PaymentViews.Of(p, NowMicros);
 }

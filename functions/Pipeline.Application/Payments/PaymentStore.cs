@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
-using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
@@ -43,7 +42,8 @@ public sealed partial class PaymentStore(
 
     public static ContainerProperties ContainerProperties()
     {
-        var properties = new ContainerProperties(ContainerName, "/merchantId");
+        // Payments never expire; their events (in the same partition) carry a ttl: -1 makes only those expire.
+        var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
         properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
         {
             new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },
@@ -84,16 +84,17 @@ public sealed partial class PaymentStore(
         }
 
         var payment = PaymentRules.Open(id, merchantId, request.Terms(), options.Value.AuthorizationWindow, NowMicros);
-        try
+        if (await PaymentWrites.CreateAsync(container, payment, cancellationToken) is { } created)
         {
-            var created = await container.CreateItemAsync(payment, Key(merchantId), NoContent.Item, cancellationToken);
-            var finished = await FinishPendingAsync(payment with { ETag = created.ETag }, cancellationToken);
+            var finished = await FinishPendingAsync(created, cancellationToken);
             return OutcomeOf(finished, payment.Pending!.Id);
         }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict && idempotencyKey is not null)
-        {
-            return await ResumeAsync(merchantId, id, request, cancellationToken);
-        }
+
+        // The id is taken: by the first attempt under this Idempotency-Key (resume it), or — without a key, with 96
+        // random bits — never.
+        return idempotencyKey is not null
+            ? await ResumeAsync(merchantId, id, request, cancellationToken)
+            : throw new InvalidOperationException($"Payment {id} exists already: a new payment's random id was taken.");
     }
 
     /// <summary>
@@ -127,18 +128,15 @@ public sealed partial class PaymentStore(
         return outcome;
     }
 
-    /// <summary>Stores the charged (or declined) payment; if it exists already — recorded by recovery, or by a retry — answers from that.</summary>
+    /// <summary>
+    /// Stores the charged (or declined) payment with its event; if it exists already — recorded by recovery, or by a
+    /// retry — answers from that.
+    /// </summary>
     private async Task<PaymentOutcome> CreateChargedAsync(Payment payment, CreatePaymentRequest request, CancellationToken cancellationToken)
     {
-        try
-        {
-            await container.CreateItemAsync(payment, Key(payment.MerchantId), NoContent.Item, cancellationToken);
-            return OutcomeOf(payment, payment.History[0].Id);
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            return await ResumeAsync(payment.MerchantId, payment.Id, request, cancellationToken);
-        }
+        return await PaymentWrites.CreateAsync(container, payment, cancellationToken) is not null
+            ? OutcomeOf(payment, payment.History[0].Id)
+            : await ResumeAsync(payment.MerchantId, payment.Id, request, cancellationToken);
     }
 
     /// <summary>The payment an earlier attempt with the same Idempotency-Key made, finished; refused if it was a different payment.</summary>

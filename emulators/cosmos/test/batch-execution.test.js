@@ -2,20 +2,11 @@
 // All-or-nothing batches on the real vercel store, without HTTP in between.
 const test = require("node:test");
 const assert = require("node:assert");
-const Account = require("@vercel/cosmosdb-server/lib/account").default;
 const { OperationType } = require("../batch-codec");
+const { newCollection } = require("./store");
 const { executeOperations } = require("../batch-execution");
-const { installWriteStamp, sequenceOf } = require("../change-sequence");
+const { sequenceOf } = require("../change-sequence");
 const operations = require("../document-operations");
-
-installWriteStamp();
-
-function newCollection() {
-  const account = new Account("localhost", 0);
-  account.databases.create({ id: "db" });
-  account.database("db").collections.create({ id: "c", partitionKey: { paths: ["/pk"], kind: "Hash" } });
-  return account.database("db").collection("c");
-}
 
 const body = document => Buffer.from(JSON.stringify(document));
 const keyP1 = ["p1"];

@@ -4,19 +4,10 @@
 // (What a poll costs is measured, not tested: emulators/cosmos/README.md.)
 const test = require("node:test");
 const assert = require("node:assert");
-const Account = require("@vercel/cosmosdb-server/lib/account").default;
 const { OperationType } = require("../batch-codec");
+const { newCollection } = require("./store");
 const { executeOperations } = require("../batch-execution");
-const { installWriteStamp, changesAfter, sequenceOf } = require("../change-sequence");
-
-installWriteStamp();
-
-function newCollection() {
-  const account = new Account("localhost", 0);
-  account.databases.create({ id: "db" });
-  account.database("db").collections.create({ id: "c", partitionKey: { paths: ["/pk"], kind: "Hash" } });
-  return account.database("db").collection("c");
-}
+const { changesAfter, sequenceOf } = require("../change-sequence");
 
 const ids = (collection, after = 0) => [...changesAfter(collection.documents, after)].map(c => `${c.document.id}:${c.document.n}`);
 

@@ -1,6 +1,4 @@
 using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
@@ -312,16 +310,10 @@ public sealed class PaymentCrashTests(CosmosFixture cosmos)
     }
 
     /// <summary>A wallet of the merchant holding <paramref name="funds"/>.</summary>
-    private async Task<(WalletStore Wallets, WalletView Wallet)> FundedWalletAsync(Database database, ILedgerStore ledger, long funds = 10_000)
-    {
-        var wallets = new WalletStore(database, ledger, clock);
-        var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
-        await wallets.TopUpAsync(Merchant, wallet, funds, LedgerId.FromName("top-up"), default);
-        return (wallets, wallet);
-    }
+    private Task<(WalletStore Wallets, WalletView Wallet)> FundedWalletAsync(Database database, ILedgerStore ledger, long funds = 10_000) =>
+        PaymentBench.FundedWalletAsync(database, ledger, clock, Merchant, funds);
 
-    private static ChargeSettings Recording(Database database) => new(new PaymentChargeRecorder(database), null, NullLogger.Instance);
+    private static ChargeSettings Recording(Database database) => PaymentBench.Recording(database);
 
-    private PaymentStore Payments(Database database, ILedgerStore ledger) =>
-        new(database, ledger, new WalletStore(database, ledger, clock), clock, Options.Create(new PaymentOptions()), NullLogger<PaymentStore>.Instance);
+    private PaymentStore Payments(Database database, ILedgerStore ledger) => PaymentBench.Payments(database, ledger, clock);
 }

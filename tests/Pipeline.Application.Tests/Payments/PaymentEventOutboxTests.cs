@@ -1,17 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Events;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Payments;
-using Pipeline.Application.Wallets;
-using Pipeline.Domain.Ledgers;
-using Pipeline.Domain.Monetary;
 using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Tests.Payments;
@@ -180,16 +175,10 @@ public sealed class PaymentEventOutboxTests(CosmosFixture cosmos)
         return [.. found.Select(e => e.Deserialize<OutboxDocument>(CosmosJson.Options)!).OrderBy(e => e.Sequence)];
     }
 
-    private async Task<string> FundedWalletAsync(Database database, ILedgerStore ledger, long funds)
-    {
-        var wallets = new WalletStore(database, ledger, clock);
-        var wallet = await wallets.CreateAsync(Merchant, new WalletOwner(OwnerType.Customer, "c1"), Currency.Parse("EUR"), 0, default);
-        await wallets.TopUpAsync(Merchant, wallet, funds, LedgerId.FromName("top-up"), default);
-        return wallet.Id;
-    }
+    private async Task<string> FundedWalletAsync(Database database, ILedgerStore ledger, long funds) =>
+        (await PaymentBench.FundedWalletAsync(database, ledger, clock, Merchant, funds)).Wallet.Id;
 
-    private static ChargeSettings Recording(Database database) => new(new PaymentChargeRecorder(database), null, NullLogger.Instance);
+    private static ChargeSettings Recording(Database database) => PaymentBench.Recording(database);
 
-    private PaymentStore Payments(Database database, ILedgerStore ledger) =>
-        new(database, ledger, new WalletStore(database, ledger, clock), clock, Options.Create(new PaymentOptions()), NullLogger<PaymentStore>.Instance);
+    private PaymentStore Payments(Database database, ILedgerStore ledger) => PaymentBench.Payments(database, ledger, clock);
 }

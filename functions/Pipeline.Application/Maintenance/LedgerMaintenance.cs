@@ -7,7 +7,7 @@ using Pipeline.Application.Payments;
 namespace Pipeline.Application.Maintenance;
 
 /// <summary>What one maintenance pass did.</summary>
-public sealed record MaintenanceResult(int HoldsExpired, int TransfersRecovered, int PaymentsFinished);
+public sealed record MaintenanceResult(int HoldsExpired, int TransfersRecovered, int PaymentsFinished, int PaymentsExpired);
 
 /// <summary>
 /// The orchestration's input: how often the ledger is swept. The grace period is not part of it: each pass reads
@@ -17,7 +17,8 @@ public sealed record MaintenanceSchedule(TimeSpan Interval);
 
 /// <summary>
 /// One pass over the ledger: expire the holds whose timeout passed, drive to their end the transfers that a
-/// crashed writer left in flight, and finish the payment operations a crashed request left pending. All are
+/// crashed writer left in flight, finish the payment operations a crashed request left pending, and cancel the
+/// authorisations whose window closed (so their payment.canceled event goes out). All are
 /// idempotent, so a pass that runs twice does no harm.
 /// </summary>
 public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments, IOptionsMonitor<MaintenanceOptions> options, ILogger<LedgerMaintenance> logger)
@@ -28,10 +29,11 @@ public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments
         var expired = await StepAsync("expiring holds", () => ledger.ExpirePendingTransfersAsync(cancellationToken));
         var recovered = await StepAsync("recovering transfers and charges", () => ledger.RecoverAsync(grace, cancellationToken));
         var finished = await StepAsync("finishing payment operations", () => payments.FinishAbandonedAsync(grace, cancellationToken));
+        var canceled = await StepAsync("canceling expired authorisations", () => payments.ExpireDueAsync(cancellationToken));
         logger.LogInformation(
-            "Ledger maintenance expired {HoldsExpired} holds, recovered {TransfersRecovered} transfers and finished {PaymentsFinished} payment operations",
-            expired, recovered, finished);
-        return new MaintenanceResult(expired, recovered, finished);
+            "Ledger maintenance expired {HoldsExpired} holds, recovered {TransfersRecovered} transfers, finished {PaymentsFinished} payment operations and canceled {PaymentsExpired} expired authorisations",
+            expired, recovered, finished, canceled);
+        return new MaintenanceResult(expired, recovered, finished, canceled);
     }
 
     /// <summary>

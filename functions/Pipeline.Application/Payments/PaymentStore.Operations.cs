@@ -82,31 +82,64 @@ public sealed partial class PaymentStore
     /// Finishes the operations that requests left pending when they died (the maintenance sweep calls this);
     /// returns how many. Until then, the next request on such a payment finishes it too.
     /// </summary>
-    public async Task<int> FinishAbandonedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    public Task<int> FinishAbandonedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
         var before = Numbers.Literal(NowMicros - (olderThan.Ticks / 10));
         // IS_OBJECT, not "!= null": in Cosmos DB comparing an object with null is undefined, which matches nothing.
-        var query = new QueryDefinition($"SELECT * FROM c WHERE IS_OBJECT(c.pending) AND c.updatedMicros <= {before}");
-        var finished = 0;
-        using var iterator = container.GetItemQueryIterator<Payment>(query);
+        var query = $"SELECT * FROM c WHERE IS_OBJECT(c.pending) AND c.updatedMicros <= {before}";
+        return SweepAsync(query, "finish its pending operation", async p => { await FinishPendingAsync(p, cancellationToken); return true; }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Cancels the authorisations whose window has closed (the maintenance sweep calls this); returns how many. A read
+    /// already shows such a payment canceled, but only a write emits its payment.canceled event, and releases the hold
+    /// before the ledger's own expiry would.
+    /// </summary>
+    public Task<int> ExpireDueAsync(CancellationToken cancellationToken)
+    {
+        var query = $"SELECT * FROM c WHERE {Events.EventLimits.NotAnEvent} AND c.status = 'requiresCapture' " +
+            $"AND c.expiresAtMicros <= {Numbers.Literal(NowMicros)} AND NOT IS_OBJECT(c.pending)";
+        return SweepAsync(query, "expire", p => ExpireIfDueAsync(p, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="act"/> on every payment the query finds; one that fails is logged and left for the next pass.</summary>
+    private async Task<int> SweepAsync(string query, string what, Func<Payment, Task<bool>> act, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        using var iterator = container.GetItemQueryIterator<Payment>(new QueryDefinition(query));
         while (iterator.HasMoreResults)
         {
             foreach (var payment in await iterator.ReadNextAsync(cancellationToken))
             {
                 try
                 {
-                    await FinishPendingAsync(payment, cancellationToken);
-                    finished++;
+                    done += await act(payment) ? 1 : 0;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // One payment that cannot be finished must not hold up the others; it is tried again next pass.
-                    logger.LogError(e, "Payment {PaymentId}: its pending {Kind} could not be finished", payment.Id, payment.Pending!.Kind);
+                    // One payment that cannot be handled must not hold up the others; it is tried again next pass.
+                    logger.LogError(e, "Payment {PaymentId}: the maintenance sweep could not {What} it", payment.Id, what);
                 }
             }
         }
 
-        return finished;
+        return done;
+    }
+
+    /// <summary>
+    /// Expires the payment as a request on it would (<see cref="RunAsync"/> expires a due payment before anything
+    /// else); false when it is no longer due or another request got to it first (which expires it, if still due).
+    /// </summary>
+    private async Task<bool> ExpireIfDueAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        var now = NowMicros;
+        if (payment.Pending is not null || !PaymentRules.IsDue(payment, now))
+        {
+            return false;
+        }
+
+        PaymentPlans.Plan(payment, PaymentOperationKind.Expire, null, now, out var expiry);
+        return await TryBeginAsync(payment, expiry, cancellationToken) is not null;
     }
 
     /// <summary>Records the operation (If-Match) and runs it; null when another request changed the payment first.</summary>

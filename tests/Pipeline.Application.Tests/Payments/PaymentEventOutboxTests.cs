@@ -7,6 +7,7 @@ using Pipeline.Application.Events;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Payments;
+using Pipeline.Application.Wallets;
 using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Tests.Payments;
@@ -99,6 +100,39 @@ public sealed class PaymentEventOutboxTests(CosmosFixture cosmos)
         Assert.Equal(Enumerable.Range(1, 1 + granted).Select(n => (long)n), events.Select(e => e.Sequence));
         Assert.Equal(events.Count, events.Select(e => e.Id).Distinct().Count());
         Assert.All(events.Skip(1), e => Assert.Equal(PaymentEvents.PartiallyRefunded, e.Type));
+        await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, clock);
+    }
+
+    /// <summary>
+    /// An authorisation whose window closed reads as canceled at once, but its event comes from a write: the maintenance
+    /// sweep makes it, once, and releases the hold; a payment captured in time, or not yet due, is left alone.
+    /// </summary>
+    [Fact]
+    public async Task The_maintenance_sweep_cancels_expired_authorisations_once_with_their_event()
+    {
+        var database = await cosmos.CreateLedgerDatabaseAsync();
+        var ledger = new CosmosLedgerStore(database, clock);
+        var payments = Payments(database, ledger);
+        var wallet = await FundedWalletAsync(database, ledger, 5_000);
+        async Task<string> AuthoriseAsync() =>
+            (await payments.CreateAsync(Merchant, new CreatePaymentRequest(1_000, "EUR", new PaymentSource(wallet), CaptureMethod.Manual), null, default)).Payment!.Id;
+        var expiring = await AuthoriseAsync();
+        var captured = await AuthoriseAsync();
+        Assert.Null((await payments.RunAsync(Merchant, captured, PaymentOperationKind.Capture, 400, null, default)).Refusal);
+
+        Assert.Equal(0, await payments.ExpireDueAsync(default));
+        clock.Advance(new PaymentOptions().AuthorizationWindow + TimeSpan.FromSeconds(1));
+        var late = await AuthoriseAsync();
+        Assert.Equal(1, await payments.ExpireDueAsync(default));
+        Assert.Equal(0, await payments.ExpireDueAsync(default));
+
+        var events = await EventsOfAsync(database, expiring);
+        Assert.Equal([PaymentEvents.RequiresCapture, PaymentEvents.Canceled], events.Select(e => e.Type));
+        Assert.Equal("expired", events[^1].Envelope.Data.GetProperty("cancellationReason").GetString());
+        Assert.Single(await EventsOfAsync(database, late));
+        Assert.Equal(2, (await EventsOfAsync(database, captured)).Count);
+        // 5,000 less the 400 captured and the late authorisation's 1,000: the expired hold was released.
+        Assert.Equal(3_600, (await new WalletStore(database, ledger, clock).GetAsync(Merchant, wallet, default))!.Balances.Available);
         await PaymentAssertions.AssertAgreesWithLedgerAsync(database, ledger, Merchant, clock);
     }
 

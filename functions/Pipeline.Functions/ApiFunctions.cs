@@ -5,6 +5,7 @@ using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
+using Pipeline.Application.Events;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 
@@ -111,4 +112,12 @@ public sealed class ApiFunctions
     [Function("GetLedgerAudit")]
     public Task<IResult> GetLedgerAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/ledger/audit")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, LedgerRoutes.Audit);
+
+    [Function("ListEvents")]
+    public Task<IResult> ListEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/events")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, EventRoutes.List);
+
+    [Function("GetEvent")]
+    public Task<IResult> GetEvent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/events/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, EventRoutes.Get);
 }

@@ -8,6 +8,8 @@ using OpenTelemetry.Trace;
 using Pipeline.Application.Composition;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Diagnostics;
+using Pipeline.Application.Events;
+using Pipeline.Application.Events.Publishing;
 using Pipeline.Application.Health;
 using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
@@ -73,6 +75,8 @@ public sealed class LocalHost : IAsyncDisposable
         var client = CosmosClients.ForEmulator(endpoint, CosmosEmulatorProcess.EmulatorKey);
         var databaseName = cosmos.DatabaseName;
         builder.Services.AddSingleton<ISecretStore, InMemorySecretStore>();
+        builder.Services.AddSingleton(sp => new LocalEventLog(sp.GetRequiredService<TimeProvider>(), string.IsNullOrEmpty(local.EventLogPath) ? null : local.EventLogPath));
+        builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<LocalEventLog>());
         var taskHubHealth = new TaskHubHealthCheck();
         builder.Services.AddSingleton<IHealthCheck>(taskHubHealth);
         // Traces are recorded only when they go somewhere: recording every span of every request with nobody
@@ -161,17 +165,26 @@ public sealed class LocalHost : IAsyncDisposable
 
     /// <summary>
     /// The same orchestrator and activity classes as the Functions app, on DurableTask.Core with the Azure Storage
-    /// backend on Azurite, and the eternal ledger maintenance orchestration started unless it already runs.
+    /// backend on Azurite, and the eternal orchestrations — ledger maintenance, the event relays (unless
+    /// Pipeline:Events:RelayEnabled is off) — started unless they already run.
     /// </summary>
     private static async Task<DurableEngine> StartDurableAsync(string storage, IServiceProvider services, string taskHub)
     {
+        var relay = services.GetRequiredService<EventRelay>();
         var durable = await DurableEngine.StartAsync(
             storage,
             taskHub,
-            registry => registry.AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>(),
-            worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()));
+            registry => registry
+                .AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>()
+                .AddOrchestrator<EventRelayOrchestrator>().AddActivity<EventRelayActivity>(),
+            worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()).AddSingleton(relay));
         var interval = services.GetRequiredService<IOptions<MaintenanceOptions>>().Value.Interval;
         await MaintenanceScheduler.EnsureRunningAsync(durable.Client, new MaintenanceSchedule(interval), CancellationToken.None);
+        if (services.GetRequiredService<IOptions<EventOptions>>().Value.RelayEnabled)
+        {
+            await EventScheduler.EnsureRelaysAsync(durable.Client, relay, CancellationToken.None);
+        }
+
         return durable;
     }
 

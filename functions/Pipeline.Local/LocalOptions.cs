@@ -28,6 +28,10 @@ public sealed class LocalOptions
     [ConfigurationKeyName("OTEL_EXPORTER_OTLP_ENDPOINT")]
     public string? OtlpEndpoint { get; set; }
 
+    /// <summary>A file the local event log appends every published event to, as a JSON line (none when empty).</summary>
+    [ConfigurationKeyName("Pipeline:Local:EventLogPath")]
+    public string? EventLogPath { get; set; }
+
     /// <summary>The admin key as given; the local host makes one for the run when none is.</summary>
     [ConfigurationKeyName("Pipeline:AdminKey")]
     public string? AdminKey { get; set; }

@@ -125,6 +125,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // the work of a request that died.
         { name: 'Pipeline__Maintenance__Interval', value: '00:01:00' }
         { name: 'Pipeline__Maintenance__RecoverAfter', value: '00:02:00' }
+        // Every instance may run the event relays (one orchestration per outbox container, docs/EVENTS.md).
+        { name: 'Pipeline__Events__RelayEnabled', value: 'true' }
         // How long a manual payment's hold lasts (PaymentOptions, 1 s to 30 days).
         { name: 'Pipeline__Payments__AuthorizationWindow', value: '7.00:00:00' }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.

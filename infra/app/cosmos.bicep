@@ -92,6 +92,29 @@ var containers = [
       ]
     ]
   }
+  {
+    // Each merchant's relayed events (GET /events: ORDER BY position, optionally of one type); events expire after
+    // 30 days (their ttl), the head that numbers them does not. The envelope is read, never queried.
+    name: 'events'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: -1
+    uniqueKeys: []
+    excludedPaths: ['/envelope/*']
+    compositeIndexes: [
+      [
+        { path: '/type', order: 'ascending' }
+        { path: '/position', order: 'ascending' }
+      ]
+    ]
+  }
+  {
+    // One cursor per relayed container: how far the event relay has read its change feed.
+    name: 'event-cursors'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
@@ -143,7 +166,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
           indexingMode: 'consistent'
           automatic: true
           includedPaths: [{ path: '/*' }]
-          excludedPaths: [{ path: '/"_etag"/?' }]
+          excludedPaths: concat([{ path: '/"_etag"/?' }], map(container.?excludedPaths ?? [], path => { path: path }))
           compositeIndexes: container.compositeIndexes
         }
       }

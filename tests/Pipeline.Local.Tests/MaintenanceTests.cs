@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Durable;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Maintenance;
 using Pipeline.Domain.Ledgers;
@@ -65,7 +66,7 @@ public sealed class MaintenanceTests(LocalHostFixture fixture)
             Assert.Contains(true, started);
             var first = await client.GetInstanceAsync(instanceId);
             Assert.NotNull(first);
-            Assert.Contains(first.RuntimeStatus, MaintenanceScheduler.Alive);
+            Assert.Contains(first.RuntimeStatus, SingletonOrchestration.Alive);
 
             // Asked again while it waits on its timer: left alone, not restarted (a restart makes a new creation time).
             await client.WaitForInstanceStartAsync(instanceId);

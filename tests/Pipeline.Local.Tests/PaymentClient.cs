@@ -55,6 +55,33 @@ internal sealed class PaymentClient(HttpClient http, string merchantId, string a
 
     public Task<JsonElement> PaymentAsync(string id) => GetAsync($"api/v1/payments/{id}");
 
+    /// <summary>
+    /// Reads GET /events from the start until <paramref name="count"/> events are there (the relay hands them on within
+    /// a poll interval or so); fails after <paramref name="within"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> EventsAsync(int count, TimeSpan within)
+    {
+        var deadline = DateTimeOffset.UtcNow + within;
+        var events = new List<JsonElement>();
+        var after = "0";
+        while (true)
+        {
+            var page = await GetAsync($"api/v1/events?after={after}&limit=100");
+            events.AddRange(page.GetProperty("events").EnumerateArray());
+            after = page.GetProperty("next").GetString()!;
+            if (events.Count >= count || DateTimeOffset.UtcNow > deadline)
+            {
+                Assert.True(events.Count == count, $"Expected {count} events within {within}, read {events.Count}.");
+                return events;
+            }
+
+            if (!page.GetProperty("hasMore").GetBoolean())
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     public async Task<(long Available, long Pending, long Posted)> BalancesAsync(string wallet)
     {
         var balances = (await GetAsync($"api/v1/wallets/{wallet}")).GetProperty("balances");

@@ -61,7 +61,7 @@ public sealed class TwoHostsTests
     private static object Payment(string wallet, long amount, string captureMethod) =>
         new { amount, currency = "EUR", source = new { walletId = wallet }, captureMethod };
 
-    private static async Task<(string Id, string ApiKey)> CreateMerchantAsync(HttpClient http, string adminKey)
+    internal static async Task<(string Id, string ApiKey)> CreateMerchantAsync(HttpClient http, string adminKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/merchants") { Content = System.Net.Http.Json.JsonContent.Create(new { name = "Two hosts" }) };
         request.Headers.Authorization = new("Bearer", adminKey);

@@ -1,4 +1,5 @@
 using Pipeline.Application.Devices;
+using Pipeline.Application.Events;
 using Pipeline.Application.Health;
 using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
@@ -37,5 +38,7 @@ public static class ApiRoutes
         LedgerRoutes.Account,
         LedgerRoutes.Transfer,
         LedgerRoutes.Audit,
+        EventRoutes.List,
+        EventRoutes.Get,
     ];
 }

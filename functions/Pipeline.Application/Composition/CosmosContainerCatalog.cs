@@ -1,5 +1,6 @@
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Devices;
+using Pipeline.Application.Events;
 using Pipeline.Application.Idempotency;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Merchants;
@@ -25,6 +26,8 @@ public static class CosmosContainerCatalog
         SignatureReplayGuard.ContainerProperties(),
         WalletStore.ContainerProperties(),
         PaymentStore.ContainerProperties(),
+        EventLog.ContainerProperties(),
+        RelayCursor.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Devices;
+using Pipeline.Application.Events;
 using Pipeline.Application.Health;
 using Pipeline.Application.Http;
 using Pipeline.Application.Idempotency;
@@ -47,6 +48,10 @@ public static class PipelineServices
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PaymentStore>();
         services.AddSingleton<PaymentLedgerCheck>();
+        services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IEventSource>(new OutboxSource(PaymentStore.ContainerName));
+        services.AddSingleton<EventLog>();
+        services.AddSingleton<EventRelay>();
         return services;
     }
 }

@@ -5,6 +5,24 @@ public static class EventLimits
     /// <summary>How long an event stays in its outbox: far longer than the dispatcher may lag (it alerts long before).</summary>
     public static readonly TimeSpan OutboxRetention = TimeSpan.FromDays(7);
 
+    /// <summary>How long an event can be read through GET /events (and redelivered) after it was relayed.</summary>
+    public static readonly TimeSpan LogRetention = TimeSpan.FromDays(30);
+
     /// <summary>A query over a container that holds events reads only the resources with this condition.</summary>
     public const string NotAnEvent = "NOT IS_DEFINED(c.docType)";
+
+    public const int PageSizeDefault = 25;
+    public const int PageSizeMax = 100;
+
+    /// <summary>Documents per change-feed page the relay reads.</summary>
+    public const int RelayPageSize = 500;
+
+    /// <summary>How often a caught-up relay looks at its feed again: about the most an event waits to be relayed.</summary>
+    public static readonly TimeSpan RelayPollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long one relay activity runs (polling) before its orchestration starts the next: well inside an activity's time limit.</summary>
+    public static readonly TimeSpan RelayPassDuration = TimeSpan.FromSeconds(20);
+
+    /// <summary>Events per append batch: a transactional batch holds at most 100 operations, one of them the head.</summary>
+    public const int AppendBatchMax = 99;
 }

@@ -1,57 +1,16 @@
-using DurableTask.Core.Exceptions;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Pipeline.Application.Durable;
 
 namespace Pipeline.Application.Maintenance;
 
-/// <summary>
-/// Starts the eternal maintenance orchestration unless it is alive. Every instance of the Functions app calls this
-/// from its timer, and both local hosts at start-up, so starts race. On Azure the Durable extension refuses a start
-/// whose instance is not in a terminal state (host.json pins "overridableExistingInstanceStates": "NonRunningStates",
-/// its default) and the client raises <see cref="OrchestrationAlreadyExistsException"/>, which makes a lost race a
-/// no-op instead of a restart of the winner. The start also names the alive statuses as dedupe statuses, for
-/// backends that honour them.
-/// </summary>
+/// <summary>Starts the eternal maintenance orchestration unless it is alive (<see cref="SingletonOrchestration"/>).</summary>
 public static class MaintenanceScheduler
 {
-    /// <summary>
-    /// The statuses in which the one instance is alive. A start in any of them would terminate and restart it;
-    /// ContinuedAsNew is the moment between two generations of the eternal loop, so it is alive too.
-    /// </summary>
-    public static readonly IReadOnlyList<OrchestrationRuntimeStatus> Alive =
-    [
-        OrchestrationRuntimeStatus.Running,
-        OrchestrationRuntimeStatus.Pending,
-        OrchestrationRuntimeStatus.Suspended,
-#pragma warning disable CS0618 // obsolete in the SDK, still reported by the Azure Storage backend between generations
-        OrchestrationRuntimeStatus.ContinuedAsNew,
-#pragma warning restore CS0618
-    ];
-
     /// <returns>True when this call started it; false when it was alive or another caller started it first.</returns>
     public static Task<bool> EnsureRunningAsync(DurableTaskClient client, MaintenanceSchedule schedule, CancellationToken cancellationToken) =>
         EnsureRunningAsync(client, LedgerMaintenanceOrchestrator.InstanceId, schedule, cancellationToken);
 
     /// <summary>The same for another instance id of the orchestration (tests race on their own instance).</summary>
-    public static async Task<bool> EnsureRunningAsync(DurableTaskClient client, string instanceId, MaintenanceSchedule schedule, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var existing = await client.GetInstanceAsync(instanceId, cancellationToken);
-        if (existing is not null && Alive.Contains(existing.RuntimeStatus))
-        {
-            return false;
-        }
-
-        try
-        {
-            // The read above saves a call in the common case; the refusal is what makes the race safe.
-            var options = new StartOrchestrationOptions(instanceId).WithDedupeStatuses([.. Alive]);
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(LedgerMaintenanceOrchestrator), schedule, options, cancellationToken);
-            return true;
-        }
-        catch (OrchestrationAlreadyExistsException)
-        {
-            return false;
-        }
-    }
+    public static Task<bool> EnsureRunningAsync(DurableTaskClient client, string instanceId, MaintenanceSchedule schedule, CancellationToken cancellationToken) =>
+        SingletonOrchestration.EnsureRunningAsync(client, nameof(LedgerMaintenanceOrchestrator), instanceId, schedule, cancellationToken);
 }

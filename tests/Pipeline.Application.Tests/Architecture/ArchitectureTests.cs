@@ -23,7 +23,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_kernels_use_no_capability()
     {
-        string[] kernels = ["Http", "Cosmos", "Diagnostics", "Settings", "Secrets"];
+        string[] kernels = ["Http", "Cosmos", "Diagnostics", "Settings", "Secrets", "Durable"];
         var graph = FolderGraph.Read(typeof(CosmosOptions).Assembly.Location, "Pipeline.Application");
         var reaching = kernels.SelectMany(kernel => (graph.Edges.GetValueOrDefault(kernel) ?? []).Where(to => !kernels.Contains(to))
             .Select(to => $"{kernel} → {to}: {graph.Examples[(kernel, to)]}")).ToList();

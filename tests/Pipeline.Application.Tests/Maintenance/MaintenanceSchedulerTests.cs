@@ -1,6 +1,7 @@
 using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Pipeline.Application.Durable;
 using Pipeline.Application.Maintenance;
 
 namespace Pipeline.Application.Tests.Maintenance;
@@ -14,7 +15,7 @@ public sealed class MaintenanceSchedulerTests
 {
     private static readonly MaintenanceSchedule Schedule = new(TimeSpan.FromMinutes(1));
 
-    public static TheoryData<OrchestrationRuntimeStatus> AliveStatuses() => [.. MaintenanceScheduler.Alive];
+    public static TheoryData<OrchestrationRuntimeStatus> AliveStatuses() => [.. SingletonOrchestration.Alive];
 
     [Theory]
     [MemberData(nameof(AliveStatuses))]
@@ -28,7 +29,7 @@ public sealed class MaintenanceSchedulerTests
 #pragma warning disable CS0618 // ContinuedAsNew: obsolete in the SDK, reported by the Azure Storage backend
     [Fact]
     public void The_moment_between_two_generations_counts_as_alive() =>
-        Assert.Contains(OrchestrationRuntimeStatus.ContinuedAsNew, MaintenanceScheduler.Alive);
+        Assert.Contains(OrchestrationRuntimeStatus.ContinuedAsNew, SingletonOrchestration.Alive);
 #pragma warning restore CS0618
 
     [Theory]
@@ -46,7 +47,7 @@ public sealed class MaintenanceSchedulerTests
         Assert.Equal(Schedule, input);
         Assert.Equal(LedgerMaintenanceOrchestrator.InstanceId, options!.InstanceId);
         Assert.Equal(
-            MaintenanceScheduler.Alive.Select(s => s.ToString()).Order(),
+            SingletonOrchestration.Alive.Select(s => s.ToString()).Order(),
             options.DedupeStatuses!.Order());
     }
 

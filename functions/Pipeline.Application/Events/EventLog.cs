@@ -1,0 +1,125 @@
+using System.Collections.ObjectModel;
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
+
+namespace Pipeline.Application.Events;
+
+/// <summary>A page of a merchant's events, oldest first, and the position to read on from.</summary>
+public sealed record EventsPage(IReadOnlyList<EventEnvelope> Events, string? Next, bool HasMore);
+
+/// <summary>
+/// Every merchant's events in the order they were relayed: what GET /events reads, what redelivery resends. One
+/// partition per merchant holds the events (each with its position) and the head (the last position). Events expire
+/// after <see cref="EventLimits.LogRetention"/>.
+/// </summary>
+public sealed class EventLog(Database database)
+{
+    public const string ContainerName = "events";
+
+    private readonly Container container = database.GetContainer(ContainerName);
+
+    public static ContainerProperties ContainerProperties()
+    {
+        // -1: only the events expire (each carries its ttl); the head, which gives out positions, stays.
+        var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
+        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/envelope/*" });
+        properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
+        {
+            new() { Path = "/type", Order = CompositePathSortOrder.Ascending },
+            new() { Path = "/position", Order = CompositePathSortOrder.Ascending },
+        });
+        return properties;
+    }
+
+    /// <summary>
+    /// Appends the events to their merchants' logs, in the order given. An event already in the log (the relay ran this
+    /// page before and died before recording it) keeps its place and is not appended again.
+    /// </summary>
+    public async Task AppendAsync(IReadOnlyList<RelayedEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var merchant in events.GroupBy(e => e.MerchantId, StringComparer.Ordinal))
+        {
+            var pending = merchant.Select(e => e.Envelope).DistinctBy(e => e.Id).ToList();
+            for (var start = 0; start < pending.Count; start += EventLimits.AppendBatchMax)
+            {
+                await AppendBatchAsync(merchant.Key, pending.Skip(start).Take(EventLimits.AppendBatchMax).ToList(), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The merchant's events after position <paramref name="after"/>, oldest first, optionally of one type.</summary>
+    public async Task<EventsPage> ListAsync(string merchantId, string? type, long after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, EventLimits.PageSizeMax);
+        var text = $"SELECT TOP {limit + 1} * FROM c WHERE c.position > {Numbers.Literal(after)}" + (type is null ? "" : " AND c.type = @type");
+        var query = new QueryDefinition(text + " ORDER BY c.position ASC").WithParameter("@type", type ?? "");
+        var found = await container.QueryAllAsync<LoggedEvent>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) }, cancellationToken);
+        var page = found.Take(limit).ToList();
+        // The cursor is there even at the end of the log: a poller reads on from it later and misses nothing.
+        var next = page.Count > 0 ? page[^1].Position : after;
+        return new EventsPage([.. page.Select(e => e.Envelope)], Numbers.Literal(next), found.Count > limit);
+    }
+
+    /// <summary>The merchant's event with this id, or null (another merchant's event is not in this merchant's log).</summary>
+    public async Task<EventEnvelope?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
+        id.StartsWith(EventIds.Prefix, StringComparison.Ordinal)
+            ? (await container.ReadOrNullAsync<LoggedEvent>(id, merchantId, cancellationToken))?.Envelope
+            : null;
+
+    /// <summary>
+    /// One batch: the head moved on by the events' count (If-Match, or created) and the events at the positions after
+    /// it. Another relay appending meanwhile (412, or 409 on a head both created) means read the head again; an event
+    /// already logged (409) is dropped from the batch, so positions stay gapless and each event has one.
+    /// </summary>
+    private async Task AppendBatchAsync(string merchantId, List<EventEnvelope> events, CancellationToken cancellationToken)
+    {
+        var partition = new PartitionKey(merchantId);
+        for (var attempt = 0; attempt < Contention.AttemptsMax && events.Count > 0; attempt++)
+        {
+            var head = await container.ReadOrNullAsync<EventLogHead>(EventLogHead.DocumentId, merchantId, cancellationToken);
+            var last = head?.Last ?? 0;
+            var moved = new EventLogHead { MerchantId = merchantId, Last = last + events.Count };
+            var batch = container.CreateTransactionalBatch(partition);
+            batch = head is null
+                ? batch.CreateItem(moved, NoContent.BatchItem)
+                : batch.ReplaceItem(EventLogHead.DocumentId, moved, new TransactionalBatchItemRequestOptions { IfMatchEtag = head.ETag, EnableContentResponseOnWrite = false });
+            for (var i = 0; i < events.Count; i++)
+            {
+                batch = batch.CreateItem(new LoggedEvent { Id = events[i].Id, MerchantId = merchantId, Position = last + 1 + i, Type = events[i].Type, Envelope = events[i] }, NoContent.BatchItem);
+            }
+
+            using var response = await batch.ExecuteAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            if (response.StatusCode is not (HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict))
+            {
+                throw new CosmosException($"Appending to the event log of {merchantId} failed: {response.ErrorMessage}", response.StatusCode, 0, response.ActivityId, response.RequestCharge);
+            }
+
+            if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                var logged = await LoggedIdsAsync(partition, events, cancellationToken);
+                events = [.. events.Where(e => !logged.Contains(e.Id))];
+            }
+
+            await Contention.BackOffAsync(attempt, cancellationToken);
+        }
+
+        if (events.Count > 0)
+        {
+            throw new InvalidOperationException($"The event log of {merchantId} could not be appended to after {Contention.AttemptsMax} attempts.");
+        }
+    }
+
+    private async Task<HashSet<string>> LoggedIdsAsync(PartitionKey partition, List<EventEnvelope> events, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", events.Select(e => e.Id).ToArray());
+        return [.. await container.QueryAllAsync<string>(query, new QueryRequestOptions { PartitionKey = partition }, cancellationToken)];
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Pipeline.Application.Cosmos;
+
+namespace Pipeline.Application.Events;
+
+/// <summary>What one relay pass did: events handed on, and whether another relay took over the feed.</summary>
+public sealed record RelayPassResult(int Events, bool Superseded);
+
+/// <summary>
+/// The dispatcher (docs/EVENTS.md, docs/ARCHITECTURE.md "Events"): reads a source container's change feed page by
+/// page from its cursor, hands each page's events to the event log, then the sinks (webhook deliveries), then the
+/// publisher (Service Bus), and only then records the cursor. A pass killed anywhere before that record is run again
+/// from the old cursor: every hand-over is idempotent by event id, so nothing is lost and nothing is logged twice.
+/// Outbox documents are created once and never replaced, so the latest-version feed shows each exactly once.
+/// </summary>
+public sealed class EventRelay(
+    Database database, EventLog log, IEnumerable<IEventSink> sinks, IEventPublisher publisher, IEnumerable<IEventSource> sources,
+    TimeProvider time, ILogger<EventRelay> logger)
+{
+    private readonly Container cursors = database.GetContainer(RelayCursor.ContainerName);
+    private readonly IReadOnlyList<IEventSink> sinks = [.. sinks];
+
+    /// <summary>Documents per change-feed page (smaller in tests, to make many pages).</summary>
+    public int PageSize { get; init; } = EventLimits.RelayPageSize;
+
+    /// <summary>The source containers, one relay each.</summary>
+    public IReadOnlyList<string> Containers { get; } = [.. sources.Select(s => s.ContainerName)];
+
+    /// <summary>
+    /// Relays until the feed is caught up and <paramref name="linger"/> has passed since the start (polling every
+    /// <see cref="EventLimits.RelayPollInterval"/> meanwhile, so a running relay hands on an event within about that).
+    /// </summary>
+    public async Task<RelayPassResult> RunPassAsync(string containerName, TimeSpan linger, CancellationToken cancellationToken)
+    {
+        var source = sources.SingleOrDefault(s => s.ContainerName == containerName)
+            ?? throw new ArgumentException($"No event source reads the container {containerName}.", nameof(containerName));
+        var cursor = await cursors.ReadOrNullAsync<RelayCursor>(containerName, containerName, cancellationToken);
+        // No cursor yet: from the beginning (documents written before events existed carry none, and are skipped).
+        var start = cursor is null ? ChangeFeedStartFrom.Beginning() : ChangeFeedStartFrom.ContinuationToken(cursor.Continuation);
+        using var feed = database.GetContainer(containerName).GetChangeFeedIterator<JsonElement>(
+            start, ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = PageSize });
+        var clock = Stopwatch.StartNew();
+        var relayed = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await feed.ReadNextAsync(cancellationToken);
+            if (page.StatusCode == HttpStatusCode.NotModified)
+            {
+                if (clock.Elapsed >= linger)
+                {
+                    break;
+                }
+
+                await Task.Delay(EventLimits.RelayPollInterval, cancellationToken);
+                continue;
+            }
+
+            var events = page.SelectMany(source.EventsOf).ToList();
+            await HandOverAsync(events, cancellationToken);
+            cursor = await RecordAsync(cursor, containerName, page.ContinuationToken, events.Count, cancellationToken);
+            if (cursor is null)
+            {
+                logger.LogWarning("The event relay of {Container} stopped: another relay moved its cursor (an activity run twice)", containerName);
+                return new RelayPassResult(relayed, true);
+            }
+
+            relayed += events.Count;
+        }
+
+        return new RelayPassResult(relayed, false);
+    }
+
+    private async Task HandOverAsync(List<RelayedEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await log.AppendAsync(events, cancellationToken);
+        foreach (var sink in sinks)
+        {
+            await sink.AcceptAsync(events, cancellationToken);
+        }
+
+        await publisher.PublishAsync([.. events.Select(e => e.Envelope)], cancellationToken);
+    }
+
+    /// <summary>The cursor moved to <paramref name="continuation"/>; null when another relay moved it first.</summary>
+    private async Task<RelayCursor?> RecordAsync(RelayCursor? cursor, string containerName, string continuation, int events, CancellationToken cancellationToken)
+    {
+        var next = new RelayCursor
+        {
+            Id = containerName,
+            Continuation = continuation,
+            UpdatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
+            EventsRelayed = (cursor?.EventsRelayed ?? 0) + events,
+        };
+        try
+        {
+            var written = cursor is null
+                ? await cursors.CreateItemAsync(next, new PartitionKey(containerName), cancellationToken: cancellationToken)
+                : await cursors.ReplaceItemAsync(next, containerName, new PartitionKey(containerName), new ItemRequestOptions { IfMatchEtag = cursor.ETag }, cancellationToken);
+            return next with { ETag = written.ETag };
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        {
+            return null;
+        }
+    }
+}

@@ -1,5 +1,5 @@
 // The alerts docs/OPERATIONS.md describes, as resources: money that stays in flight, the HTTP 5xx rate, failed
-// Durable functions and Cosmos DB throttling. They notify an existing action group, one made here for an e-mail
+// Durable functions, a stalled event relay and Cosmos DB throttling. They notify an existing action group, one made here for an e-mail
 // address, both, or (with neither) only show in the portal.
 param namePrefix string
 param location string
@@ -53,6 +53,12 @@ var logAlerts = [
     severity: 2
     description: 'An orchestration or activity failed (the Durable extension logs "failed with an error").'
     query: 'union traces, exceptions | where * has "failed with an error"'
+  }
+  {
+    name: 'events-stalled'
+    severity: 2
+    description: 'An event relay pass failed: events wait in their outbox (7 days) until a pass gets through (docs/EVENTS.md, The relay).'
+    query: 'union traces, exceptions | where * has "runs again from its cursor"'
   }
 ]
 

@@ -94,12 +94,11 @@ var containers = [
   }
   {
     // Each merchant's relayed events (GET /events: ORDER BY position, optionally of one type); events expire after
-    // 30 days (their ttl), the head that numbers them does not. The envelope is read, never queried.
+    // 30 days (their ttl), the head that numbers them does not.
     name: 'events'
     partitionKeyPath: '/merchantId'
     defaultTtl: -1
     uniqueKeys: []
-    excludedPaths: ['/envelope/*']
     compositeIndexes: [
       [
         { path: '/type', order: 'ascending' }
@@ -166,7 +165,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
           indexingMode: 'consistent'
           automatic: true
           includedPaths: [{ path: '/*' }]
-          excludedPaths: concat([{ path: '/"_etag"/?' }], map(container.?excludedPaths ?? [], path => { path: path }))
+          excludedPaths: [{ path: '/"_etag"/?' }]
           compositeIndexes: container.compositeIndexes
         }
       }

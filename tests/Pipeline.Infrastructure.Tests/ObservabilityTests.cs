@@ -28,18 +28,20 @@ public sealed partial class ObservabilityTests(CompiledInfrastructure infra)
     {
         var alerts = infra.ModuleTemplate("alerts");
         var names = alerts["variables"]!["logAlerts"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["money-in-flight", "http-5xx-rate", "durable-failures"], names);
+        Assert.Equal(["money-in-flight", "http-5xx-rate", "durable-failures", "events-stalled"], names);
         var rule = CompiledInfrastructure.Resources(alerts).Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/scheduledQueryRules");
         Assert.Equal("[variables('actionGroups')]", rule["properties"]!["actions"]!["actionGroups"]!.GetValue<string>());
         Assert.Contains("Microsoft.Insights/components", rule["properties"]!["scopes"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
-    /// <summary>The money-in-flight alert matches log messages by text: each fragment must still be logged by the code.</summary>
-    [Fact]
-    public void The_money_in_flight_alert_matches_messages_the_code_logs()
+    /// <summary>The money-in-flight and events-stalled alerts match log messages by text: each fragment must still be logged by the code.</summary>
+    [Theory]
+    [InlineData("money-in-flight")]
+    [InlineData("events-stalled")]
+    public void The_alerts_on_log_text_match_messages_the_code_logs(string alert)
     {
         var query = infra.ModuleTemplate("alerts")["variables"]!["logAlerts"]!.AsArray()
-            .Single(a => a!["name"]!.GetValue<string>() == "money-in-flight")!["query"]!.GetValue<string>();
+            .Single(a => a!["name"]!.GetValue<string>() == alert)!["query"]!.GetValue<string>();
         // The messages are logged with their exception, which the exporter files under exceptions, not traces.
         Assert.StartsWith("union traces, exceptions", query, StringComparison.Ordinal);
         var fragments = MessageFragment().Matches(query).Select(m => m.Groups[1].Value).ToList();

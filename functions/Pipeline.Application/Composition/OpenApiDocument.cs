@@ -179,6 +179,13 @@ public static class OpenApiDocument
                 return new JsonObject { ["type"] = nullable ? new JsonArray("string", "null") : "string", ["format"] = "date-time" };
             }
 
+            if (type == typeof(System.Text.Json.JsonElement))
+            {
+                // An event's data: the resource as its own route shows it (its type says which). The exporter's "true"
+                // (anything) breaks client generators; every data is an object.
+                return new JsonObject { ["type"] = "object" };
+            }
+
             if ((type == typeof(long) || type == typeof(int)) && schema is JsonObject integer)
             {
                 integer["format"] = type == typeof(long) ? "int64" : "int32";

@@ -23,7 +23,6 @@ public sealed class EventLog(Database database)
     {
         // -1: only the events expire (each carries its ttl); the head, which gives out positions, stays.
         var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
-        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/envelope/*" });
         properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
         {
             new() { Path = "/type", Order = CompositePathSortOrder.Ascending },

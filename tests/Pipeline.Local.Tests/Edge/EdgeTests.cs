@@ -267,6 +267,7 @@ internal sealed class EdgeWorld
         world.resources["/api/v1/devices/{id}"] = deviceId;
         world.resources["/api/v1/wallets/{id}"] = wallet;
         world.resources["/api/v1/payments/{id}"] = payment;
+        world.resources["/api/v1/events/{id}"] = (await merchant.EventsAsync(1, TimeSpan.FromSeconds(30)))[0].GetProperty("id").GetString()!;
         world.resources["/api/v1/ledger/accounts/{id}"] = WalletStore.AccountOf(wallet).ToString();
         world.resources["/api/v1/ledger/transfers/{id}"] = Domain.Ledgers.LedgerId.FromName("edge:transfer").ToString();
         var bodies = new Dictionary<string, string>

@@ -8,6 +8,7 @@ using Pipeline.Application.Merchants;
 using Pipeline.Application.Events;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
+using Pipeline.Application.Webhooks;
 
 namespace Pipeline.Functions;
 
@@ -120,4 +121,28 @@ public sealed class ApiFunctions
     [Function("GetEvent")]
     public Task<IResult> GetEvent([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/events/{id}")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, EventRoutes.Get);
+
+    [Function("CreateWebhookEndpoint")]
+    public Task<IResult> CreateWebhookEndpoint([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/webhook-endpoints")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WebhookEndpointRoutes.Create);
+
+    [Function("ListWebhookEndpoints")]
+    public Task<IResult> ListWebhookEndpoints([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/webhook-endpoints")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WebhookEndpointRoutes.List);
+
+    [Function("GetWebhookEndpoint")]
+    public Task<IResult> GetWebhookEndpoint([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/webhook-endpoints/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WebhookEndpointRoutes.Get);
+
+    [Function("UpdateWebhookEndpoint")]
+    public Task<IResult> UpdateWebhookEndpoint([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/webhook-endpoints/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WebhookEndpointRoutes.Update);
+
+    [Function("DeleteWebhookEndpoint")]
+    public Task<IResult> DeleteWebhookEndpoint([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/webhook-endpoints/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WebhookEndpointRoutes.Delete);
+
+    [Function("RotateWebhookSecret")]
+    public Task<IResult> RotateWebhookSecret([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/webhook-endpoints/{id}/secret-rotations")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, WebhookEndpointRoutes.RotateSecret);
 }

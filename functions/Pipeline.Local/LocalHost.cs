@@ -15,6 +15,7 @@ using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Secrets;
 using Pipeline.Application.Settings;
+using Pipeline.Application.Webhooks;
 using Pipeline.Local.Durable;
 using Pipeline.Local.Emulators;
 
@@ -67,6 +68,9 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        // On one machine receivers listen on loopback over http; Azure's settings allow neither (docs/EVENTS.md).
+        builder.Configuration[$"{WebhookOptions.Section}:{nameof(WebhookOptions.AllowHttp)}"] ??= "true";
+        builder.Configuration[$"{WebhookOptions.Section}:{nameof(WebhookOptions.AllowedNetworks)}"] ??= "127.0.0.0/8,::1/128";
         var local = LocalOptions.From(builder.Configuration);
         var adminKeySource = EnsureAdminKey(builder.Configuration, local);
         builder.WebHost.UseUrls(local.Url);

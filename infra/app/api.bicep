@@ -127,6 +127,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pipeline__Maintenance__RecoverAfter', value: '00:02:00' }
         // Every instance may run the event relays (one orchestration per outbox container, docs/EVENTS.md).
         { name: 'Pipeline__Events__RelayEnabled', value: 'true' }
+        // Webhooks go to public https receivers only: no http, no private network allowed (docs/EVENTS.md).
+        { name: 'Pipeline__Webhooks__AllowHttp', value: 'false' }
+        { name: 'Pipeline__Webhooks__AllowedNetworks', value: '' }
         // How long a manual payment's hold lasts (PaymentOptions, 1 s to 30 days).
         { name: 'Pipeline__Payments__AuthorizationWindow', value: '7.00:00:00' }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.

@@ -107,6 +107,14 @@ var containers = [
     ]
   }
   {
+    // Each merchant's webhook endpoints, with their events beside them (which carry a ttl: -1 expires only those).
+    name: 'webhook-endpoints'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: -1
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
     // One cursor per relayed container: how far the event relay has read its change feed.
     name: 'event-cursors'
     partitionKeyPath: '/id'

@@ -6,6 +6,7 @@ using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
+using Pipeline.Application.Webhooks;
 
 namespace Pipeline.Application.Composition;
 
@@ -40,5 +41,11 @@ public static class ApiRoutes
         LedgerRoutes.Audit,
         EventRoutes.List,
         EventRoutes.Get,
+        WebhookEndpointRoutes.Create,
+        WebhookEndpointRoutes.List,
+        WebhookEndpointRoutes.Get,
+        WebhookEndpointRoutes.Update,
+        WebhookEndpointRoutes.Delete,
+        WebhookEndpointRoutes.RotateSecret,
     ];
 }

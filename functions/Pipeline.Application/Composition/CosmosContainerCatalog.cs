@@ -6,6 +6,7 @@ using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
+using Pipeline.Application.Webhooks;
 
 namespace Pipeline.Application.Composition;
 
@@ -28,6 +29,7 @@ public static class CosmosContainerCatalog
         PaymentStore.ContainerProperties(),
         EventLog.ContainerProperties(),
         RelayCursor.ContainerProperties(),
+        WebhookEndpointStore.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

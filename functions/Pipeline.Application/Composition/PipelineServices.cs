@@ -15,6 +15,7 @@ using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Settings;
 using Pipeline.Application.Wallets;
+using Pipeline.Application.Webhooks;
 
 namespace Pipeline.Application.Composition;
 
@@ -50,6 +51,9 @@ public static class PipelineServices
         services.AddSingleton<PaymentLedgerCheck>();
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEventSource>(new OutboxSource(PaymentStore.ContainerName));
+        services.AddSingleton<IEventSource>(new OutboxSource(WebhookEndpointStore.ContainerName));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventRelay>();
         return services;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -267,7 +268,12 @@ internal sealed class EdgeWorld
         world.resources["/api/v1/devices/{id}"] = deviceId;
         world.resources["/api/v1/wallets/{id}"] = wallet;
         world.resources["/api/v1/payments/{id}"] = payment;
-        world.resources["/api/v1/events/{id}"] = (await merchant.EventsAsync(1, TimeSpan.FromSeconds(30)))[0].GetProperty("id").GetString()!;
+        using (var endpoint = await merchant.PostAsync("api/v1/webhook-endpoints", new { url = "https://hooks.example.com/edge", events = new[] { "*" } }))
+        {
+            world.resources["/api/v1/webhook-endpoints/{id}"] = (await PaymentClient.ExpectAsync(endpoint, HttpStatusCode.Created)).GetProperty("endpoint").GetProperty("id").GetString()!;
+        }
+
+        world.resources["/api/v1/events/{id}"] = (await merchant.EventsAsync(2, TimeSpan.FromSeconds(30)))[0].GetProperty("id").GetString()!;
         world.resources["/api/v1/ledger/accounts/{id}"] = WalletStore.AccountOf(wallet).ToString();
         world.resources["/api/v1/ledger/transfers/{id}"] = Domain.Ledgers.LedgerId.FromName("edge:transfer").ToString();
         var bodies = new Dictionary<string, string>
@@ -284,6 +290,9 @@ internal sealed class EdgeWorld
             ["IncrementPayment"] = """{"amount":10}""",
             ["CancelPayment"] = "{}",
             ["RefundPayment"] = """{"amount":10}""",
+            ["CreateWebhookEndpoint"] = """{"url":"https://hooks.example.com/edge2","events":["payment.succeeded"],"description":"edge"}""",
+            ["UpdateWebhookEndpoint"] = """{"url":"https://hooks.example.com/edge3","events":["*"],"description":"edge","status":"enabled"}""",
+            ["RotateWebhookSecret"] = """{"previousValidForSeconds":60}""",
         };
         foreach (var (operation, body) in bodies)
         {

@@ -95,7 +95,8 @@ internal static class EdgeVariants
     {
         JsonArray many => [.. many.Select(t => t!.GetValue<string>())],
         JsonValue one => [one.GetValue<string>()],
-        _ => schema["enum"] is not null ? ["enum"] : [],
+        // An optional enum lists null among its values: null is then allowed, as a type array with "null" says.
+        _ => schema["enum"] is JsonArray values ? values.Any(v => v is null) ? ["enum", "null"] : ["enum"] : [],
     };
 
     /// <summary>Values of other types than the schema allows, and numbers at the edges of what parsers hold.</summary>

@@ -1,4 +1,5 @@
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -10,14 +11,16 @@ using OpenTelemetry;
 using Pipeline.Application.Composition;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Diagnostics;
+using Pipeline.Application.Events;
+using Pipeline.Application.Events.Publishing;
 using Pipeline.Application.Secrets;
 
 namespace Pipeline.Functions;
 
 /// <summary>
-/// The Functions app's host: the same services as the local host, with Cosmos DB, Key Vault and Application
-/// Insights reached through the app's managed identity (AZURE_CLIENT_ID names the user-assigned identity for
-/// DefaultAzureCredential). Program runs it; a test builds it with the settings infra/ sets, so a DI or settings
+/// The Functions app's host: the same services as the local host, with Cosmos DB, Key Vault, Service Bus and
+/// Application Insights reached through the app's managed identity (AZURE_CLIENT_ID names the user-assigned identity
+/// for DefaultAzureCredential). Program runs it; a test builds it with the settings infra/ sets, so a DI or settings
 /// mistake fails CI, not the first deployment.
 /// </summary>
 public static class FunctionsApp
@@ -41,6 +44,25 @@ public static class FunctionsApp
             configuration,
             sp => sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>().GetDatabase(Cosmos(sp).DatabaseName),
             sp => CosmosClients.ForAzure(Cosmos(sp).Endpoint!, new DefaultAzureCredential(), bulk: true).GetDatabase(Cosmos(sp).DatabaseName));
+        // After the shared services, so the Service Bus publisher is the one resolved on Azure whatever they register.
+        AddEventPublishing(services, configuration);
+    }
+
+    /// <summary>
+    /// Events go to the Service Bus topic, signed in as the managed identity (local auth is off on the namespace).
+    /// The client and sender open their connection on the first send, not here; the host's container closes both when
+    /// the host is disposed.
+    /// </summary>
+    private static void AddEventPublishing(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ServiceBusOptions>().Bind(configuration.GetSection(ServiceBusOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new ServiceBusClient(ServiceBus(sp).FullyQualifiedNamespace!, new DefaultAzureCredential(), new ServiceBusClientOptions
+        {
+            // A try bounded at 10 s (the SDK says 60): an unreachable namespace fails a relay pass in about 2 minutes, not 12.
+            RetryOptions = new ServiceBusRetryOptions { Mode = ServiceBusRetryMode.Exponential, MaxRetries = EventLimits.PublishSdkRetriesMax, TryTimeout = EventLimits.PublishTryTimeout },
+        }));
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(ServiceBus(sp).Topic));
+        services.AddSingleton<IEventPublisher, ServiceBusEventPublisher>();
     }
 
     /// <summary>
@@ -57,4 +79,6 @@ public static class FunctionsApp
     }
 
     private static CosmosOptions Cosmos(IServiceProvider services) => services.GetRequiredService<IOptions<CosmosOptions>>().Value;
+
+    private static ServiceBusOptions ServiceBus(IServiceProvider services) => services.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
 }

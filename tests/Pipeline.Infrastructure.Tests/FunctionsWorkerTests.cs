@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
@@ -8,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Events;
+using Pipeline.Application.Events.Publishing;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Settings;
 using Pipeline.Functions;
@@ -61,6 +64,7 @@ public sealed class FunctionsWorkerTests(CompiledInfrastructure infra)
             Assert.NotNull(options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options));
         });
         host.Services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.IsType<ServiceBusEventPublisher>(host.Services.GetRequiredService<IEventPublisher>());
 
         // The ledger's background work is the host's: drained when the host stops. (Creating the hosted services
         // creates the worker's gRPC channel too, which needs the address the Functions host passes at start.)
@@ -100,6 +104,44 @@ public sealed class FunctionsWorkerTests(CompiledInfrastructure infra)
             .Build();
         var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
         Assert.Contains("Endpoint", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Events go to the topic infra/ declares, in the namespace infra/ names. The client connects on the first send, so
+    /// creating it opens nothing (there is no network here), and the host closes client and sender when it is disposed.
+    /// </summary>
+    [Fact]
+    public void Events_are_published_to_the_service_bus_topic_and_the_client_closes_with_the_host()
+    {
+        var host = FunctionsApp.CreateBuilder()
+            .ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(AzureSettings()))
+            .Build();
+        var client = host.Services.GetRequiredService<ServiceBusClient>();
+        var sender = host.Services.GetRequiredService<ServiceBusSender>();
+        Assert.Equal(ResolvedOnAzure["Pipeline__ServiceBus__FullyQualifiedNamespace"], client.FullyQualifiedNamespace);
+        Assert.Equal(ServiceBusEntities.Topic, sender.EntityPath);
+
+        host.Dispose();
+        Assert.True(client.IsClosed);
+        Assert.True(sender.IsClosed);
+    }
+
+    /// <summary>
+    /// The namespace setting takes a host name only: a connection string (with its key) is refused at start-up, and
+    /// the refusal does not repeat the key.
+    /// </summary>
+    [Fact]
+    public void A_service_bus_connection_string_is_refused_at_start_up_without_repeating_its_key()
+    {
+        const string Key = "c2VjcmV0LWtleS1ub3QtdG8tYmUtbG9nZ2Vk";
+        var settings = AzureSettings().Where(s => s.Key != "Pipeline:ServiceBus:FullyQualifiedNamespace").Append(KeyValuePair.Create(
+            "Pipeline:ServiceBus:FullyQualifiedNamespace", (string?)$"Endpoint=sb://sb-pipelineci.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}"));
+        using var host = FunctionsApp.CreateBuilder()
+            .ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings))
+            .Build();
+        var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("FullyQualifiedNamespace", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, failure.Message, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -25,17 +25,6 @@ public sealed partial class SettingsContractTests(CompiledInfrastructure infra)
         "AZURE_CLIENT_ID",
     ];
 
-    /// <summary>
-    /// Settings the code will read through options classes still being written (agreed names); once each has its
-    /// [SettingsSection] class, it is covered by <see cref="CodeSettings"/> as well.
-    /// </summary>
-    public static readonly string[] AgreedSettings =
-    [
-        "Pipeline__KeyVault__Uri",
-        "Pipeline__ServiceBus__FullyQualifiedNamespace",
-        "Pipeline__ServiceBus__Topic",
-    ];
-
     /// <summary>Settings Flex Consumption refuses: the runtime and its version live in functionAppConfig instead.</summary>
     public static readonly string[] SettingsFlexRefuses =
     [
@@ -106,7 +95,7 @@ public sealed partial class SettingsContractTests(CompiledInfrastructure infra)
     public void Infra_sets_every_setting_the_code_and_host_read()
     {
         var settings = infra.AppSettings();
-        var missing = CodeSettings().Concat(HostJsonSettings()).Concat(RuntimeSettings).Concat(AgreedSettings)
+        var missing = CodeSettings().Concat(HostJsonSettings()).Concat(RuntimeSettings)
             .Where(name => !settings.ContainsKey(name)).Distinct().ToList();
         Assert.True(missing.Count == 0, $"infra/app/api.bicep does not set: {string.Join(", ", missing)}");
     }
@@ -115,7 +104,7 @@ public sealed partial class SettingsContractTests(CompiledInfrastructure infra)
     public void Local_settings_sample_lists_every_setting_of_the_code()
     {
         var values = JsonNode.Parse(File.ReadAllText(BicepCli.InRepository("local.settings.sample.json")))!["Values"]!.AsObject();
-        var missing = CodeSettings().Concat(HostJsonSettings()).Concat(AgreedSettings)
+        var missing = CodeSettings().Concat(HostJsonSettings())
             .Where(name => !values.ContainsKey(name)).Distinct().ToList();
         Assert.True(missing.Count == 0, $"local.settings.sample.json does not list: {string.Join(", ", missing)}");
     }
@@ -123,7 +112,7 @@ public sealed partial class SettingsContractTests(CompiledInfrastructure infra)
     [Fact]
     public void Infra_sets_no_pipeline_setting_the_code_does_not_know()
     {
-        var known = CodeSettings().Concat(AgreedSettings).ToHashSet(StringComparer.Ordinal);
+        var known = CodeSettings().ToHashSet(StringComparer.Ordinal);
         var unknown = infra.AppSettings().Keys.Where(k => k.StartsWith("Pipeline__", StringComparison.Ordinal) && !known.Contains(k)).ToList();
         Assert.True(unknown.Count == 0, $"infra sets settings no code reads: {string.Join(", ", unknown)}");
     }

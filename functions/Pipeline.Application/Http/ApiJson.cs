@@ -30,13 +30,19 @@ public static class ApiJson
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
-    /// <summary>Timestamps are ISO 8601 in UTC with a Z, whatever offset the value carries.</summary>
+    /// <summary>
+    /// A timestamp as the contract writes it: ISO 8601 in UTC with a Z, whatever offset the value carries. Public for
+    /// the places that carry one outside a JSON body (Service Bus message properties), so they read the same.
+    /// </summary>
+    public static string Timestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
     private sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.GetDateTimeOffset().ToUniversalTime();
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+            writer.WriteStringValue(Timestamp(value));
     }
 }

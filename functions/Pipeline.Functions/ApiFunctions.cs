@@ -145,4 +145,12 @@ public sealed class ApiFunctions
     [Function("RotateWebhookSecret")]
     public Task<IResult> RotateWebhookSecret([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/webhook-endpoints/{id}/secret-rotations")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, WebhookEndpointRoutes.RotateSecret);
+
+    [Function("ListWebhookDeliveries")]
+    public Task<IResult> ListWebhookDeliveries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/webhook-endpoints/{id}/deliveries")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, DeliveryRoutes.List);
+
+    [Function("RedeliverEvent")]
+    public Task<IResult> RedeliverEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/events/{id}/redeliveries")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, DeliveryRoutes.Redeliver);
 }

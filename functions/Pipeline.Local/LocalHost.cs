@@ -8,6 +8,7 @@ using OpenTelemetry.Trace;
 using Pipeline.Application.Composition;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Diagnostics;
+using Pipeline.Application.Durable;
 using Pipeline.Application.Events;
 using Pipeline.Application.Events.Publishing;
 using Pipeline.Application.Health;
@@ -170,7 +171,8 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>
     /// The same orchestrator and activity classes as the Functions app, on DurableTask.Core with the Azure Storage
     /// backend on Azurite, and the eternal orchestrations — ledger maintenance, the event relays (unless
-    /// Pipeline:Events:RelayEnabled is off) — started unless they already run.
+    /// Pipeline:Events:RelayEnabled is off), the workers of endpoints with pending deliveries — started unless they
+    /// already run.
     /// </summary>
     private static async Task<DurableEngine> StartDurableAsync(string storage, IServiceProvider services, string taskHub)
     {
@@ -180,14 +182,18 @@ public sealed class LocalHost : IAsyncDisposable
             taskHub,
             registry => registry
                 .AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>()
-                .AddOrchestrator<EventRelayOrchestrator>().AddActivity<EventRelayActivity>(),
-            worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()).AddSingleton(relay));
+                .AddOrchestrator<EventRelayOrchestrator>().AddActivity<EventRelayActivity>()
+                .AddOrchestrator<WebhookEndpointOrchestrator>().AddActivity<DeliverDueActivity>(),
+            worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()).AddSingleton(relay).AddSingleton(services.GetRequiredService<DeliveryPass>()));
+        services.GetRequiredService<DurableClientSlot>().Client = durable.Client;
         var interval = services.GetRequiredService<IOptions<MaintenanceOptions>>().Value.Interval;
         await MaintenanceScheduler.EnsureRunningAsync(durable.Client, new MaintenanceSchedule(interval), CancellationToken.None);
         if (services.GetRequiredService<IOptions<EventOptions>>().Value.RelayEnabled)
         {
             await EventScheduler.EnsureRelaysAsync(durable.Client, relay, CancellationToken.None);
         }
+
+        await DurableWebhookWorkers.EnsureRunningAsync(durable.Client, services.GetRequiredService<DeliveryStore>(), CancellationToken.None);
 
         return durable;
     }

@@ -115,6 +115,24 @@ var containers = [
     compositeIndexes: []
   }
   {
+    // Events on their way to each endpoint (partition = endpoint): due ones by state and time, the list newest first.
+    // Finished deliveries expire after 30 days (their ttl); pending ones stay.
+    name: 'webhook-deliveries'
+    partitionKeyPath: '/endpointId'
+    defaultTtl: -1
+    uniqueKeys: []
+    compositeIndexes: [
+      [
+        { path: '/state', order: 'ascending' }
+        { path: '/dueMicros', order: 'ascending' }
+      ]
+      [
+        { path: '/createdMicros', order: 'descending' }
+        { path: '/id', order: 'descending' }
+      ]
+    ]
+  }
+  {
     // One cursor per relayed container: how far the event relay has read its change feed.
     name: 'event-cursors'
     partitionKeyPath: '/id'

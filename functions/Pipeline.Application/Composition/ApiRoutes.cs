@@ -47,5 +47,7 @@ public static class ApiRoutes
         WebhookEndpointRoutes.Update,
         WebhookEndpointRoutes.Delete,
         WebhookEndpointRoutes.RotateSecret,
+        DeliveryRoutes.List,
+        DeliveryRoutes.Redeliver,
     ];
 }

@@ -30,6 +30,7 @@ public static class CosmosContainerCatalog
         EventLog.ContainerProperties(),
         RelayCursor.ContainerProperties(),
         WebhookEndpointStore.ContainerProperties(),
+        WebhookDelivery.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

@@ -12,4 +12,7 @@ public static class EventIds
     public const string Prefix = "evt_";
 
     public static string Of(string source, long sequence, long timeMicros) => ResourceIds.Derived(Prefix, $"event\n{source}\n{sequence}\n{timeMicros}");
+
+    /// <summary>Whether the text has the shape of an event id (so a malformed one is answered 404 without a read).</summary>
+    public static bool IsValid(string id) => ResourceIds.IsValid(id, Prefix);
 }

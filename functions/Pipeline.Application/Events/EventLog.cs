@@ -64,7 +64,7 @@ public sealed class EventLog(Database database)
 
     /// <summary>The merchant's event with this id, or null (another merchant's event is not in this merchant's log).</summary>
     public async Task<EventEnvelope?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
-        id.StartsWith(EventIds.Prefix, StringComparison.Ordinal)
+        EventIds.IsValid(id)
             ? (await container.ReadOrNullAsync<LoggedEvent>(id, merchantId, cancellationToken))?.Envelope
             : null;
 

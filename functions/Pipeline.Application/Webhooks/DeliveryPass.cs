@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Application.Webhooks;
+
+/// <summary>What a worker's pass left: when the next delivery is due (null: none pending), or that the endpoint is gone.</summary>
+public sealed record DeliveryPassResult(int Attempts, long? NextDueMicros, bool EndpointGone);
+
+/// <summary>
+/// One pass of an endpoint's worker: sends what is due, at most <see cref="WebhookLimits.EndpointConcurrency"/> at a
+/// time (a slow receiver holds only its own worker), for up to <see cref="WebhookLimits.DeliveryPassDuration"/>.
+/// While the endpoint is failing, one delivery probes it; if the probe fails too, the other due deliveries are not
+/// sent but recorded as attempts that failed with it (<c>endpoint_failing</c>), so each keeps its own schedule — and
+/// reaches the end of its 3 days — without a connection per delivery to a receiver that is down.
+/// </summary>
+public sealed class DeliveryPass(
+    WebhookEndpointStore endpoints, DeliveryStore deliveries, WebhookSender sender, TimeProvider time, ILogger<DeliveryPass> logger)
+{
+    public async Task<DeliveryPassResult> RunAsync(EndpointWork work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var endpoint = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
+        if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
+        {
+            var canceled = await deliveries.CancelPendingAsync(work.EndpointId, endpoint is null ? "endpoint_deleted" : "endpoint_disabled", cancellationToken);
+            logger.LogInformation("Webhook endpoint {EndpointId} is {State}: {Canceled} pending deliveries canceled", work.EndpointId, endpoint is null ? "deleted" : "disabled", canceled);
+            return new DeliveryPassResult(0, null, true);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var attempts = 0;
+        while (clock.Elapsed < WebhookLimits.DeliveryPassDuration && !cancellationToken.IsCancellationRequested)
+        {
+            var due = await deliveries.DueAsync(work.EndpointId, cancellationToken);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            var secrets = await endpoints.SigningSecretsAsync(endpoint, cancellationToken);
+            var url = new Uri(endpoint.Url);
+            if (endpoint.FailingSinceMicros != 0)
+            {
+                // One probe; its outcome decides whether the rest is sent now.
+                var (probe, after) = await SendAsync(endpoint, url, due[0], secrets, cancellationToken);
+                attempts++;
+                endpoint = after;
+                if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
+                {
+                    break;
+                }
+
+                if (!probe.Succeeded)
+                {
+                    await FailWithProbeAsync(due.Skip(1), probe.Attempt, cancellationToken);
+                    break;
+                }
+
+                continue;
+            }
+
+            var current = endpoint;
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = WebhookLimits.EndpointConcurrency, CancellationToken = cancellationToken },
+                async (delivery, token) => await SendAsync(current, url, delivery, secrets, token));
+            attempts += due.Count;
+            // Its health (or the merchant) may have changed it meanwhile: failing, disabled, deleted, a new URL.
+            endpoint = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
+            if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
+            {
+                break;
+            }
+        }
+
+        if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
+        {
+            await deliveries.CancelPendingAsync(work.EndpointId, endpoint is null ? "endpoint_deleted" : "endpoint_disabled", cancellationToken);
+            return new DeliveryPassResult(attempts, null, true);
+        }
+
+        return new DeliveryPassResult(attempts, await deliveries.NextDueMicrosAsync(work.EndpointId, cancellationToken), false);
+    }
+
+    /// <summary>Sends one delivery and records it on the delivery and on the endpoint's health; the endpoint as it is after.</summary>
+    private async Task<(SendResult Result, WebhookEndpoint? Endpoint)> SendAsync(
+        WebhookEndpoint endpoint, Uri url, WebhookDelivery delivery, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    {
+        var result = await sender.SendAsync(url, delivery, secrets, cancellationToken);
+        var recorded = await deliveries.RecordAsync(delivery, result.Attempt, result.Succeeded, cancellationToken);
+        if (!result.Succeeded)
+        {
+            logger.LogInformation("Webhook {EventId} to endpoint {EndpointId}: attempt {Attempt} failed ({Status}{Error})",
+                delivery.Id, endpoint.Id, delivery.RoundAttempts + 1, result.Attempt.Status, result.Attempt.Error);
+        }
+
+        var failedForGood = recorded is { State: DeliveryState.Failed };
+        return (result, await endpoints.RecordOutcomeAsync(endpoint, result.Succeeded, failedForGood, cancellationToken));
+    }
+
+    private async Task FailWithProbeAsync(IEnumerable<WebhookDelivery> rest, DeliveryAttempt probe, CancellationToken cancellationToken)
+    {
+        var at = Cosmos.CosmosTime.ToMicros(time.GetUtcNow());
+        foreach (var delivery in rest)
+        {
+            await deliveries.RecordAsync(delivery, new DeliveryAttempt(at, null, "endpoint_failing", 0, probe.Status is { } s ? $"probe answered {s}" : $"probe failed: {probe.Error}"), false, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
+using Pipeline.Domain.Webhooks;
+
+namespace Pipeline.Application.Webhooks;
+
+/// <summary>
+/// The deliveries of events to endpoints: scheduled by the relay, worked by each endpoint's worker, listed and
+/// redelivered by the merchant. Every change of a delivery is a compare-and-swap on it: a redelivery racing an
+/// attempt's record never loses either.
+/// </summary>
+public sealed class DeliveryStore(Database database, TimeProvider time)
+{
+    /// <summary>Due deliveries taken at once: a few rounds of the endpoint's concurrency, so a slow receiver's pass ends soon after its time.</summary>
+    private const int DuePageSize = 4 * WebhookLimits.EndpointConcurrency;
+
+    private readonly Container container = database.GetContainer(WebhookDelivery.ContainerName);
+
+    private long NowMicros => CosmosTime.ToMicros(time.GetUtcNow());
+
+    /// <summary>Schedules the event for the endpoint, due now; false when it was scheduled before (its state is left alone).</summary>
+    public async Task<bool> ScheduleAsync(string merchantId, string endpointId, string eventId, string eventType, string body, CancellationToken cancellationToken)
+    {
+        var now = NowMicros;
+        var delivery = new WebhookDelivery
+        {
+            Id = eventId, EndpointId = endpointId, MerchantId = merchantId, EventType = eventType, Body = body,
+            State = DeliveryState.Pending, DueMicros = now, RoundStartedMicros = now, CreatedMicros = now, UpdatedMicros = now,
+        };
+        try
+        {
+            await container.CreateItemAsync(delivery, new PartitionKey(endpointId), NoContent.Item, cancellationToken);
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The endpoint's pending deliveries due now, the longest-waiting first.</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> DueAsync(string endpointId, CancellationToken cancellationToken) =>
+        await container.QueryAllAsync<WebhookDelivery>(
+            new QueryDefinition($"SELECT TOP {DuePageSize} * FROM c WHERE c.state = 'pending' AND c.dueMicros <= {Numbers.Literal(NowMicros)} ORDER BY c.state ASC, c.dueMicros ASC"),
+            new QueryRequestOptions { PartitionKey = new PartitionKey(endpointId) }, cancellationToken);
+
+    /// <summary>When the endpoint's next pending delivery is due; null when none is pending.</summary>
+    public async Task<long?> NextDueMicrosAsync(string endpointId, CancellationToken cancellationToken) =>
+        (await container.QueryAllAsync<long?>(
+            new QueryDefinition("SELECT VALUE MIN(c.dueMicros) FROM c WHERE c.state = 'pending'"),
+            new QueryRequestOptions { PartitionKey = new PartitionKey(endpointId) }, cancellationToken)).FirstOrDefault();
+
+    /// <summary>
+    /// Records an attempt: succeeded, or failed and due again on its schedule, or failed for good when the schedule's
+    /// window is used up. Null when the delivery changed meanwhile (a redelivery): that change stands.
+    /// </summary>
+    public async Task<WebhookDelivery?> RecordAsync(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(attempt);
+        var attempts = delivery.Attempts.Append(attempt).TakeLast(WebhookLimits.AttemptsKeptMax).ToList();
+        var made = delivery.RoundAttempts + 1;
+        var next = succeeded ? null : RetrySchedule.NextAttemptMicros(delivery.Id, made, delivery.RoundStartedMicros, attempt.AtMicros);
+        var recorded = delivery with
+        {
+            Attempts = attempts,
+            RoundAttempts = made,
+            State = succeeded ? DeliveryState.Succeeded : next is null ? DeliveryState.Failed : DeliveryState.Pending,
+            DueMicros = next ?? delivery.DueMicros,
+            UpdatedMicros = NowMicros,
+        };
+        return await ReplaceAsync(Finished(recorded), delivery.ETag, cancellationToken);
+    }
+
+    /// <summary>Cancels the endpoint's pending deliveries (the endpoint was deleted or disabled); returns how many.</summary>
+    public async Task<int> CancelPendingAsync(string endpointId, string reason, CancellationToken cancellationToken)
+    {
+        var pending = await container.QueryAllAsync<WebhookDelivery>(
+            new QueryDefinition("SELECT * FROM c WHERE c.state = 'pending'"), new QueryRequestOptions { PartitionKey = new PartitionKey(endpointId) }, cancellationToken);
+        var canceled = 0;
+        foreach (var delivery in pending)
+        {
+            var attempt = new DeliveryAttempt(NowMicros, null, reason, 0, null);
+            var done = Finished(delivery with { State = DeliveryState.Canceled, Attempts = [.. delivery.Attempts.Append(attempt).TakeLast(WebhookLimits.AttemptsKeptMax)], UpdatedMicros = NowMicros });
+            canceled += await ReplaceAsync(done, delivery.ETag, cancellationToken) is null ? 0 : 1;
+        }
+
+        return canceled;
+    }
+
+    /// <summary>
+    /// Sends the event to the endpoint again: a new round, due now (a finished delivery is reopened, a missing one
+    /// scheduled; a pending one is left as it is). False when the delivery kept changing.
+    /// </summary>
+    public async Task<bool> RedeliverAsync(string merchantId, string endpointId, string eventId, string eventType, string body, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
+        {
+            var current = await container.ReadOrNullAsync<WebhookDelivery>(eventId, endpointId, cancellationToken);
+            if (current is null)
+            {
+                if (await ScheduleAsync(merchantId, endpointId, eventId, eventType, body, cancellationToken))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (current.State == DeliveryState.Pending)
+            {
+                return true;
+            }
+
+            var now = NowMicros;
+            var reopened = current with { State = DeliveryState.Pending, RoundAttempts = 0, RoundStartedMicros = now, DueMicros = now, UpdatedMicros = now, Ttl = null };
+            if (await ReplaceAsync(reopened, current.ETag, cancellationToken) is not null)
+            {
+                return true;
+            }
+
+            await Contention.BackOffAsync(attempt, cancellationToken);
+        }
+
+        return false;
+    }
+
+    /// <summary>The endpoint's deliveries, newest first, optionally in one state, after the cursor of the previous page.</summary>
+    public async Task<DeliveriesPage> ListAsync(string endpointId, DeliveryState? state, int limit, string? after, CancellationToken cancellationToken)
+    {
+        var text = $"SELECT TOP {limit + 1} * FROM c WHERE true" + (state is null ? "" : " AND c.state = @state");
+        var cursor = after is null ? ((long Micros, string Id)?)null : ParseCursor(after);
+        if (cursor is { } c)
+        {
+            text += $" AND (c.createdMicros < {Numbers.Literal(c.Micros)} OR (c.createdMicros = {Numbers.Literal(c.Micros)} AND c.id < @afterId))";
+        }
+
+        var query = new QueryDefinition(text + " ORDER BY c.createdMicros DESC, c.id DESC")
+            .WithParameter("@state", state?.ToString().ToLowerInvariant() ?? "")
+            .WithParameter("@afterId", cursor?.Id ?? "");
+        var found = await container.QueryAllAsync<WebhookDelivery>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(endpointId) }, cancellationToken);
+        var page = found.Take(limit).ToList();
+        return new DeliveriesPage([.. page.Select(d => d.ToView())], found.Count > limit ? $"{page[^1].CreatedMicros}:{page[^1].Id}" : null);
+    }
+
+    /// <summary>(merchant, endpoint) of every endpoint with pending deliveries: whose workers must be running.</summary>
+    public async Task<IReadOnlyList<(string MerchantId, string EndpointId)>> EndpointsWithPendingAsync(CancellationToken cancellationToken) =>
+        [.. (await container.QueryAllAsync<PendingEndpoint>(new QueryDefinition("SELECT DISTINCT c.merchantId, c.endpointId FROM c WHERE c.state = 'pending'"), null, cancellationToken))
+            .Select(p => (p.MerchantId, p.EndpointId))];
+
+    /// <summary>A cursor is "&lt;created micros&gt;:&lt;event id&gt;"; anything else is the caller's mistake.</summary>
+    public static (long Micros, string Id) ParseCursor(string cursor)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        var colon = cursor.IndexOf(':', StringComparison.Ordinal);
+        return colon is > 0 and <= 18
+            && cursor[..colon].All(char.IsAsciiDigit)
+            && long.TryParse(cursor.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
+            && Events.EventIds.IsValid(cursor[(colon + 1)..])
+            ? (micros, cursor[(colon + 1)..])
+            : throw new ArgumentException("Not a delivery cursor.", nameof(cursor));
+    }
+
+    private static WebhookDelivery Finished(WebhookDelivery delivery) =>
+        delivery.State == DeliveryState.Pending ? delivery : delivery with { Ttl = (int)WebhookLimits.DeliveryRetention.TotalSeconds };
+
+    private async Task<WebhookDelivery?> ReplaceAsync(WebhookDelivery delivery, string? etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var written = await container.ReplaceItemAsync(delivery with { ETag = null }, delivery.Id, new PartitionKey(delivery.EndpointId),
+                new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken);
+            return written.Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private sealed record PendingEndpoint(string MerchantId, string EndpointId);
+}

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Durable;
@@ -7,16 +6,12 @@ namespace Pipeline.Application.Webhooks;
 
 /// <summary>
 /// Wakes endpoint workers through the Durable client: an external event to a running worker, a start for one that is
-/// not running (<see cref="SingletonOrchestration"/>: starts race safely). At most one wake-up per endpoint per
-/// <see cref="WakeInterval"/> from this process — a busy relay would otherwise send one per page; a worker that is
-/// awake finds everything due anyway.
+/// not running (<see cref="SingletonOrchestration"/>: starts race safely). One wake-up per endpoint per relayed page
+/// (not per event). None is skipped: a worker may have finished its pass just after the previous one, and would then
+/// sleep through what this one announces (a test caught a redelivery waiting 5 minutes that way).
 /// </summary>
-public sealed class DurableWebhookWorkers(DurableClientSlot slot, TimeProvider time, ILogger<DurableWebhookWorkers> logger) : IWebhookWorkers
+public sealed class DurableWebhookWorkers(DurableClientSlot slot, ILogger<DurableWebhookWorkers> logger) : IWebhookWorkers
 {
-    public static readonly TimeSpan WakeInterval = TimeSpan.FromSeconds(1);
-
-    private readonly ConcurrentDictionary<string, DateTimeOffset> lastWoken = new(StringComparer.Ordinal);
-
     public async Task WakeAsync(IReadOnlyCollection<EndpointWork> endpoints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -26,15 +21,8 @@ public sealed class DurableWebhookWorkers(DurableClientSlot slot, TimeProvider t
             return;
         }
 
-        var now = time.GetUtcNow();
         foreach (var work in endpoints)
         {
-            if (lastWoken.TryGetValue(work.EndpointId, out var last) && now - last < WakeInterval)
-            {
-                continue;
-            }
-
-            lastWoken[work.EndpointId] = now;
             await WakeOneAsync(client, work, cancellationToken);
         }
     }

@@ -48,8 +48,11 @@ public sealed class WebhookEndpointOrchestrator : TaskOrchestrator<EndpointWork,
         var timer = context.CreateTimer(next < now ? now : next > latest ? latest : next, sleep.Token);
         var wake = context.WaitForExternalEvent<string>(WakeEvent, sleep.Token);
         await Task.WhenAny(timer, wake);
-        // The one left waiting is canceled; a wake-up arriving after that is kept for the next generation.
-        await sleep.CancelAsync();
+        // The one left waiting is canceled; a wake-up arriving after that is kept for the next generation. Synchronously:
+        // an orchestrator's code must not continue on another thread, where CancelAsync may run its callbacks.
+#pragma warning disable CA1849
+        sleep.Cancel();
+#pragma warning restore CA1849
 
         context.ContinueAsNew(input, preserveUnprocessedEvents: true);
         return pass.Attempts;

@@ -1,16 +1,31 @@
+using Pipeline.Application.Webhooks;
 using Pipeline.Domain.Payments;
 using Pipeline.Local.Emulators;
 
 namespace Pipeline.Application.Tests.Events;
 
-/// <summary>docs/EVENTS.md lists every event type the code can emit.</summary>
+/// <summary>docs/EVENTS.md lists every event type the code can emit, and gives receivers the verifier the tests use.</summary>
 public sealed class EventCatalogueTests
 {
-    [Fact]
-    public void The_catalogue_names_every_payment_event_type()
-    {
-        var catalogue = File.ReadAllText(Path.Combine(CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory), "docs", "EVENTS.md"));
+    private static string Root => CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory);
 
-        Assert.All(PaymentEvents.Types, type => Assert.Contains($"| `{type}` |", catalogue, StringComparison.Ordinal));
+    private static readonly string Document = File.ReadAllText(Path.Combine(Root, "docs", "EVENTS.md"));
+
+    [Fact]
+    public void The_catalogue_names_every_event_type()
+    {
+        Assert.All(PaymentEvents.Types.Concat(WebhookEndpointEvents.Types), type => Assert.Contains($"| `{type}` |", Document, StringComparison.Ordinal));
+        Assert.Equal(PaymentEvents.Types.Concat(WebhookEndpointEvents.Types).Order(), SubscribableEvents.Types.Order());
+    }
+
+    /// <summary>The C# a receiver pastes is, to the character, the verifier every delivery test checks signatures with.</summary>
+    [Fact]
+    public void The_documented_verifier_is_the_one_the_tests_use()
+    {
+        var source = File.ReadAllText(Path.Combine(Root, "tests", "Pipeline.Application.Tests", "Webhooks", "PipelineWebhook.cs"));
+        const string Begin = "// BEGIN VERIFIER\n", End = "// END VERIFIER";
+        var verifier = source[(source.IndexOf(Begin, StringComparison.Ordinal) + Begin.Length)..source.IndexOf(End, StringComparison.Ordinal)].TrimEnd('\n');
+
+        Assert.Contains($"```csharp\n{verifier}\n```", Document, StringComparison.Ordinal);
     }
 }

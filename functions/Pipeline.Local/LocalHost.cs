@@ -152,7 +152,9 @@ public sealed class LocalHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The Durable worker first: while its work-item stream is open, the server would wait ~30 s to stop.
+        // Stopping first: the event relay's and webhook workers' passes (up to 20 s each) end at once.
+        App.Lifetime.StopApplication();
+        // The Durable worker next: while its work-item stream is open, the server would wait ~30 s to stop.
         await Durable.DisposeAsync();
         await App.StopAsync();
         await App.DisposeAsync();

@@ -56,7 +56,8 @@ internal static class HttpLoad
     }
 
     /// <summary>The local host as the load tests run it (Release, its own emulators, warnings only), and its admin key.</summary>
-    public static async Task<(LocalHost Host, string AdminKey)> StartHostAsync()
+    /// <param name="relay">Whether the host runs its event relays (events are written with every change either way).</param>
+    public static async Task<(LocalHost Host, string AdminKey)> StartHostAsync(bool relay = true)
     {
         var adminKey = "adm_load_" + Guid.NewGuid().ToString("N");
         var host = await LocalHost.StartAsync([], new Dictionary<string, string?>
@@ -64,6 +65,7 @@ internal static class HttpLoad
             ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
             ["Pipeline:AdminKey"] = adminKey,
             ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-load-" + Guid.NewGuid().ToString("N")),
+            ["Pipeline:Events:RelayEnabled"] = relay ? "true" : "false",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         return (host, adminKey);

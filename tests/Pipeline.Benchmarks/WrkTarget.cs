@@ -1,5 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Payments;
+using Pipeline.Local;
 
 namespace Pipeline.Benchmarks;
 
@@ -7,18 +12,28 @@ namespace Pipeline.Benchmarks;
 /// The local host with its funded wallets, left serving for wrk, a load generator in C that takes little of the
 /// two cores (a .NET generator takes as much CPU as the host it measures). Writes wrk's Lua scripts for payments and
 /// transfers into a folder, prints "ready &lt;url&gt; &lt;folder&gt;", serves until its standard input closes, then reports
-/// the audit as the .NET load test does. tests/Pipeline.Benchmarks/wrk.sh drives it.
+/// the audit as the .NET load test does. tests/Pipeline.Benchmarks/wrk.sh drives it. A second argument chooses the
+/// events: "events-off" (no relay: events stay in their outboxes) or "events-on" (relays, and a webhook endpoint for
+/// payment.succeeded on a receiver in this process, whose delivery latency is reported); without it the host's default.
 /// </summary>
 internal static class WrkTarget
 {
     public static async Task RunAsync(string[] args)
     {
         var folder = args.Length > 0 ? args[0] : Directory.CreateTempSubdirectory("pipeline-wrk-").FullName;
-        var (host, adminKey) = await HttpLoad.StartHostAsync();
+        var mode = args.Length > 1 ? args[1] : "";
+        var (host, adminKey) = await HttpLoad.StartHostAsync(relay: mode != "events-off");
         await using var _ = host;
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DemoMerchantApiKey);
         var wallets = await HttpLoad.OpenFundedWalletsAsync(http);
+        await using var receiver = mode == "events-on" ? await LatencyReceiver.StartAsync() : null;
+        if (receiver is not null)
+        {
+            using var endpoint = await http.PostAsJsonAsync("api/v1/webhook-endpoints", new { url = receiver.Url, events = new[] { "payment.succeeded" } });
+            endpoint.EnsureSuccessStatusCode();
+        }
+
         var walletList = string.Join(", ", wallets.Select(w => $"\"{w}\""));
         await File.WriteAllTextAsync(Path.Combine(folder, "payments.lua"), Script(host.DemoMerchantApiKey, walletList, "/api/v1/payments",
             "return '{\"amount\":1,\"currency\":\"EUR\",\"source\":{\"walletId\":\"' .. wallets[math.random(#wallets)] .. '\"},\"captureMethod\":\"automatic\",\"reference\":\"wrk\"}'"));
@@ -29,6 +44,18 @@ internal static class WrkTarget
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {host.BaseAddress} {folder}"));
         await Console.In.ReadToEndAsync();
         await HttpLoad.ReportCompletionAsync(http, adminKey);
+        if (receiver is not null)
+        {
+            Console.WriteLine(await receiver.ReportAsync(await PaymentEventsAsync(host)));
+        }
+    }
+
+    /// <summary>How many payment.succeeded events the payments wrote (in their outbox, relayed or not).</summary>
+    private static async Task<int> PaymentEventsAsync(LocalHost host)
+    {
+        var payments = host.App.Services.GetRequiredService<Database>().GetContainer(PaymentStore.ContainerName);
+        using var count = payments.GetItemQueryIterator<int>("SELECT VALUE COUNT(1) FROM c WHERE c.docType = 'event' AND c.type = 'payment.succeeded'");
+        return (await count.ReadNextAsync()).Single();
     }
 
     /// <summary>A wrk script posting the body that <paramref name="body"/> (Lua statements) returns to <paramref name="path"/>.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 
@@ -17,9 +18,10 @@ public sealed record RelayPassResult(int Events, bool Superseded);
 /// from the old cursor: every hand-over is idempotent by event id, so nothing is lost and nothing is logged twice.
 /// Outbox documents are created once and never replaced, so the latest-version feed shows each exactly once.
 /// </summary>
+/// <param name="lifetime">The host's: a pass ends between two pages when the host stops (a pass is up to 20 s).</param>
 public sealed class EventRelay(
     Database database, EventLog log, IEnumerable<IEventSink> sinks, IEventPublisher publisher, IEnumerable<IEventSource> sources,
-    TimeProvider time, ILogger<EventRelay> logger)
+    TimeProvider time, ILogger<EventRelay> logger, IHostApplicationLifetime? lifetime = null)
 {
     private readonly Container cursors = database.GetContainer(RelayCursor.ContainerName);
     private readonly IReadOnlyList<IEventSink> sinks = [.. sinks];
@@ -45,30 +47,38 @@ public sealed class EventRelay(
             start, ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = PageSize });
         var clock = Stopwatch.StartNew();
         var relayed = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime?.ApplicationStopping ?? CancellationToken.None);
+        try
         {
-            var page = await feed.ReadNextAsync(cancellationToken);
-            if (page.StatusCode == HttpStatusCode.NotModified)
+            while (!stop.IsCancellationRequested)
             {
-                if (clock.Elapsed >= linger)
+                var page = await feed.ReadNextAsync(stop.Token);
+                if (page.StatusCode == HttpStatusCode.NotModified)
                 {
-                    break;
+                    if (clock.Elapsed >= linger)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(EventLimits.RelayPollInterval, stop.Token);
+                    continue;
                 }
 
-                await Task.Delay(EventLimits.RelayPollInterval, cancellationToken);
-                continue;
-            }
+                var events = page.SelectMany(source.EventsOf).ToList();
+                await HandOverAsync(events, stop.Token);
+                cursor = await RecordAsync(cursor, containerName, page.ContinuationToken, events.Count, stop.Token);
+                if (cursor is null)
+                {
+                    logger.LogWarning("The event relay of {Container} stopped: another relay moved its cursor (an activity run twice)", containerName);
+                    return new RelayPassResult(relayed, true);
+                }
 
-            var events = page.SelectMany(source.EventsOf).ToList();
-            await HandOverAsync(events, cancellationToken);
-            cursor = await RecordAsync(cursor, containerName, page.ContinuationToken, events.Count, cancellationToken);
-            if (cursor is null)
-            {
-                logger.LogWarning("The event relay of {Container} stopped: another relay moved its cursor (an activity run twice)", containerName);
-                return new RelayPassResult(relayed, true);
+                relayed += events.Count;
             }
-
-            relayed += events.Count;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: the page under way was not recorded, so the next pass hands it over again.
         }
 
         return new RelayPassResult(relayed, false);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Application.Webhooks;
@@ -13,12 +14,28 @@ public sealed record DeliveryPassResult(int Attempts, long? NextDueMicros, bool 
 /// sent but recorded as attempts that failed with it (<c>endpoint_failing</c>), so each keeps its own schedule — and
 /// reaches the end of its 3 days — without a connection per delivery to a receiver that is down.
 /// </summary>
+/// <param name="lifetime">The host's: a pass stops sending when the host stops (what it sent unrecorded is sent again later).</param>
 public sealed class DeliveryPass(
-    WebhookEndpointStore endpoints, DeliveryStore deliveries, WebhookSender sender, TimeProvider time, ILogger<DeliveryPass> logger)
+    WebhookEndpointStore endpoints, DeliveryStore deliveries, WebhookSender sender, TimeProvider time, ILogger<DeliveryPass> logger,
+    IHostApplicationLifetime? lifetime = null)
 {
     public async Task<DeliveryPassResult> RunAsync(EndpointWork work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime?.ApplicationStopping ?? CancellationToken.None);
+        try
+        {
+            return await PassAsync(work, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping; the worker looks again at once when it runs next.
+            return new DeliveryPassResult(0, Cosmos.CosmosTime.ToMicros(time.GetUtcNow()), false);
+        }
+    }
+
+    private async Task<DeliveryPassResult> PassAsync(EndpointWork work, CancellationToken cancellationToken)
+    {
         var endpoint = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
         if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
         {

@@ -14,7 +14,7 @@ namespace Pipeline.Application.Webhooks;
 public sealed class DeliveryStore(Database database, TimeProvider time)
 {
     /// <summary>Due deliveries taken at once: a few rounds of the endpoint's concurrency, so a slow receiver's pass ends soon after its time.</summary>
-    private const int DuePageSize = 4 * WebhookLimits.EndpointConcurrency;
+    private const int DuePageSize = 8 * WebhookLimits.EndpointConcurrency;
 
     private readonly Container container = database.GetContainer(WebhookDelivery.ContainerName);
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Payments per second with events and webhooks off, then on, alternating for ROUNDS rounds, each phase on a fresh
+# local host (wrk, like wrk.sh). Off: events are written with each payment but no relay runs. On: the relays run and
+# a webhook endpoint on a receiver in the host's process gets every payment.succeeded; the delivery latency (the
+# change's time to the receiver's arrival) is printed after each "on" phase.
+# Usage: bash tests/Pipeline.Benchmarks/wrk-events.sh [SECONDS] [CONNECTIONS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-20}
+connections=${2:-16}
+rounds=${3:-2}
+dotnet build -c Release tests/Pipeline.Benchmarks > /dev/null
+phase() {
+  local mode=$1 folder
+  folder=$(mktemp -d)
+  coproc TARGET { dotnet run -c Release --no-build --project tests/Pipeline.Benchmarks -- wrk-target "$folder" "$mode"; }
+  while read -r line <&"${TARGET[0]}"; do
+    [[ $line == ready* ]] && break
+  done
+  url=$(echo "$line" | cut -d' ' -f2)
+  echo "== $mode: POST /api/v1/payments (automatic capture)"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$folder/payments.lua" "$url" | grep -E "Requests/sec|Non-2xx|^ +(50|99)%"
+  eval "exec ${TARGET[1]}>&-"
+  cat <&"${TARGET[0]}"
+  wait || true
+}
+for _ in $(seq "$rounds"); do
+  phase events-off
+  phase events-on
+done

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Application.Payments;
+using Pipeline.Application.Tests.Webhooks;
 using Pipeline.Local;
 
 namespace Pipeline.Benchmarks;
@@ -27,7 +28,7 @@ internal static class WrkTarget
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DemoMerchantApiKey);
         var wallets = await HttpLoad.OpenFundedWalletsAsync(http);
-        await using var receiver = mode == "events-on" ? await LatencyReceiver.StartAsync() : null;
+        await using var receiver = mode == "events-on" ? await WebhookReceiver.StartAsync() : null;
         if (receiver is not null)
         {
             using var endpoint = await http.PostAsJsonAsync("api/v1/webhook-endpoints", new { url = receiver.Url, events = new[] { "payment.succeeded" } });
@@ -46,7 +47,7 @@ internal static class WrkTarget
         await HttpLoad.ReportCompletionAsync(http, adminKey);
         if (receiver is not null)
         {
-            Console.WriteLine(await receiver.ReportAsync(await PaymentEventsAsync(host)));
+            Console.WriteLine(await WebhookLatency.ReportAsync(receiver, await PaymentEventsAsync(host)));
         }
     }
 

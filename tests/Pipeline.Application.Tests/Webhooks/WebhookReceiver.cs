@@ -10,11 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace Pipeline.Application.Tests.Webhooks;
 
 /// <summary>A request as a receiver got it.</summary>
-public sealed record ReceivedWebhook(string EventId, string? Signature, string? Attempt, byte[] Body, int Answered);
+public sealed record ReceivedWebhook(string EventId, string? Signature, string? Attempt, byte[] Body, int Answered, DateTimeOffset Arrived);
 
 /// <summary>
 /// A real HTTP receiver on loopback (Kestrel): it answers 503 to its first <see cref="FailFirst"/> requests (or all,
-/// with <see cref="FailAlways"/>), waits <see cref="Delay"/> before answering, and records every request.
+/// with <see cref="FailAlways"/>), waits <see cref="Delay"/> before answering, and records every request with
+/// its arrival time. The load tests use it too (tests/Pipeline.Benchmarks, for the delivery latency).
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -50,6 +51,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var arrived = DateTimeOffset.UtcNow;
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         var number = Interlocked.Increment(ref requests);
@@ -61,7 +63,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var status = FailAlways || number <= FailFirst ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         Received.Enqueue(new ReceivedWebhook(
             context.Request.Headers["Pipeline-Event-Id"].ToString(), context.Request.Headers["Pipeline-Signature"].FirstOrDefault(),
-            context.Request.Headers["Pipeline-Delivery-Attempt"].FirstOrDefault(), body.ToArray(), status));
+            context.Request.Headers["Pipeline-Delivery-Attempt"].FirstOrDefault(), body.ToArray(), status, arrived));
         context.Response.StatusCode = status;
         await context.Response.WriteAsync(status == 200 ? "ok" : "busy, try later");
     }

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Durable;
 using Pipeline.Application.Composition;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
@@ -150,7 +153,13 @@ public sealed class ApiFunctions
     public Task<IResult> ListWebhookDeliveries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/webhook-endpoints/{id}/deliveries")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, DeliveryRoutes.List);
 
+    /// <summary>A redelivery wakes the endpoint's worker: this function hands its Durable client to the services that do.</summary>
     [Function("RedeliverEvent")]
-    public Task<IResult> RedeliverEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/events/{id}/redeliveries")] HttpRequest request) =>
-        Api.DispatchAsync(request.HttpContext, DeliveryRoutes.Redeliver);
+    public Task<IResult> RedeliverEvent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/events/{id}/redeliveries")] HttpRequest request, [DurableClient] DurableTaskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.HttpContext.RequestServices.GetRequiredService<DurableClientSlot>().Client ??= client;
+        return Api.DispatchAsync(request.HttpContext, DeliveryRoutes.Redeliver);
+    }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Azure.Cosmos;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -37,8 +38,15 @@ public sealed class LocalHost : IAsyncDisposable
 
     private readonly AzuriteProcess? azurite;
 
-    private LocalHost(WebApplication app, DurableEngine durable, AzuriteProcess? azurite, CosmosEmulatorProcess? emulator, CosmosClient client, string adminKeySource, string demoKey)
+    /// <summary>The loop that restarts eternal orchestrations (<see cref="KeepOrchestrationsAsync"/>).</summary>
+    private readonly Task keeper;
+
+    /// <summary>As the Functions app's timers.</summary>
+    private static readonly TimeSpan KeepInterval = TimeSpan.FromMinutes(5);
+
+    private LocalHost(WebApplication app, DurableEngine durable, Task keeper, AzuriteProcess? azurite, CosmosEmulatorProcess? emulator, CosmosClient client, string adminKeySource, string demoKey)
     {
+        this.keeper = keeper;
         this.azurite = azurite;
         App = app;
         Durable = durable;
@@ -126,8 +134,9 @@ public sealed class LocalHost : IAsyncDisposable
         var (azurite, storage) = await StorageAsync(local);
         var durable = await StartDurableAsync(storage, app.Services, local.TaskHub);
         taskHubHealth.Engine = durable;
+        var keeper = KeepOrchestrationsAsync(durable.Client, app.Services, app.Lifetime.ApplicationStopping);
         var demo = await app.Services.GetRequiredService<MerchantStore>().CreateAsync("Demo merchant", null, CancellationToken.None);
-        return new LocalHost(app, durable, azurite, emulator, client, adminKeySource, demo!.ApiKey!);
+        return new LocalHost(app, durable, keeper, azurite, emulator, client, adminKeySource, demo!.ApiKey!);
     }
 
     public void PrintWelcome(TextWriter output)
@@ -154,6 +163,7 @@ public sealed class LocalHost : IAsyncDisposable
     {
         // Stopping first: the event relay's and webhook workers' passes (up to 20 s each) end at once.
         App.Lifetime.StopApplication();
+        await keeper;
         // The Durable worker next: while its work-item stream is open, the server would wait ~30 s to stop.
         await Durable.DisposeAsync();
         await App.StopAsync();
@@ -188,16 +198,49 @@ public sealed class LocalHost : IAsyncDisposable
                 .AddOrchestrator<WebhookEndpointOrchestrator>().AddActivity<DeliverDueActivity>(),
             worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()).AddSingleton(relay).AddSingleton(services.GetRequiredService<DeliveryPass>()));
         services.GetRequiredService<DurableClientSlot>().Client = durable.Client;
+        await EnsureOrchestrationsAsync(durable.Client, services, CancellationToken.None);
+        return durable;
+    }
+
+    /// <summary>
+    /// Starts each eternal orchestration that is not running — what the Functions app's timers do every 5 minutes
+    /// (maintenance, relays, webhook workers with pending deliveries: after a purge, or a wake-up lost to a worker that
+    /// was ending).
+    /// </summary>
+    private static async Task EnsureOrchestrationsAsync(DurableTaskClient client, IServiceProvider services, CancellationToken cancellationToken)
+    {
         var interval = services.GetRequiredService<IOptions<MaintenanceOptions>>().Value.Interval;
-        await MaintenanceScheduler.EnsureRunningAsync(durable.Client, new MaintenanceSchedule(interval), CancellationToken.None);
+        await MaintenanceScheduler.EnsureRunningAsync(client, new MaintenanceSchedule(interval), cancellationToken);
         if (services.GetRequiredService<IOptions<EventOptions>>().Value.RelayEnabled)
         {
-            await EventScheduler.EnsureRelaysAsync(durable.Client, relay, CancellationToken.None);
+            await EventScheduler.EnsureRelaysAsync(client, services.GetRequiredService<EventRelay>(), cancellationToken);
         }
 
-        await DurableWebhookWorkers.EnsureRunningAsync(durable.Client, services.GetRequiredService<DeliveryStore>(), CancellationToken.None);
+        await DurableWebhookWorkers.EnsureRunningAsync(client, services.GetRequiredService<DeliveryStore>(), cancellationToken);
+    }
 
-        return durable;
+    /// <summary>The Functions app's 5-minute timers, on one machine: until the host stops.</summary>
+    private static async Task KeepOrchestrationsAsync(DurableTaskClient client, IServiceProvider services, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(KeepInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                try
+                {
+                    await EnsureOrchestrationsAsync(client, services, stopping);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    services.GetRequiredService<ILogger<LocalHost>>().LogError(e, "Starting the eternal orchestrations failed; trying again in {Interval}", KeepInterval);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
     }
 
     /// <summary>The storage account of the task hub: Pipeline:Local:StorageConnectionString, or Azurite started here with its data in a folder.</summary>

@@ -20,8 +20,8 @@ public static class DeliveryRoutes
     };
 
     public static readonly ApiRoute Redeliver = new("RedeliverEvent", "POST", "v1/events/{id}/redeliveries", Access.Merchant,
-        "Sends the event again, now, with a new 3-day retry schedule: to the endpoint named, or to every enabled endpoint that subscribes to its type. "
-        + "A delivery still pending is left as it is.", RedeliverAsync, typeof(RedeliveryRequest), typeof(Redelivery))
+        "Sends the event again, now, with a new 3-day retry schedule: to the endpoint named, or to every enabled endpoint that subscribes to its type "
+        + "(a delivery still pending starts its schedule afresh).", RedeliverAsync, typeof(RedeliveryRequest), typeof(Redelivery))
     {
         SuccessStatus = StatusCodes.Status202Accepted,
     };

@@ -74,25 +74,29 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         return await ReplaceAsync(Finished(recorded), delivery.ETag, cancellationToken);
     }
 
-    /// <summary>Cancels the endpoint's pending deliveries (the endpoint was deleted or disabled); returns how many.</summary>
-    public async Task<int> CancelPendingAsync(string endpointId, string reason, CancellationToken cancellationToken)
+    /// <summary>Cancels the endpoint's pending deliveries (the endpoint was deleted or disabled); returns those it canceled, as they were.</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> CancelPendingAsync(string endpointId, string reason, CancellationToken cancellationToken)
     {
         var pending = await container.QueryAllAsync<WebhookDelivery>(
             new QueryDefinition("SELECT * FROM c WHERE c.state = 'pending'"), new QueryRequestOptions { PartitionKey = new PartitionKey(endpointId) }, cancellationToken);
-        var canceled = 0;
+        var canceled = new List<WebhookDelivery>();
         foreach (var delivery in pending)
         {
             var attempt = new DeliveryAttempt(NowMicros, null, reason, 0, null);
             var done = Finished(delivery with { State = DeliveryState.Canceled, Attempts = [.. delivery.Attempts.Append(attempt).TakeLast(WebhookLimits.AttemptsKeptMax)], UpdatedMicros = NowMicros });
-            canceled += await ReplaceAsync(done, delivery.ETag, cancellationToken) is null ? 0 : 1;
+            if (await ReplaceAsync(done, delivery.ETag, cancellationToken) is not null)
+            {
+                canceled.Add(delivery);
+            }
         }
 
         return canceled;
     }
 
     /// <summary>
-    /// Sends the event to the endpoint again: a new round, due now (a finished delivery is reopened, a missing one
-    /// scheduled; a pending one is left as it is). False when the delivery kept changing.
+    /// Sends the event to the endpoint again: a new round, due now — a missing delivery is scheduled, any other one
+    /// (finished or pending) starts its round afresh by compare-and-swap, so an attempt in flight meanwhile, whose record
+    /// would otherwise close the delivery, loses its write (found in review). False when the delivery kept changing.
     /// </summary>
     public async Task<bool> RedeliverAsync(string merchantId, string endpointId, string eventId, string eventType, string body, CancellationToken cancellationToken)
     {
@@ -107,11 +111,6 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
                 }
 
                 continue;
-            }
-
-            if (current.State == DeliveryState.Pending)
-            {
-                return true;
             }
 
             var now = NowMicros;

@@ -87,7 +87,7 @@ public sealed record RotateWebhookSecretRequest(int? PreviousValidForSeconds = n
 public sealed record CreatedWebhookEndpoint(WebhookEndpointView Endpoint, string? Secret) : IShownOnce
 {
     /// <summary>Instead of <see cref="Secret"/> in a replay: why it is missing and how to get a new one.</summary>
-    public string? SecretNotice { get; init; }
+    public string? SecretNotice { get; init; } = Secret is null ? WebhookEndpointRoutes.SecretNotice(Endpoint.Id) : null;
 
     public object WithoutSecret() => this with { Secret = null, SecretNotice = WebhookEndpointRoutes.SecretNotice(Endpoint.Id) };
 }

@@ -31,6 +31,10 @@ public sealed record WebhookEndpoint
 
     public required string SecretName { get; init; }
     public string? PreviousSecretName { get; init; }
+
+    /// <summary>When the secret was last rotated (0: never — the secret is still the one its creation answered).</summary>
+    public long SecretRotatedMicros { get; init; }
+
     public long PreviousSecretValidUntilMicros { get; init; }
     public long CreatedMicros { get; init; }
     public long UpdatedMicros { get; init; }

@@ -8,8 +8,11 @@ using Pipeline.Application.Secrets;
 
 namespace Pipeline.Application.Webhooks;
 
-/// <summary>An endpoint with its signing secret: the answer to a creation or a rotation, the only time the secret is shown.</summary>
-public sealed record EndpointWithSecret(WebhookEndpoint Endpoint, string Secret);
+/// <summary>
+/// An endpoint with its signing secret: the answer to a creation or a rotation, the only time the secret is shown (null
+/// when a creation found its endpoint and may no longer show it).
+/// </summary>
+public sealed record EndpointWithSecret(WebhookEndpoint Endpoint, string? Secret);
 
 /// <summary>
 /// Webhook endpoints: created, changed, deleted, their secrets rotated — each change stored with its event — and what
@@ -34,8 +37,10 @@ public sealed class WebhookEndpointStore(Database database, ISecretStore secrets
 
     /// <summary>
     /// Creates the endpoint with a new secret. Under an Idempotency-Key the id is derived from it: a retry whose first
-    /// answer never arrived finds that endpoint and answers its secret again. Null when the merchant has
-    /// <see cref="WebhookLimits.EndpointsPerMerchantMax"/> endpoints.
+    /// answer never arrived finds that endpoint and answers its secret again — but only while that is still the
+    /// creation's secret and within the key's retention; later (or after a rotation: a leaked secret rotated away) the
+    /// endpoint is answered without it, or anyone holding an old key could read the live secret (found in review). Null
+    /// when the merchant has <see cref="WebhookLimits.EndpointsPerMerchantMax"/> endpoints.
     /// </summary>
     public async Task<EndpointWithSecret?> CreateAsync(
         string merchantId, string url, IReadOnlyList<string> events, string? description, string? idempotencyKey, CancellationToken cancellationToken)
@@ -43,7 +48,7 @@ public sealed class WebhookEndpointStore(Database database, ISecretStore secrets
         var id = ResourceIds.NewOrDerived(IdPrefix, merchantId, idempotencyKey);
         if (await GetAsync(merchantId, id, cancellationToken) is { } existing)
         {
-            return new EndpointWithSecret(existing, await SecretAsync(existing.SecretName, cancellationToken));
+            return await AnsweredAgainAsync(existing, cancellationToken);
         }
 
         if ((await ListAsync(merchantId, cancellationToken)).Count >= WebhookLimits.EndpointsPerMerchantMax)
@@ -63,11 +68,17 @@ public sealed class WebhookEndpointStore(Database database, ISecretStore secrets
         {
             // The same key's first attempt is creating it right now: answer what it stored.
             var theirs = await GetAsync(merchantId, id, cancellationToken) ?? throw new InvalidOperationException($"Webhook endpoint {id} conflicted but does not exist.");
-            return new EndpointWithSecret(theirs, await SecretAsync(theirs.SecretName, cancellationToken));
+            return await AnsweredAgainAsync(theirs, cancellationToken);
         }
 
         return new EndpointWithSecret(stored!, secret);
     }
+
+    /// <summary>A creation's answer given again: with the secret only while it is the creation's, within the key's retention.</summary>
+    private async Task<EndpointWithSecret> AnsweredAgainAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
+        endpoint.SecretRotatedMicros == 0 && NowMicros - endpoint.CreatedMicros < (long)ApiLimits.IdempotencyRetention.TotalMicroseconds
+            ? new EndpointWithSecret(endpoint, await SecretAsync(endpoint.SecretName, cancellationToken))
+            : new EndpointWithSecret(endpoint, null);
 
     /// <summary>The merchant's endpoint, or null (another merchant's is not in this merchant's partition).</summary>
     public Task<WebhookEndpoint?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
@@ -117,8 +128,8 @@ public sealed class WebhookEndpointStore(Database database, ISecretStore secrets
         {
             var now = NowMicros;
             return previousValidFor > TimeSpan.Zero
-                ? e with { SecretName = name, PreviousSecretName = e.SecretName, PreviousSecretValidUntilMicros = now + (long)previousValidFor.TotalMicroseconds, UpdatedMicros = now, ETag = null }
-                : e with { SecretName = name, PreviousSecretName = null, PreviousSecretValidUntilMicros = 0, UpdatedMicros = now, ETag = null };
+                ? e with { SecretName = name, PreviousSecretName = e.SecretName, PreviousSecretValidUntilMicros = now + (long)previousValidFor.TotalMicroseconds, SecretRotatedMicros = now, UpdatedMicros = now, ETag = null }
+                : e with { SecretName = name, PreviousSecretName = null, PreviousSecretValidUntilMicros = 0, SecretRotatedMicros = now, UpdatedMicros = now, ETag = null };
         }, e => e.ETag, cancellationToken);
         return rotated is null ? null : new EndpointWithSecret(await GetAsync(merchantId, id, cancellationToken) ?? rotated, secret);
     }

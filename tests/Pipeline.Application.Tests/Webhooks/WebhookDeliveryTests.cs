@@ -52,7 +52,7 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
         Assert.Equal(7, events.Count); // the endpoint's own created event, and 6 of the payments
         var delivered = receiver.Received.Where(r => r.Answered == 200).ToList();
         Assert.Equal(events.Select(e => e.Id).Order(), delivered.Select(r => r.EventId).Distinct().Order());
-        Assert.All(receiver.Received, r => Assert.True(PipelineWebhook.Verify(r.Signature, r.Body, endpoint.Secret, clock.GetUtcNow()), "A signature did not verify."));
+        Assert.All(receiver.Received, r => Assert.True(PipelineWebhook.Verify(r.Signature, r.Body, endpoint.Secret!, clock.GetUtcNow()), "A signature did not verify."));
         Assert.All(receiver.Received, r => Assert.Equal(r.EventId, JsonDocument.Parse(r.Body).RootElement.GetProperty("id").GetString()));
         Assert.True(receiver.Received.Count > delivered.Count && passes > 1, "The receiver's refusals were retried.");
 
@@ -168,10 +168,10 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
 
         var got = Assert.Single(receiver.Received);
         Assert.Equal(2, got.Signature!.Split(',').Count(p => p.StartsWith("v1=", StringComparison.Ordinal)));
-        Assert.True(PipelineWebhook.Verify(got.Signature, got.Body, created.Secret, clock.GetUtcNow()));
-        Assert.True(PipelineWebhook.Verify(got.Signature, got.Body, rotated.Secret, clock.GetUtcNow()));
+        Assert.True(PipelineWebhook.Verify(got.Signature, got.Body, created.Secret!, clock.GetUtcNow()));
+        Assert.True(PipelineWebhook.Verify(got.Signature, got.Body, rotated.Secret!, clock.GetUtcNow()));
         Assert.False(PipelineWebhook.Verify(got.Signature, got.Body, "whsec_someone_else", clock.GetUtcNow()));
-        Assert.False(PipelineWebhook.Verify(got.Signature, got.Body, rotated.Secret, clock.GetUtcNow().AddMinutes(6)));
+        Assert.False(PipelineWebhook.Verify(got.Signature, got.Body, rotated.Secret!, clock.GetUtcNow().AddMinutes(6)));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class WebhookEndpointStoreTests(CosmosFixture cosmos)
         var events = await EventsAsync(database, id);
         Assert.Equal([WebhookEndpointEvents.Created, WebhookEndpointEvents.Updated, WebhookEndpointEvents.Disabled, WebhookEndpointEvents.Deleted], events.Select(e => e.Type));
         Assert.Equal([1L, 2, 3, 4], events.Select(e => e.Sequence));
-        Assert.All(events, e => Assert.DoesNotContain(created.Secret, e.Envelope.Data.GetRawText(), StringComparison.Ordinal));
+        Assert.All(events, e => Assert.DoesNotContain(created.Secret!, e.Envelope.Data.GetRawText(), StringComparison.Ordinal));
         Assert.Equal(["*"], events[1].Envelope.Data.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
     }
 
@@ -48,16 +48,16 @@ public sealed class WebhookEndpointStoreTests(CosmosFixture cosmos)
         var rotated = (await store.RotateSecretAsync(Merchant, created.Endpoint.Id, TimeSpan.FromHours(1), default))!;
 
         Assert.NotEqual(created.Secret, rotated.Secret);
-        Assert.Equal([rotated.Secret, created.Secret], await store.SigningSecretsAsync(rotated.Endpoint, default));
+        Assert.Equal([rotated.Secret!, created.Secret!], await store.SigningSecretsAsync(rotated.Endpoint, default));
         Assert.Equal(clock.GetUtcNow().AddHours(1), rotated.Endpoint.ToView().PreviousSecretValidUntil);
         clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal([rotated.Secret], await store.SigningSecretsAsync(rotated.Endpoint, default));
+        Assert.Equal([rotated.Secret!], await store.SigningSecretsAsync(rotated.Endpoint, default));
 
         // A second rotation ends the oldest at once: at most two sign at a time; without an overlap only the new one signs.
         var again = (await store.RotateSecretAsync(Merchant, created.Endpoint.Id, TimeSpan.FromHours(1), default))!;
-        Assert.Equal([again.Secret, rotated.Secret], await store.SigningSecretsAsync(again.Endpoint, default));
+        Assert.Equal([again.Secret!, rotated.Secret!], await store.SigningSecretsAsync(again.Endpoint, default));
         var revoked = (await store.RotateSecretAsync(Merchant, created.Endpoint.Id, TimeSpan.Zero, default))!;
-        Assert.Equal([revoked.Secret], await store.SigningSecretsAsync(revoked.Endpoint, default));
+        Assert.Equal([revoked.Secret!], await store.SigningSecretsAsync(revoked.Endpoint, default));
         Assert.Null(await store.RotateSecretAsync("mer_other", created.Endpoint.Id, TimeSpan.Zero, default));
     }
 

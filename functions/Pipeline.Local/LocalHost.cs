@@ -161,7 +161,7 @@ public sealed class LocalHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Stopping first: the event relay's and webhook workers' passes (up to 20 s each) end at once.
+        // Stopping first: the event relay's and webhook workers' passes (up to 8 s each) end at once.
         App.Lifetime.StopApplication();
         await keeper;
         // The Durable worker next: while its work-item stream is open, the server would wait ~30 s to stop.

@@ -35,8 +35,12 @@ public static class EventLimits
     /// <summary>How often a caught-up relay looks at its feed again: about the most an event waits to be relayed.</summary>
     public static readonly TimeSpan RelayPollInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How long one relay activity runs (polling) before its orchestration starts the next: well inside an activity's time limit.</summary>
-    public static readonly TimeSpan RelayPassDuration = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long one relay activity runs (polling) before its orchestration starts the next: well inside an activity's
+    /// time limit, and short of the local engine's 20 s message visibility (a 20 s pass lost the race with its message's
+    /// renewal under load — PopReceiptMismatch — and ran again 20 s later).
+    /// </summary>
+    public static readonly TimeSpan RelayPassDuration = TimeSpan.FromSeconds(8);
 
     /// <summary>Events per append batch: a transactional batch holds at most 100 operations, one of them the head.</summary>
     public const int AppendBatchMax = 99;

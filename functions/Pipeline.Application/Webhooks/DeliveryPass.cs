@@ -84,9 +84,11 @@ public sealed class DeliveryPass(
             }
 
             var current = endpoint;
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = WebhookLimits.EndpointConcurrency, CancellationToken = cancellationToken },
-                async (delivery, token) => await SendAsync(current, url, delivery, secrets, token));
+            var outcomes = new (WebhookDelivery Delivery, SendResult Result)[due.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = WebhookLimits.EndpointConcurrency, CancellationToken = cancellationToken },
+                async (i, token) => outcomes[i] = (due[i], await sender.SendAsync(url, due[i], secrets, token)));
             attempts += due.Count;
+            await RecordAsync(current, outcomes, cancellationToken);
             // Its health (or the merchant) may have changed it meanwhile: failing, disabled, deleted, a new URL.
             endpoint = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
             if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
@@ -151,6 +153,23 @@ public sealed class DeliveryPass(
 
         var failedForGood = recorded is { State: DeliveryState.Failed };
         return (result, await endpoints.RecordOutcomeAsync(endpoint, result.Succeeded, failedForGood, cancellationToken));
+    }
+
+    /// <summary>
+    /// Records a round of attempts (one batch) and what they say of the endpoint's health: alive if any answered 2xx,
+    /// failing otherwise — and disabled if one ran out of attempts after 3 days of failures.
+    /// </summary>
+    private async Task RecordAsync(WebhookEndpoint endpoint, (WebhookDelivery Delivery, SendResult Result)[] outcomes, CancellationToken cancellationToken)
+    {
+        var recorded = await deliveries.RecordAllAsync(endpoint.Id, outcomes, cancellationToken);
+        foreach (var (delivery, result) in outcomes.Where(o => !o.Result.Succeeded))
+        {
+            logger.LogInformation("Webhook {EventId} to endpoint {EndpointId}: attempt {Attempt} failed ({Status}{Error})",
+                delivery.Id, endpoint.Id, delivery.RoundAttempts + 1, result.Attempt.Status, result.Attempt.Error);
+        }
+
+        var alive = outcomes.Any(o => o.Result.Succeeded);
+        await endpoints.RecordOutcomeAsync(endpoint, alive, !alive && recorded.Any(r => r is { State: DeliveryState.Failed }), cancellationToken);
     }
 
     private async Task FailWithProbeAsync(IEnumerable<WebhookDelivery> rest, DeliveryAttempt probe, CancellationToken cancellationToken)

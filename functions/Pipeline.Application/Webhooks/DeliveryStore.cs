@@ -16,27 +16,61 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     /// <summary>Due deliveries taken at once: a few rounds of the endpoint's concurrency, so a slow receiver's pass ends soon after its time.</summary>
     private const int DuePageSize = 8 * WebhookLimits.EndpointConcurrency;
 
+    /// <summary>Operations in one transactional batch.</summary>
+    private const int BatchMax = 100;
+
     private readonly Container container = database.GetContainer(WebhookDelivery.ContainerName);
 
     private long NowMicros => CosmosTime.ToMicros(time.GetUtcNow());
 
-    /// <summary>Schedules the event for the endpoint, due now; false when it was scheduled before (its state is left alone).</summary>
-    public async Task<bool> ScheduleAsync(string merchantId, string endpointId, string eventId, string eventType, string body, CancellationToken cancellationToken)
+    /// <summary>A delivery of the event to the endpoint, due now (not stored yet).</summary>
+    public WebhookDelivery New(string merchantId, string endpointId, string eventId, string eventType, string body)
     {
         var now = NowMicros;
-        var delivery = new WebhookDelivery
+        return new WebhookDelivery
         {
             Id = eventId, EndpointId = endpointId, MerchantId = merchantId, EventType = eventType, Body = body,
             State = DeliveryState.Pending, DueMicros = now, RoundStartedMicros = now, CreatedMicros = now, UpdatedMicros = now,
         };
+    }
+
+    /// <summary>Schedules the event for the endpoint, due now; false when it was scheduled before (its state is left alone).</summary>
+    public async Task<bool> ScheduleAsync(string merchantId, string endpointId, string eventId, string eventType, string body, CancellationToken cancellationToken)
+    {
         try
         {
-            await container.CreateItemAsync(delivery, new PartitionKey(endpointId), NoContent.Item, cancellationToken);
+            await container.CreateItemAsync(New(merchantId, endpointId, eventId, eventType, body), new PartitionKey(endpointId), NoContent.Item, cancellationToken);
             return true;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Schedules one endpoint's new deliveries (<see cref="New"/>), up to 100 per transactional batch: one request for a
+    /// page's worth. A batch that meets one scheduled before (a page handed over again) is done one by one instead.
+    /// </summary>
+    public async Task ScheduleAllAsync(string endpointId, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        foreach (var chunk in deliveries.Chunk(BatchMax))
+        {
+            var batch = container.CreateTransactionalBatch(new PartitionKey(endpointId));
+            foreach (var delivery in chunk)
+            {
+                batch.CreateItem(delivery, NoContent.BatchItem);
+            }
+
+            using var response = await batch.ExecuteAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                foreach (var delivery in chunk)
+                {
+                    await ScheduleAsync(delivery.MerchantId, endpointId, delivery.Id, delivery.EventType, delivery.Body, cancellationToken);
+                }
+            }
         }
     }
 
@@ -56,7 +90,42 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     /// Records an attempt: succeeded, or failed and due again on its schedule, or failed for good when the schedule's
     /// window is used up. Null when the delivery changed meanwhile (a redelivery): that change stands.
     /// </summary>
-    public async Task<WebhookDelivery?> RecordAsync(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded, CancellationToken cancellationToken)
+    public Task<WebhookDelivery?> RecordAsync(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded, CancellationToken cancellationToken) =>
+        ReplaceAsync(Recorded(delivery, attempt, succeeded), delivery.ETag, cancellationToken);
+
+    /// <summary>
+    /// Records several attempts on one endpoint's deliveries in one transactional batch (each If-Match); when one of them
+    /// changed meanwhile the batch is refused whole, and each is recorded alone (<see cref="RecordAsync"/>). The
+    /// deliveries as recorded, null for those that had changed.
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookDelivery?>> RecordAllAsync(
+        string endpointId, IReadOnlyList<(WebhookDelivery Delivery, SendResult Result)> outcomes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var recorded = outcomes.Select(o => Recorded(o.Delivery, o.Result.Attempt, o.Result.Succeeded)).ToList();
+        var batch = container.CreateTransactionalBatch(new PartitionKey(endpointId));
+        for (var i = 0; i < recorded.Count; i++)
+        {
+            batch.ReplaceItem(recorded[i].Id, recorded[i], new TransactionalBatchItemRequestOptions { IfMatchEtag = outcomes[i].Delivery.ETag, EnableContentResponseOnWrite = false });
+        }
+
+        using var response = await batch.ExecuteAsync(cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return recorded;
+        }
+
+        var one = new List<WebhookDelivery?>();
+        for (var i = 0; i < recorded.Count; i++)
+        {
+            one.Add(await ReplaceAsync(recorded[i], outcomes[i].Delivery.ETag, cancellationToken));
+        }
+
+        return one;
+    }
+
+    /// <summary>The delivery after an attempt (not stored): succeeded, due again on its schedule, or failed for good.</summary>
+    private WebhookDelivery Recorded(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(attempt);
@@ -70,8 +139,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             State = succeeded ? DeliveryState.Succeeded : next is null ? DeliveryState.Failed : DeliveryState.Pending,
             DueMicros = next ?? delivery.DueMicros,
             UpdatedMicros = NowMicros,
+            ETag = null,
         };
-        return await ReplaceAsync(Finished(recorded), delivery.ETag, cancellationToken);
+        return Finished(recorded);
     }
 
     /// <summary>Cancels the endpoint's pending deliveries (the endpoint was deleted or disabled); returns those it canceled, as they were.</summary>

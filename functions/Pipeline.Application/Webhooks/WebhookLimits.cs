@@ -40,7 +40,7 @@ public static class WebhookLimits
     public static readonly TimeSpan DeliveryRetention = TimeSpan.FromDays(30);
 
     /// <summary>How long one delivery activity works an endpoint's due deliveries before its orchestration looks again.</summary>
-    public static readonly TimeSpan DeliveryPassDuration = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan DeliveryPassDuration = TimeSpan.FromSeconds(8);
 
     /// <summary>The longest an endpoint's worker sleeps with nothing due (a lost wake-up costs at most this).</summary>
     public static readonly TimeSpan IdleWakeUp = TimeSpan.FromMinutes(5);

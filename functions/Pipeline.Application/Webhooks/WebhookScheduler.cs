@@ -11,7 +11,7 @@ namespace Pipeline.Application.Webhooks;
 /// </summary>
 public sealed class WebhookScheduler(WebhookEndpointStore endpoints, DeliveryStore deliveries, IWebhookWorkers workers) : IEventSink
 {
-    private const int SchedulingConcurrency = 16;
+    private const int SchedulingConcurrency = 8;
 
     public async Task AcceptAsync(IReadOnlyList<RelayedEvent> events, CancellationToken cancellationToken)
     {
@@ -24,12 +24,12 @@ public sealed class WebhookScheduler(WebhookEndpointStore endpoints, DeliverySto
                 .Select(e => (new EndpointWork(merchant.Key, e.Id), relayed.Envelope))));
         }
 
-        // One create per delivery, independent of each other: in parallel, so a page of a busy merchant is scheduled in
-        // a few round trips' time rather than hundreds.
-        await Parallel.ForEachAsync(scheduled, new ParallelOptions { MaxDegreeOfParallelism = SchedulingConcurrency, CancellationToken = cancellationToken },
-            async (delivery, token) => await deliveries.ScheduleAsync(
-                delivery.Work.MerchantId, delivery.Work.EndpointId, delivery.Envelope.Id, delivery.Envelope.Type, BodyOf(delivery.Envelope), token));
-        var woken = scheduled.Select(s => s.Work).ToHashSet();
+        // Per endpoint one batch for up to 100 deliveries (one partition each), the endpoints in parallel.
+        var byEndpoint = scheduled.GroupBy(s => s.Work).ToList();
+        await Parallel.ForEachAsync(byEndpoint, new ParallelOptions { MaxDegreeOfParallelism = SchedulingConcurrency, CancellationToken = cancellationToken },
+            async (endpoint, token) => await deliveries.ScheduleAllAsync(endpoint.Key.EndpointId,
+                [.. endpoint.Select(s => deliveries.New(s.Work.MerchantId, s.Work.EndpointId, s.Envelope.Id, s.Envelope.Type, BodyOf(s.Envelope)))], token));
+        var woken = byEndpoint.Select(e => e.Key).ToHashSet();
         if (woken.Count > 0)
         {
             await workers.WakeAsync(woken, cancellationToken);

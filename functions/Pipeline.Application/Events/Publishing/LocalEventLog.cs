@@ -55,7 +55,10 @@ public sealed class LocalEventLog(TimeProvider time, string? path = null) : IEve
                     kept.Dequeue();
                 }
 
-                lines.Append(JsonSerializer.Serialize(envelope)).Append('\n');
+                if (path is not null)
+                {
+                    lines.Append(JsonSerializer.Serialize(envelope)).Append('\n');
+                }
             }
         }
 

@@ -61,38 +61,16 @@ public sealed class DeliveryPass(
                 break;
             }
 
-            var secrets = await endpoints.SigningSecretsAsync(endpoint, cancellationToken);
-            var url = new Uri(endpoint.Url);
-            if (endpoint.FailingSinceMicros != 0)
-            {
-                // One probe; its outcome decides whether the rest is sent now.
-                var (probe, after) = await SendAsync(endpoint, url, due[0], secrets, cancellationToken);
-                attempts++;
-                endpoint = after;
-                if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
-                {
-                    break;
-                }
-
-                if (!probe.Succeeded)
-                {
-                    await FailWithProbeAsync(due.Skip(1), probe.Attempt, cancellationToken);
-                    break;
-                }
-
-                continue;
-            }
-
-            var current = endpoint;
-            var outcomes = new (WebhookDelivery Delivery, SendResult Result)[due.Count];
-            await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = WebhookLimits.EndpointConcurrency, CancellationToken = cancellationToken },
-                async (i, token) => outcomes[i] = (due[i], await sender.SendAsync(url, due[i], secrets, token)));
-            attempts += due.Count;
-            await RecordAsync(current, outcomes, cancellationToken);
+            // While the endpoint fails, one delivery probes it; its outcome decides whether the rest is sent now.
+            var probing = endpoint.FailingSinceMicros != 0;
+            var round = probing ? [due[0]] : due;
+            var outcomes = await SendAllAsync(endpoint, round, cancellationToken);
+            attempts += round.Count;
             // Its health (or the merchant) may have changed it meanwhile: failing, disabled, deleted, a new URL.
             endpoint = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
-            if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
+            if (probing && !outcomes[0].Result.Succeeded)
             {
+                await FailWithProbeAsync(due.Skip(1), outcomes[0].Result.Attempt, cancellationToken);
                 break;
             }
         }
@@ -101,7 +79,6 @@ public sealed class DeliveryPass(
         {
             return new DeliveryPassResult(attempts, null, true);
         }
-
 
         return new DeliveryPassResult(attempts, await deliveries.NextDueMicrosAsync(work.EndpointId, cancellationToken), false);
     }
@@ -139,28 +116,19 @@ public sealed class DeliveryPass(
         throw new InvalidOperationException($"Webhook endpoint {work.EndpointId}: deliveries kept arriving while it was disabled.");
     }
 
-    /// <summary>Sends one delivery and records it on the delivery and on the endpoint's health; the endpoint as it is after.</summary>
-    private async Task<(SendResult Result, WebhookEndpoint? Endpoint)> SendAsync(
-        WebhookEndpoint endpoint, Uri url, WebhookDelivery delivery, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
-    {
-        var result = await sender.SendAsync(url, delivery, secrets, cancellationToken);
-        var recorded = await deliveries.RecordAsync(delivery, result.Attempt, result.Succeeded, cancellationToken);
-        if (!result.Succeeded)
-        {
-            logger.LogInformation("Webhook {EventId} to endpoint {EndpointId}: attempt {Attempt} failed ({Status}{Error})",
-                delivery.Id, endpoint.Id, delivery.RoundAttempts + 1, result.Attempt.Status, result.Attempt.Error);
-        }
-
-        var failedForGood = recorded is { State: DeliveryState.Failed };
-        return (result, await endpoints.RecordOutcomeAsync(endpoint, result.Succeeded, failedForGood, cancellationToken));
-    }
-
     /// <summary>
-    /// Records a round of attempts (one batch) and what they say of the endpoint's health: alive if any answered 2xx,
-    /// failing otherwise — and disabled if one ran out of attempts after 3 days of failures.
+    /// Sends a round (at most <see cref="WebhookLimits.EndpointConcurrency"/> at a time) and records it: the attempts in
+    /// one batch, and what they say of the endpoint's health — alive if any answered 2xx, failing otherwise, and disabled
+    /// if one ran out of attempts after 3 days of failures.
     /// </summary>
-    private async Task RecordAsync(WebhookEndpoint endpoint, (WebhookDelivery Delivery, SendResult Result)[] outcomes, CancellationToken cancellationToken)
+    private async Task<(WebhookDelivery Delivery, SendResult Result)[]> SendAllAsync(
+        WebhookEndpoint endpoint, IReadOnlyList<WebhookDelivery> round, CancellationToken cancellationToken)
     {
+        var secrets = await endpoints.SigningSecretsAsync(endpoint, cancellationToken);
+        var url = new Uri(endpoint.Url);
+        var outcomes = new (WebhookDelivery Delivery, SendResult Result)[round.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, round.Count), new ParallelOptions { MaxDegreeOfParallelism = WebhookLimits.EndpointConcurrency, CancellationToken = cancellationToken },
+            async (i, token) => outcomes[i] = (round[i], await sender.SendAsync(url, round[i], secrets, token)));
         var recorded = await deliveries.RecordAllAsync(endpoint.Id, outcomes, cancellationToken);
         foreach (var (delivery, result) in outcomes.Where(o => !o.Result.Succeeded))
         {
@@ -170,6 +138,7 @@ public sealed class DeliveryPass(
 
         var alive = outcomes.Any(o => o.Result.Succeeded);
         await endpoints.RecordOutcomeAsync(endpoint, alive, !alive && recorded.Any(r => r is { State: DeliveryState.Failed }), cancellationToken);
+        return outcomes;
     }
 
     private async Task FailWithProbeAsync(IEnumerable<WebhookDelivery> rest, DeliveryAttempt probe, CancellationToken cancellationToken)

@@ -121,7 +121,7 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
 
         receiver.FailAlways = false;
         await world.Endpoints.UpdateAsync(Merchant, id, e => e with { Status = WebhookEndpointStatus.Enabled }, default);
-        var first = deliveries.Single(d => d.State == DeliveryState.Failed);
+        var first = deliveries.First(d => d.State == DeliveryState.Failed);
         var envelope = (await new EventLog(world.Database).GetAsync(Merchant, first.EventId, default))!;
         Assert.True(await world.Deliveries.RedeliverAsync(Merchant, id, envelope.Id, envelope.Type, WebhookScheduler.BodyOf(envelope), default));
         await world.Pass.RunAsync(new EndpointWork(Merchant, id), default);

@@ -11,7 +11,6 @@ using Pipeline.Local.Emulators;
 
 namespace Pipeline.Application.Tests.Webhooks;
 
-/// <summary>Review: interleavings of the endpoint's worker with the merchant and the relay, against the emulator.</summary>
 /// <summary>Deliveries racing the merchant's changes: a redelivery against an attempt in flight, re-enabling against a worker that is ending (found in review).</summary>
 [Collection(CosmosCollection.Name)]
 public sealed class WebhookRaceTests(CosmosFixture cosmos)

@@ -125,7 +125,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         // the work of a request that died.
         { name: 'Pipeline__Maintenance__Interval', value: '00:01:00' }
         { name: 'Pipeline__Maintenance__RecoverAfter', value: '00:02:00' }
-        // Every instance may run the event relays (one orchestration per outbox container, docs/EVENTS.md).
+        // Every instance may run the event relays (one orchestration per source container, docs/EVENTS.md).
         { name: 'Pipeline__Events__RelayEnabled', value: 'true' }
         // Webhooks go to public https receivers only: no http, no private network allowed (docs/EVENTS.md).
         { name: 'Pipeline__Webhooks__AllowHttp', value: 'false' }

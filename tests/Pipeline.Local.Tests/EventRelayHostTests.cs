@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Application.Events.Publishing;
 using Pipeline.Local.Emulators;
@@ -46,9 +47,12 @@ public sealed class EventRelayHostTests
         var throughB = new PaymentClient(httpB, merchant, apiKey, b.App.Services);
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? throughA : throughB).PayAsync(wallet, 200 + i, "automatic")));
 
-        var events = await throughB.EventsAsync(20, TimeSpan.FromSeconds(60));
-        Assert.Equal(20, events.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
-        Assert.Equal("20", (await throughA.GetAsync("api/v1/events?after=19")).GetProperty("next").GetString());
+        // 20 payments, and the wallet's: created, topped up, and charged by each payment (22, its first two written while no relay ran).
+        var events = await throughB.EventsAsync(42, TimeSpan.FromSeconds(60));
+        Assert.Equal(42, events.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
+        Assert.Equal(20, events.Count(e => e.GetProperty("type").GetString() == "payment.succeeded"));
+        Assert.Equal(Enumerable.Range(1, 22), events.Where(e => e.GetProperty("subject").GetString() == wallet).Select(e => int.Parse(e.GetProperty("sequence").GetString()!, CultureInfo.InvariantCulture)).Order());
+        Assert.Equal("42", (await throughA.GetAsync("api/v1/events?after=41")).GetProperty("next").GetString());
         var published = a.App.Services.GetRequiredService<LocalEventLog>().Snapshot().Concat(b.App.Services.GetRequiredService<LocalEventLog>().Snapshot());
         Assert.Equal(events.Select(e => e.GetProperty("id").GetString()).Order(), published.Select(e => e.Id).Distinct().Order());
         await throughA.AssertBooksBalancedAsync();

@@ -17,7 +17,7 @@ public sealed class EventTests(LocalHostFixture fixture)
         var id = (await client.PayAsync(wallet, 2_000, "manual")).GetProperty("id").GetString()!;
         await PaymentClient.ExpectAsync(await client.PostAsync($"api/v1/payments/{id}/capture", new { amount = 1_500 }), HttpStatusCode.OK);
 
-        var events = await client.EventsAsync(2, RelayWithin);
+        var events = await client.EventsAsync(2, RelayWithin, of: e => e.GetProperty("subject").GetString() == id);
         Assert.Equal(["payment.requires_capture", "payment.succeeded"], events.Select(e => e.GetProperty("type").GetString()));
         Assert.Equal(["0000000000000000001", "0000000000000000002"], events.Select(e => e.GetProperty("sequence").GetString()));
         Assert.All(events, e => Assert.Equal((id, $"/v1/payments/{id}", "1.0"), (e.GetProperty("subject").GetString(), e.GetProperty("source").GetString(), e.GetProperty("specversion").GetString())));
@@ -33,6 +33,31 @@ public sealed class EventTests(LocalHostFixture fixture)
         Assert.Empty((await other.GetAsync("api/v1/events")).GetProperty("events").EnumerateArray());
         using var notTheirs = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/events/{eventId}", other.ApiKey));
         await PaymentClient.ExpectAsync(notTheirs, HttpStatusCode.NotFound);
+    }
+
+    /// <summary>A wallet's events: opened, then one per balance change (top-up, hold, capture), numbered 1, 2, 3… and ending at the balances GET shows.</summary>
+    [Fact]
+    public async Task A_wallets_changes_reach_GET_events_numbered_in_order()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var wallet = await client.OpenWalletAsync(10_000);
+        var id = (await client.PayAsync(wallet, 2_000, "manual")).GetProperty("id").GetString()!;
+        await PaymentClient.ExpectAsync(await client.PostAsync($"api/v1/payments/{id}/capture", new { amount = 1_500 }), HttpStatusCode.OK);
+
+        var events = await client.EventsAsync(4, RelayWithin, of: e => e.GetProperty("subject").GetString() == wallet);
+        var ordered = events.OrderBy(e => e.GetProperty("sequence").GetString(), StringComparer.Ordinal).ToList();
+        Assert.Equal(["wallet.created", "wallet.balance_changed", "wallet.balance_changed", "wallet.balance_changed"], ordered.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["0000000000000000001", "0000000000000000002", "0000000000000000003", "0000000000000000004"], ordered.Select(e => e.GetProperty("sequence").GetString()));
+        Assert.All(ordered, e => Assert.Equal($"/v1/wallets/{wallet}", e.GetProperty("source").GetString()));
+        Assert.False(ordered[0].TryGetProperty("transferid", out _));
+        Assert.All(ordered.Skip(1), e => Assert.False(string.IsNullOrEmpty(e.GetProperty("transferid").GetString())));
+        var balances = ordered.Select(e => e.GetProperty("data").GetProperty("balances")).Select(b => (b.GetProperty("available").GetInt64(), b.GetProperty("pending").GetInt64(), b.GetProperty("posted").GetInt64()));
+        // Opened empty; topped up; 2,000 held; 1,500 captured and the rest of the hold released.
+        Assert.Equal([(0L, 0L, 0L), (10_000L, 0L, 10_000L), (8_000L, 2_000L, 10_000L), (8_500L, 0L, 8_500L)], balances);
+        Assert.Equal((8_500L, 0L, 8_500L), await client.BalancesAsync(wallet));
+
+        var subscribed = await client.PostAsync("api/v1/webhook-endpoints", new { url = "https://example.com/hooks", events = new[] { "wallet.balance_changed" } });
+        await PaymentClient.ExpectAsync(subscribed, HttpStatusCode.Created);
     }
 
     [Theory]

@@ -59,7 +59,8 @@ internal sealed class PaymentClient(HttpClient http, string merchantId, string a
     /// Reads GET /events from the start until <paramref name="count"/> events are there (the relay hands them on within
     /// a poll interval or so); fails after <paramref name="within"/>.
     /// </summary>
-    public async Task<IReadOnlyList<JsonElement>> EventsAsync(int count, TimeSpan within)
+    /// <summary>The merchant's events from the start of its log (those <paramref name="of"/> picks), once there are <paramref name="count"/>.</summary>
+    public async Task<IReadOnlyList<JsonElement>> EventsAsync(int count, TimeSpan within, Func<JsonElement, bool>? of = null)
     {
         var deadline = DateTimeOffset.UtcNow + within;
         var events = new List<JsonElement>();
@@ -67,7 +68,7 @@ internal sealed class PaymentClient(HttpClient http, string merchantId, string a
         while (true)
         {
             var page = await GetAsync($"api/v1/events?after={after}&limit=100");
-            events.AddRange(page.GetProperty("events").EnumerateArray());
+            events.AddRange(page.GetProperty("events").EnumerateArray().Where(e => of?.Invoke(e) ?? true));
             after = page.GetProperty("next").GetString()!;
             if (events.Count >= count || DateTimeOffset.UtcNow > deadline)
             {

@@ -54,6 +54,8 @@ public static class PipelineServices
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEventSource>(new OutboxSource(PaymentStore.ContainerName));
         services.AddSingleton<IEventSource>(new OutboxSource(WebhookEndpointStore.ContainerName));
+        services.AddSingleton<IEventSource, WalletCreatedSource>();
+        services.AddSingleton<IEventSource, WalletBalanceSource>();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<DeliveryStore>();

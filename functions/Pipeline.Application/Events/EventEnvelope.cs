@@ -20,6 +20,14 @@ public sealed record EventEnvelope(
     [property: JsonPropertyName("data")] JsonElement Data)
 {
     /// <summary>
+    /// The <c>transferid</c> extension attribute, on a wallet's balance change: the ledger transfer that made it
+    /// (<c>GET /ledger/transfers/{id}</c>), so a receiver can match the change to the payment or top-up behind it.
+    /// </summary>
+    [JsonPropertyName("transferid")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TransferId { get; init; }
+
+    /// <summary>
     /// The envelope of change <paramref name="sequence"/> of a resource. Its id is derived from the resource and the
     /// sequence, so the same change written again (by recovery) is the same event.
     /// </summary>

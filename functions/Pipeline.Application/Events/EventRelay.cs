@@ -65,7 +65,7 @@ public sealed class EventRelay(
                     continue;
                 }
 
-                var events = page.SelectMany(source.EventsOf).ToList();
+                var events = await source.EventsOfAsync([.. page], stop.Token);
                 await HandOverAsync(events, stop.Token);
                 cursor = await RecordAsync(cursor, containerName, page.ContinuationToken, events.Count, stop.Token);
                 if (cursor is null)
@@ -98,7 +98,7 @@ public sealed class EventRelay(
         return new RelayPassResult(relayed, false);
     }
 
-    private async Task HandOverAsync(List<RelayedEvent> events, CancellationToken cancellationToken)
+    private async Task HandOverAsync(IReadOnlyList<RelayedEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {

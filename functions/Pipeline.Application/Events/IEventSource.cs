@@ -7,6 +7,9 @@ public interface IEventSource
 {
     string ContainerName { get; }
 
-    /// <summary>The events a document of the container stands for (none for most: the resources beside them).</summary>
-    IEnumerable<RelayedEvent> EventsOf(JsonElement document);
+    /// <summary>
+    /// The events a page of the container's change feed stands for, in the page's order (none for most documents: the
+    /// resources beside them). Called again with the same page when a pass dies before its cursor moves: the same events.
+    /// </summary>
+    ValueTask<IReadOnlyList<RelayedEvent>> EventsOfAsync(IReadOnlyList<JsonElement> page, CancellationToken cancellationToken);
 }

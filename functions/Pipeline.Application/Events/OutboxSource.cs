@@ -8,7 +8,10 @@ public sealed class OutboxSource(string containerName) : IEventSource
 {
     public string ContainerName { get; } = containerName;
 
-    public IEnumerable<RelayedEvent> EventsOf(JsonElement document)
+    public ValueTask<IReadOnlyList<RelayedEvent>> EventsOfAsync(IReadOnlyList<JsonElement> page, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<RelayedEvent>>([.. page.SelectMany(EventsOf)]);
+
+    private IEnumerable<RelayedEvent> EventsOf(JsonElement document)
     {
         if (document.TryGetProperty("docType", out var type) && type.ValueEquals(OutboxDocument.EventDocType))
         {

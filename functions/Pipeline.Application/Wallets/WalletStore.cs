@@ -32,6 +32,17 @@ internal sealed record WalletDocument
 
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long CreatedMicros { get; init; }
+
+    /// <summary>
+    /// Whether the wallet has events: its account is tagged with its id, so its entries are numbered. Wallets opened
+    /// before events existed have neither, and emit nothing (their balance changes could not be numbered).
+    /// </summary>
+    public bool EmitsEvents { get; init; }
+
+    /// <summary>The wallet as the API shows it, with <paramref name="balances"/>.</summary>
+    public WalletView ToView(WalletBalances balances) => new(
+        Id, WalletStore.AccountOf(Id).ToString(), Owner, Currency, OverdraftLimitMinor, balances,
+        new DateTimeOffset(CosmosTime.ToTicks(CreatedMicros), TimeSpan.Zero));
 }
 
 /// <summary>
@@ -96,6 +107,7 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
         Currency = currency.Code,
         OverdraftLimitMinor = overdraftLimitMinor,
         CreatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
+        EmitsEvents = true,
     };
 
     /// <summary>
@@ -105,7 +117,8 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
     /// </summary>
     private async Task<WalletView?> OpenAsync(WalletDocument wallet, CancellationToken cancellationToken)
     {
-        var account = new NewAccount(AccountOf(wallet.Id), Currency.Parse(wallet.Currency), NormalBalance.Credit, AccountFlags.DebitsMustNotExceedCredits, wallet.OverdraftLimitMinor);
+        var account = new NewAccount(
+            AccountOf(wallet.Id), Currency.Parse(wallet.Currency), NormalBalance.Credit, AccountFlags.DebitsMustNotExceedCredits, wallet.OverdraftLimitMinor, Tag: wallet.Id);
         var opened = await ledger.CreateAccountAsync(account, 1, cancellationToken);
         if (opened.IsExistsWithDifferent())
         {
@@ -131,7 +144,14 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
     /// <summary>The merchant's wallet without its balances (no ledger read), or null as for <see cref="GetAsync"/>.</summary>
     internal async Task<WalletDocument?> FindAsync(string merchantId, string id, CancellationToken cancellationToken)
     {
-        if (!ResourceIds.IsValid(id, IdPrefix))
+        var document = await ReadAsync(id, cancellationToken);
+        return document?.MerchantId == merchantId ? document : null;
+    }
+
+    /// <summary>Any merchant's wallet without its balances, or null when there is none with this id.</summary>
+    internal async Task<WalletDocument?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!IsWalletId(id))
         {
             return null;
         }
@@ -145,8 +165,10 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
             }
         }
 
-        return document?.MerchantId == merchantId ? document : null;
+        return document;
     }
+
+    public static bool IsWalletId(string id) => ResourceIds.IsValid(id, IdPrefix);
 
     /// <summary>Top-up: from the merchant's funding account (opened on first use) into the wallet.</summary>
     public async Task<TransferResult> TopUpAsync(string merchantId, WalletView wallet, long amountMinor, LedgerId transferId, CancellationToken cancellationToken)
@@ -170,9 +192,7 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
         var account = await ledger.GetAccountAsync(AccountOf(document.Id), cancellationToken);
         return account is not { } balances
             ? null
-            : new WalletView(document.Id, AccountOf(document.Id).ToString(), document.Owner, document.Currency, document.OverdraftLimitMinor,
-                new WalletBalances(balances.AvailableMinor, balances.PendingOutMinor, balances.PostedMinor),
-                new DateTimeOffset(CosmosTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
+            : document.ToView(new WalletBalances(balances.AvailableMinor, balances.PendingOutMinor, balances.PostedMinor));
     }
 }
 

@@ -30,13 +30,19 @@ public enum AccountFlags : byte
 /// <param name="Flags">The balance constraint, if any.</param>
 /// <param name="LimitMinor">How far the constrained side may exceed the other (an overdraft limit); 0 without a flag.</param>
 /// <param name="Code">A chart-of-accounts code chosen by the application (wallet, funding, fees...).</param>
+/// <param name="Tag">
+/// Whose account this is, for readers of a stored ledger's entries (a wallet's id): written on the account and on
+/// each of its entries with a gapless entry number, so a change feed can tell a wallet's balance changes in order.
+/// Not a term of the account: opening it again with another tag answers <c>exists</c>.
+/// </param>
 public readonly record struct NewAccount(
     LedgerId Id,
     Currency Currency,
     NormalBalance NormalBalance = NormalBalance.Credit,
     AccountFlags Flags = AccountFlags.None,
     long LimitMinor = 0,
-    ushort Code = 0);
+    ushort Code = 0,
+    string? Tag = null);
 
 /// <summary>
 /// An account and its four running totals. Pending amounts are holds not yet posted or released. Every total is

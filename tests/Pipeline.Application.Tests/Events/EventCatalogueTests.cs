@@ -1,3 +1,4 @@
+using Pipeline.Application.Wallets;
 using Pipeline.Application.Webhooks;
 using Pipeline.Domain.Payments;
 using Pipeline.Local.Emulators;
@@ -14,8 +15,9 @@ public sealed class EventCatalogueTests
     [Fact]
     public void The_catalogue_names_every_event_type()
     {
-        Assert.All(PaymentEvents.Types.Concat(WebhookEndpointEvents.Types), type => Assert.Contains($"| `{type}` |", Document, StringComparison.Ordinal));
-        Assert.Equal(PaymentEvents.Types.Concat(WebhookEndpointEvents.Types).Order(), SubscribableEvents.Types.Order());
+        var types = PaymentEvents.Types.Concat(WalletEvents.Types).Concat(WebhookEndpointEvents.Types).ToList();
+        Assert.All(types, type => Assert.Contains($"| `{type}` |", Document, StringComparison.Ordinal));
+        Assert.Equal(types.Order(), SubscribableEvents.Types.Order());
     }
 
     /// <summary>The C# a receiver pastes is, to the character, the verifier every delivery test checks signatures with.</summary>

@@ -274,7 +274,7 @@ internal sealed class EdgeWorld
             world.resources["/api/v1/webhook-endpoints/{id}"] = (await PaymentClient.ExpectAsync(endpoint, HttpStatusCode.Created)).GetProperty("endpoint").GetProperty("id").GetString()!;
         }
 
-        world.resources["/api/v1/events/{id}"] = (await merchant.EventsAsync(2, TimeSpan.FromSeconds(30)))[0].GetProperty("id").GetString()!;
+        world.resources["/api/v1/events/{id}"] = (await merchant.EventsAsync(1, TimeSpan.FromSeconds(30), of: e => e.GetProperty("subject").GetString() == payment))[0].GetProperty("id").GetString()!;
         world.resources["/api/v1/ledger/accounts/{id}"] = WalletStore.AccountOf(wallet).ToString();
         world.resources["/api/v1/ledger/transfers/{id}"] = Domain.Ledgers.LedgerId.FromName("edge:transfer").ToString();
         var bodies = new Dictionary<string, string>

@@ -37,6 +37,11 @@ public static class ServiceBusEventMessages
         message.ApplicationProperties[PropertyPrefix + "subject"] = envelope.Subject;
         message.ApplicationProperties[PropertyPrefix + "time"] = ApiJson.Timestamp(envelope.Time);
         message.ApplicationProperties[PropertyPrefix + "sequence"] = envelope.Sequence;
+        if (envelope.TransferId is not null)
+        {
+            message.ApplicationProperties[PropertyPrefix + "transferid"] = envelope.TransferId;
+        }
+
         return message;
     }
 }

@@ -12,6 +12,12 @@ internal sealed class AccountBook(AccountDocuments accounts, TimeProvider time, 
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(creditShards, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(creditShards, LedgerLimits.CreditShardsMax);
+        if (spec.Tag is not null && creditShards != 1)
+        {
+            // Entries are numbered per partition: only an account of one partition numbers its entries without gaps.
+            throw new ArgumentException("A tagged account has one partition.", nameof(creditShards));
+        }
+
         var invalid = AccountRules.Validate(spec);
         if (invalid != CreateAccountResult.Ok)
         {

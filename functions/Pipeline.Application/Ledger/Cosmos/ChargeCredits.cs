@@ -87,11 +87,11 @@ internal sealed class ChargeCredits(
                     return false; // The one-at-a-time path meets the same refusal and says so.
                 }
 
-                entries.Add(side.EntryOf(account, after, micros++));
+                entries.Add(side.EntryOf(current, account, after, micros++, current.EntrySequence + entries.Count + 1));
                 account = after;
             }
 
-            var updated = current.WithTotals(account, micros - 1);
+            var updated = current.WithTotals(account, micros - 1, entries.Count);
             var batch = accounts.Container.CreateTransactionalBatch(Key(partition))
                 .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false });
             entries.ForEach(e => batch.CreateItem(e, NoContent.BatchItem));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Ledgers;
@@ -57,8 +58,25 @@ internal sealed record AccountDocument
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long Revision { get; init; }
 
+    /// <summary>Whose account this is (<see cref="NewAccount.Tag"/>), copied onto every entry; null for most accounts.</summary>
+    public string? Tag { get; init; }
+
+    /// <summary>
+    /// How many entries this partition holds (fences not counted): the batch that writes an entry numbers it with the
+    /// next value and stores this If-Match, so a tagged account's entries are numbered 1, 2, 3… with no gap and no repeat.
+    /// </summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long EntrySequence { get; init; }
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
+
+    /// <summary>
+    /// Fields this build does not know, kept as read: every write replaces the whole document, so without them a build
+    /// running beside a newer one during a rollout would erase what the newer one added (a tag, a counter).
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 
     public static AccountDocument Open(NewAccount spec, int shard, int shards, long timestamp) => new()
     {
@@ -72,6 +90,7 @@ internal sealed record AccountDocument
         LimitMinor = spec.LimitMinor,
         Code = spec.Code,
         Timestamp = timestamp,
+        Tag = spec.Tag,
     };
 
     /// <summary>
@@ -88,6 +107,7 @@ internal sealed record AccountDocument
         CreditsPosted = 0,
         LastEntryMicros = 0,
         Revision = 0,
+        EntrySequence = 0,
         ClosingBy = null,
         ClosingSinceMicros = 0,
         ETag = null,
@@ -109,9 +129,13 @@ internal sealed record AccountDocument
         Closed = Closed,
     };
 
-    /// <summary>This document with the totals of <paramref name="account"/> after an entry at <paramref name="entryMicros"/>.</summary>
-    public AccountDocument WithTotals(in Account account, long entryMicros) => Next() with
+    /// <summary>
+    /// This document with the totals of <paramref name="account"/> after <paramref name="entries"/> entries, the last at
+    /// <paramref name="entryMicros"/> (numbered from <see cref="EntrySequence"/> + 1 by <see cref="Side.EntryOf"/>).
+    /// </summary>
+    public AccountDocument WithTotals(in Account account, long entryMicros, int entries = 1) => Next() with
     {
+        EntrySequence = EntrySequence + entries,
         DebitsPending = account.DebitsPending,
         DebitsPosted = account.DebitsPosted,
         CreditsPending = account.CreditsPending,
@@ -152,6 +176,12 @@ internal sealed record EntryDocument
 
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long TimestampMicros { get; init; }
+
+    /// <summary>The account's tag (<see cref="AccountDocument.Tag"/>); with it, the entry's number in its partition.</summary>
+    public string? Tag { get; init; }
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public long Sequence { get; init; }
 
     public long PostedDelta { get; init; }
     public long PendingDelta { get; init; }

@@ -51,7 +51,7 @@ internal sealed class PartitionWriter(AccountDocuments accounts, AccountClosing 
 
             var micros = current.NextEntryMicros(CosmosTime.ToMicros(time.GetUtcNow()));
             var updated = refusal == TransferResult.Ok ? current.WithTotals(after, micros) : current.Next();
-            var written = refusal == TransferResult.Ok ? side.EntryOf(before, after, micros) : Fence(side.Partition, side.EntryId, side.TransferId, refusal, micros);
+            var written = refusal == TransferResult.Ok ? side.EntryOf(current, before, after, micros, current.EntrySequence + 1) : Fence(side.Partition, side.EntryId, side.TransferId, refusal, micros);
             // Nothing is read back from a side's writes but the account's new ETag: no document comes back.
             var batch = accounts.Container.CreateTransactionalBatch(Key(side.Partition))
                 .ReplaceItem(AccountDocument.DocumentId, updated, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false })

@@ -11,8 +11,12 @@ namespace Pipeline.Application.Ledger.Cosmos;
 internal sealed record Side(string Partition, string EntryId, string Kind, bool IsDebit, LedgerId TransferId,
     Func<Account, (TransferResult Refusal, Account After)> Change, string? Counterparty = null, bool FenceRefusal = true)
 {
-    /// <summary>The entry that records this side: what it moved, and the account's totals after it.</summary>
-    public EntryDocument EntryOf(in Account before, in Account after, long micros) => new()
+    /// <summary>
+    /// The entry that records this side in <paramref name="partition"/>: what it moved, the account's totals after it,
+    /// and its number there (<paramref name="sequence"/>, the partition's <see cref="AccountDocument.EntrySequence"/> plus
+    /// one per entry of the batch).
+    /// </summary>
+    public EntryDocument EntryOf(AccountDocument partition, in Account before, in Account after, long micros, long sequence) => new()
     {
         Id = EntryId,
         Pk = Partition,
@@ -22,6 +26,8 @@ internal sealed record Side(string Partition, string EntryId, string Kind, bool 
         AccountId = before.Id.ToString(),
         Counterparty = Counterparty,
         TimestampMicros = micros,
+        Tag = partition.Tag,
+        Sequence = sequence,
         PostedDelta = IsDebit ? after.DebitsPosted - before.DebitsPosted : after.CreditsPosted - before.CreditsPosted,
         PendingDelta = IsDebit ? after.DebitsPending - before.DebitsPending : after.CreditsPending - before.CreditsPending,
         DebitsPending = after.DebitsPending,

@@ -9,7 +9,7 @@ namespace Pipeline.Application.Tests.Ledger.Explorer;
 /// <summary>
 /// What must hold of the ledger at every step, whatever the interleaving: the audit balances with money in flight
 /// counted exactly; every account partition's totals are the sum of its entries (nothing overwritten, nothing counted
-/// twice); no account that may not be overdrawn is. When everything has settled, nothing is in flight or held.
+/// twice), which are numbered 1 … its entry counter, once each (what wallet events are numbered by); no account that may not be overdrawn is. When everything has settled, nothing is in flight or held.
 /// </summary>
 internal sealed class ExplorerInvariants(Database database, TimeProvider clock)
 {
@@ -27,6 +27,9 @@ internal sealed class ExplorerInvariants(Database database, TimeProvider clock)
         foreach (var account in partitions)
         {
             var mine = entries[account.Pk].ToList();
+            var numbers = mine.Where(e => !e.IsFence).Select(e => e.Sequence).Order().ToList();
+            Assert.True(numbers.SequenceEqual(Enumerable.Range(1, (int)account.EntrySequence).Select(n => (long)n)),
+                $"Partition {account.Pk} counts {account.EntrySequence} entries but numbers them {string.Join(", ", numbers)} {when}.");
             var sums = (
                 DebitsPosted: mine.Where(e => e.Side == "debit").Sum(e => e.PostedDelta), DebitsPending: mine.Where(e => e.Side == "debit").Sum(e => e.PendingDelta),
                 CreditsPosted: mine.Where(e => e.Side == "credit").Sum(e => e.PostedDelta), CreditsPending: mine.Where(e => e.Side == "credit").Sum(e => e.PendingDelta));

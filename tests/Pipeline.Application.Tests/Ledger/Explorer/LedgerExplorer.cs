@@ -70,7 +70,7 @@ internal sealed class LedgerExplorer
         for (var i = 0; i < 3; i++)
         {
             var wallet = LedgerId.FromName($"explorer:wallet:{i}");
-            await setup.CreateAccountAsync(new NewAccount(wallet, Eur, Flags: AccountFlags.DebitsMustNotExceedCredits, LimitMinor: i == 2 ? 200 : 0));
+            await setup.CreateAccountAsync(new NewAccount(wallet, Eur, Flags: AccountFlags.DebitsMustNotExceedCredits, LimitMinor: i == 2 ? 200 : 0, Tag: $"explorer-wallet-{i}"));
             await setup.CreateTransferAsync(new Transfer { Id = NextId("fund"), DebitAccountId = Funding, CreditAccountId = wallet, Amount = 1_500, Currency = Eur });
             wallets.Add(wallet);
         }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Payments per second with events off, relayed, and relayed with webhooks, in turn for ROUNDS rounds, each phase on a
-# fresh local host after 15 s of unmeasured load (JIT tiering; wrk, like wrk.sh). Off: events are written with each
+# fresh local host after 60 s of unmeasured load (JIT tiering: with the relays' and the Durable engine's code besides
+# the payments', 15 s left the JIT compiling a fifth of the time in the measured window; wrk, like wrk.sh). Off: events are written with each
 # payment but no relay runs. Relayed: the relays run (event log, local event log). On: also a webhook endpoint on a
 # receiver in the host's process gets every payment.succeeded; the delivery latency (the change's time to the
 # receiver's arrival) is printed after each "on" phase.
@@ -20,7 +21,7 @@ phase() {
   done
   url=$(echo "$line" | cut -d' ' -f2)
   echo "== ${mode:-relayed}: POST /api/v1/payments (automatic capture)"
-  wrk -t2 -c"$connections" -d15s -s "$folder/payments.lua" "$url" > /dev/null
+  wrk -t2 -c"$connections" -d60s -s "$folder/payments.lua" "$url" > /dev/null
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$folder/payments.lua" "$url" | grep -E "Requests/sec|Non-2xx|^ +(50|99)%"
   eval "exec ${TARGET[1]}>&-"
   cat <&"${TARGET[0]}"

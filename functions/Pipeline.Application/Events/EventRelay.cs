@@ -44,7 +44,9 @@ public sealed class EventRelay(
         var cursor = await cursors.ReadOrNullAsync<RelayCursor>(containerName, containerName, cancellationToken);
         // No cursor yet: from the beginning (documents written before events existed carry none, and are skipped).
         var start = cursor is null ? ChangeFeedStartFrom.Beginning() : ChangeFeedStartFrom.ContinuationToken(cursor.Continuation);
-        using var feed = database.GetContainer(containerName).GetChangeFeedIterator<JsonElement>(
+        // As a stream, parsed once: the typed iterator would parse each page, then write and parse every document again
+        // one by one, and most documents of a feed (the ledger's totals and entries) stand for no event at all.
+        using var feed = database.GetContainer(containerName).GetChangeFeedStreamIterator(
             start, ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = PageSize });
         var clock = Stopwatch.StartNew();
         var relayed = 0;
@@ -53,8 +55,8 @@ public sealed class EventRelay(
         {
             while (!stop.IsCancellationRequested)
             {
-                var page = await feed.ReadNextAsync(stop.Token);
-                if (page.StatusCode == HttpStatusCode.NotModified)
+                using var response = await feed.ReadNextAsync(stop.Token);
+                if (response.StatusCode == HttpStatusCode.NotModified)
                 {
                     if (clock.Elapsed >= linger)
                     {
@@ -65,9 +67,12 @@ public sealed class EventRelay(
                     continue;
                 }
 
-                var events = await source.EventsOfAsync([.. page], stop.Token);
+                response.EnsureSuccessStatusCode();
+                using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: stop.Token);
+                var documents = page.RootElement.GetProperty("Documents").EnumerateArray().ToList();
+                var events = await source.EventsOfAsync(documents, stop.Token);
                 await HandOverAsync(events, stop.Token);
-                cursor = await RecordAsync(cursor, containerName, page.ContinuationToken, events.Count, stop.Token);
+                cursor = await RecordAsync(cursor, containerName, response.ContinuationToken, events.Count, stop.Token);
                 if (cursor is null)
                 {
                     logger.LogWarning("The event relay of {Container} stopped: another relay moved its cursor (an activity run twice)", containerName);
@@ -81,7 +86,7 @@ public sealed class EventRelay(
                     break;
                 }
 
-                if (page.Count < PageSize && linger > TimeSpan.Zero)
+                if (documents.Count < PageSize && linger > TimeSpan.Zero)
                 {
                     // A page that was not full: let the next one fill up. Each page costs a feed read, a log batch, the sinks' calls and
                     // a cursor write whatever its size; read back to back under load, pages of a few documents cost the

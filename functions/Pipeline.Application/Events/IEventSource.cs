@@ -10,6 +10,7 @@ public interface IEventSource
     /// <summary>
     /// The events a page of the container's change feed stands for, in the page's order (none for most documents: the
     /// resources beside them). Called again with the same page when a pass dies before its cursor moves: the same events.
+    /// The documents live as long as the call: an event keeps what it needs as its own copy, never an element of the page.
     /// </summary>
     ValueTask<IReadOnlyList<RelayedEvent>> EventsOfAsync(IReadOnlyList<JsonElement> page, CancellationToken cancellationToken);
 }

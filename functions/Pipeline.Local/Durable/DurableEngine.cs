@@ -2,12 +2,13 @@ using System.Net;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
-using Pipeline.Local.Emulators;
 
 namespace Pipeline.Local.Durable;
 
@@ -59,10 +60,9 @@ public sealed class DurableEngine : IAsyncDisposable
         });
         await orchestration.CreateIfNotExistsAsync();
 
-        var port = Loopback.FreePort();
         var sidecarBuilder = WebApplication.CreateSlimBuilder();
         sidecarBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
-        sidecarBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
+        sidecarBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         sidecarBuilder.Services.AddGrpc();
         sidecarBuilder.Services.AddSingleton<IOrchestrationService>(orchestration);
         sidecarBuilder.Services.AddSingleton<IOrchestrationServiceClient>(orchestration);
@@ -71,7 +71,8 @@ public sealed class DurableEngine : IAsyncDisposable
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync();
 
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        // Port 0: the OS picks it as Kestrel binds, so no other process can take it in between.
+        var channel = GrpcChannel.ForAddress(sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var workerBuilder = Host.CreateApplicationBuilder();
         workerBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
         services(workerBuilder.Services);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Pipeline.Local.Emulators;
 
@@ -8,7 +8,7 @@ namespace Pipeline.Local.Emulators;
 /// Azurite (npm azurite): Azure Storage on loopback, for the Durable Task hub. Its data lives in a folder, so
 /// orchestrations in flight survive a restart of the host. Dispose stops it.
 /// </summary>
-public sealed class AzuriteProcess : IAsyncDisposable
+public sealed partial class AzuriteProcess : IAsyncDisposable
 {
     /// <summary>Azurite's well-known development account and key, public and guarding nothing.</summary>
     private const string Account = "devstoreaccount1";
@@ -17,47 +17,42 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly Dictionary<string, int> ports = [];
 
-    private AzuriteProcess(Process process, int blob, int queue, int table)
-    {
-        this.process = process;
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};"
-            + $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
-    }
+    private AzuriteProcess(Process process) => this.process = process;
 
-    public string ConnectionString { get; }
+    public string ConnectionString { get; private set; } = "";
 
-    /// <summary>Starts Azurite with its data in <paramref name="dataFolder"/> and waits until all three services answer.</summary>
+    /// <summary>
+    /// Starts Azurite with its data in <paramref name="dataFolder"/> and waits until all three services listen. Each
+    /// service binds port 0 and Azurite reports the port the OS gave it: a port chosen here and passed on could be
+    /// taken by another process in between (a test run starts several emulators and servers at once).
+    /// </summary>
     public static async Task<AzuriteProcess> StartAsync(string repositoryRoot, string dataFolder)
     {
         await NodePackages.EnsureInstalledAsync(repositoryRoot);
         Directory.CreateDirectory(dataFolder);
-        int[] ports = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
         var startInfo = new ProcessStartInfo("node") { WorkingDirectory = repositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
         {
             Path.Combine(repositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js"), "--silent", "--skipApiVersionCheck", "--loose",
-            "--location", dataFolder, "--blobHost", "127.0.0.1", "--blobPort", $"{ports[0]}",
-            "--queueHost", "127.0.0.1", "--queuePort", $"{ports[1]}", "--tableHost", "127.0.0.1", "--tablePort", $"{ports[2]}",
+            "--location", dataFolder, "--blobHost", "127.0.0.1", "--blobPort", "0",
+            "--queueHost", "127.0.0.1", "--queuePort", "0", "--tableHost", "127.0.0.1", "--tablePort", "0",
         })
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start Azurite.");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var azurite = new AzuriteProcess(process, ports[0], ports[1], ports[2]);
-        var deadline = DateTimeOffset.UtcNow + StartTimeout;
-        while (!await AllListeningAsync(ports))
+        var azurite = new AzuriteProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true });
+        try
         {
-            if (process.HasExited || DateTimeOffset.UtcNow > deadline)
-            {
-                await azurite.DisposeAsync();
-                throw new InvalidOperationException($"Azurite did not start on ports {string.Join(", ", ports)} within {StartTimeout.TotalSeconds} s.");
-            }
-
-            await Task.Delay(100);
+            await azurite.WaitUntilListeningAsync();
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
         }
 
         return azurite;
@@ -65,30 +60,73 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        try
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started: nothing to stop.
         }
 
         process.Dispose();
     }
 
-    private static async Task<bool> AllListeningAsync(int[] ports)
+    private async Task WaitUntilListeningAsync()
     {
-        foreach (var port in ports)
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, line) => Record(line.Data, ready);
+        process.ErrorDataReceived += (_, line) => Record(line.Data, null);
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException(
+            $"Azurite exited before it was ready:{Environment.NewLine}{Output()}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await using var registration = timeout.Token.Register(() => ready.TrySetException(new TimeoutException(
+            $"Azurite did not report all three services listening within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{Output()}")));
+        await ready.Task;
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};"
+            + $"BlobEndpoint=http://127.0.0.1:{ports["Blob"]}/{Account};QueueEndpoint=http://127.0.0.1:{ports["Queue"]}/{Account};"
+            + $"TableEndpoint=http://127.0.0.1:{ports["Table"]}/{Account};";
+    }
+
+    private void Record(string? line, TaskCompletionSource? ready)
+    {
+        if (line is null)
         {
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(IPAddress.Loopback, port);
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
+            return;
         }
 
-        return true;
+        lock (output)
+        {
+            output.AppendLine(line);
+            var listening = ListeningLine().Match(line);
+            if (ready is not null && listening.Success)
+            {
+                ports[listening.Groups["service"].Value] = int.Parse(listening.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                if (ports.Count == 3)
+                {
+                    ready.TrySetResult();
+                }
+            }
+        }
     }
+
+    private string Output()
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    /// <summary>What Azurite prints once a service is bound, e.g. "Azurite Queue service is successfully listening at http://127.0.0.1:42611".</summary>
+    [GeneratedRegex(@"^Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(?<port>\d+)")]
+    private static partial Regex ListeningLine();
 }

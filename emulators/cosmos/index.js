@@ -5,6 +5,7 @@
 const vercel = require("@vercel/cosmosdb-server");
 const accountModule = require("@vercel/cosmosdb-server/lib/account");
 const { installWriteStamp } = require("./change-sequence");
+const { installEqualityIndexes } = require("./equality-index");
 const { installHierarchicalKeyFiling } = require("./partition-key");
 const { installUrlSafeResourceIds } = require("./resource-ids");
 const { routeRequest } = require("./request-router");
@@ -75,6 +76,7 @@ async function handleOwnRequest(route, context) {
 /** Starts the endpoint. Resolves to { url, port, server, stats, close() }. */
 async function startCosmosEmulator({ port = 8081, host = "127.0.0.1", tls = false, trace: tracing = false } = {}) {
   installWriteStamp();
+  installEqualityIndexes();
   installHierarchicalKeyFiling();
   installUrlSafeResourceIds();
   const stats = createStats();

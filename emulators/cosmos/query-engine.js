@@ -175,6 +175,12 @@ function refuseUnsupported(sql) {
   }
 }
 
+/** The syntax tree of what the evaluator runs of `sql` (without the DISTINCT, OFFSET and LIMIT cut off here). */
+function evaluatorAst(sql, parameters) {
+  refuseUnsupported(sql);
+  return compiledQuery(rewriteForEvaluator(sql, parameters).sql).ast;
+}
+
 /** Parses a query without running it; returns the error to report, or undefined. */
 function syntaxErrorOf(sql) {
   refuseUnsupported(sql);
@@ -187,4 +193,4 @@ function syntaxErrorOf(sql) {
   }
 }
 
-module.exports = { compiledQuery, linearScan, storedDocuments, runQuery, syntaxErrorOf };
+module.exports = { compiledQuery, evaluatorAst, linearScan, storedDocuments, runQuery, syntaxErrorOf };

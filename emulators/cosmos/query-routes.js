@@ -12,8 +12,9 @@
 // to that scope before the query runs.
 const { findCollection } = require("./document-operations");
 const { documentEpk, isInEpkRange, requestedEpkRange } = require("./effective-partition-key");
-const { isInPartition, parsePartitionKeyHeader, partitionKeyPaths } = require("./partition-key");
-const { compiledQuery, runQuery, storedDocuments, syntaxErrorOf } = require("./query-engine");
+const { candidateDocuments, queryEqualities } = require("./equality-index");
+const { ABSENT, isInPartition, parsePartitionKeyHeader, partitionKeyPaths } = require("./partition-key");
+const { compiledQuery, evaluatorAst, runQuery, storedDocuments, syntaxErrorOf } = require("./query-engine");
 const { readJsonBody, sendJson, sendError } = require("./responses");
 
 const FULL_RANGE = { min: "", max: "FF", isMinInclusive: true, isMaxInclusive: false };
@@ -88,12 +89,28 @@ function pagingOf(req) {
 
 /**
  * The documents a request may see: its logical partition, the EPK range it names (a prefix of a
- * hierarchical key), or everything.
+ * hierarchical key), or everything; narrowed first, for a query (`spec`), to those an equality it
+ * requires can hold for (equality-index.js).
  */
-function documentsInScope(collection, req) {
+function documentsInScope(collection, req, spec) {
   const inScope = scopeOf(collection, req);
-  const documents = storedDocuments(collection);
+  const equalities = spec ? equalitiesOf(spec) : [];
+  const keyValues = parsePartitionKeyHeader(req);
+  const paths = partitionKeyPaths(collection.read());
+  if (keyValues !== undefined && paths.length === 1 && paths[0].length === 1 && keyValues[0] !== ABSENT) {
+    equalities.push({ field: paths[0][0], value: keyValues[0] });
+  }
+  const documents = candidateDocuments(collection.documents, equalities) || storedDocuments(collection);
   return inScope ? documents.filter(inScope) : documents;
+}
+
+/** The equalities every row of the query requires (equality-index.js); none when it does not parse (runQuery says why). */
+function equalitiesOf(spec) {
+  try {
+    return queryEqualities(evaluatorAst(spec.query, spec.parameters), spec.parameters);
+  } catch (error) {
+    return [];
+  }
 }
 
 /**
@@ -150,7 +167,7 @@ async function queryDocuments({ account, req, res, params }) {
       "Cross partition query is required but disabled. Please set x-ms-documentdb-query-enablecrosspartition to true, specify x-ms-documentdb-partitionkey, or revise your query to avoid this exception.");
   }
   const paging = pagingOf(req);
-  const page = runQuery(collection, documentsInScope(collection, req), {
+  const page = runQuery(collection, documentsInScope(collection, req, spec), {
     sql: spec.query,
     parameters: spec.parameters,
     ...paging

@@ -1,10 +1,12 @@
 "use strict";
 // The vercel store without HTTP in front of it, for the tests: a fresh account with one collection, with every
-// stored version stamped for the change feed (change-sequence.js), as the server runs it.
+// stored version stamped for the change feed (change-sequence.js) and indexed (equality-index.js), as the server runs it.
 const Account = require("@vercel/cosmosdb-server/lib/account").default;
 const { installWriteStamp } = require("../change-sequence");
+const { installEqualityIndexes } = require("../equality-index");
 
 installWriteStamp();
+installEqualityIndexes();
 
 /** A new collection "c" (partition key /pk) in a new account. */
 function newCollection() {

@@ -60,6 +60,8 @@ public static class PipelineServices
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<DurableClientSlot>();
+        services.AddSingleton<WakeThrottle>();
+        services.AddSingleton<ActivePasses>();
         services.AddSingleton<IWebhookWorkers, DurableWebhookWorkers>();
         services.AddSingleton<IEventSink, WebhookScheduler>();
         services.AddSingleton<IHostResolver, DnsHostResolver>();

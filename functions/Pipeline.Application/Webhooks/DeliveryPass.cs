@@ -16,7 +16,7 @@ public sealed record DeliveryPassResult(int Attempts, long? NextDueMicros, bool 
 /// </summary>
 /// <param name="lifetime">The host's: a pass stops sending when the host stops (what it sent unrecorded is sent again later).</param>
 public sealed class DeliveryPass(
-    WebhookEndpointStore endpoints, DeliveryStore deliveries, WebhookSender sender, TimeProvider time, ILogger<DeliveryPass> logger,
+    WebhookEndpointStore endpoints, DeliveryStore deliveries, WebhookSender sender, ActivePasses passes, TimeProvider time, ILogger<DeliveryPass> logger,
     IHostApplicationLifetime? lifetime = null)
 {
     public async Task<DeliveryPassResult> RunAsync(EndpointWork work, CancellationToken cancellationToken)
@@ -47,31 +47,69 @@ public sealed class DeliveryPass(
         }
 
         var clock = Stopwatch.StartNew();
+        var idle = Stopwatch.StartNew();
         var attempts = 0;
-        while (clock.Elapsed < WebhookLimits.DeliveryPassDuration && !cancellationToken.IsCancellationRequested)
+        long? nextDue = Cosmos.CosmosTime.ToMicros(time.GetUtcNow()); // out of time with deliveries left: look again at once
+        passes.Enter(work.EndpointId);
+        var active = true;
+        try
         {
-            if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
+            while (clock.Elapsed < WebhookLimits.DeliveryPassDuration && !cancellationToken.IsCancellationRequested)
             {
-                break;
-            }
+                if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
+                {
+                    break;
+                }
 
-            var due = await deliveries.DueAsync(work.EndpointId, cancellationToken);
-            if (due.Count == 0)
-            {
-                break;
-            }
+                var pending = await deliveries.NextPendingAsync(work.EndpointId, cancellationToken);
+                var now = Cosmos.CosmosTime.ToMicros(time.GetUtcNow());
+                var due = pending.TakeWhile(d => d.DueMicros <= now).ToList();
+                if (due.Count == 0)
+                {
+                    nextDue = pending.Count > 0 ? pending[0].DueMicros : null;
+                    if (!active)
+                    {
+                        break; // the last look, made after leaving ActivePasses, found nothing due
+                    }
 
-            // While the endpoint fails, one delivery probes it; its outcome decides whether the rest is sent now.
-            var probing = endpoint.FailingSinceMicros != 0;
-            var round = probing ? [due[0]] : due;
-            var outcomes = await SendAllAsync(endpoint, round, cancellationToken);
-            attempts += round.Count;
-            // Its health (or the merchant) may have changed it meanwhile: failing, disabled, deleted, a new URL.
-            endpoint = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
-            if (probing && !outcomes[0].Result.Succeeded)
+                    if (idle.Elapsed >= WebhookLimits.DeliveryPassLinger)
+                    {
+                        passes.Leave(work.EndpointId);
+                        active = false;
+                        continue;
+                    }
+
+                    await Task.Delay(WebhookLimits.DeliveryPollInterval, cancellationToken);
+                    continue;
+                }
+
+                if (!active)
+                {
+                    passes.Enter(work.EndpointId);
+                    active = true;
+                }
+
+                idle.Restart();
+                // While the endpoint fails, one delivery probes it; its outcome decides whether the rest is sent now.
+                var probing = endpoint.FailingSinceMicros != 0;
+                var round = probing ? [due[0]] : due;
+                var outcomes = await SendAllAsync(endpoint, round, cancellationToken);
+                attempts += round.Count;
+                // Its health (or the merchant) may have changed it meanwhile: failing, disabled, deleted, a new URL.
+                endpoint = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
+                if (probing && !outcomes[0].Result.Succeeded)
+                {
+                    await FailWithProbeAsync(due.Skip(1), outcomes[0].Result.Attempt, cancellationToken);
+                    nextDue = await deliveries.NextDueMicrosAsync(work.EndpointId, cancellationToken);
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (active)
             {
-                await FailWithProbeAsync(due.Skip(1), outcomes[0].Result.Attempt, cancellationToken);
-                break;
+                passes.Leave(work.EndpointId);
             }
         }
 
@@ -80,7 +118,7 @@ public sealed class DeliveryPass(
             return new DeliveryPassResult(attempts, null, true);
         }
 
-        return new DeliveryPassResult(attempts, await deliveries.NextDueMicrosAsync(work.EndpointId, cancellationToken), false);
+        return new DeliveryPassResult(attempts, nextDue, false);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
 using Pipeline.Domain.Webhooks;
@@ -13,8 +14,8 @@ namespace Pipeline.Application.Webhooks;
 /// </summary>
 public sealed class DeliveryStore(Database database, TimeProvider time)
 {
-    /// <summary>Due deliveries taken at once: a few rounds of the endpoint's concurrency, so a slow receiver's pass ends soon after its time.</summary>
-    private const int DuePageSize = 8 * WebhookLimits.EndpointConcurrency;
+    /// <summary>Pending deliveries taken at once: a few rounds of the endpoint's concurrency, so a slow receiver's pass ends soon after its time.</summary>
+    private const int PendingPageSize = 8 * WebhookLimits.EndpointConcurrency;
 
     /// <summary>Operations in one transactional batch.</summary>
     private const int BatchMax = 100;
@@ -74,10 +75,13 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         }
     }
 
-    /// <summary>The endpoint's pending deliveries due now, the longest-waiting first.</summary>
-    public async Task<IReadOnlyList<WebhookDelivery>> DueAsync(string endpointId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The endpoint's pending deliveries, the earliest due first — due now or later: the worker sends those due and
+    /// sleeps until the first that is not, from one query (with no "now" in it, its text and plan are the same each time).
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> NextPendingAsync(string endpointId, CancellationToken cancellationToken) =>
         await container.QueryAllAsync<WebhookDelivery>(
-            new QueryDefinition($"SELECT TOP {DuePageSize} * FROM c WHERE c.state = 'pending' AND c.dueMicros <= {Numbers.Literal(NowMicros)} ORDER BY c.state ASC, c.dueMicros ASC"),
+            new QueryDefinition($"SELECT TOP {PendingPageSize} * FROM c WHERE c.state = 'pending' ORDER BY c.state ASC, c.dueMicros ASC"),
             new QueryRequestOptions { PartitionKey = new PartitionKey(endpointId) }, cancellationToken);
 
     /// <summary>When the endpoint's next pending delivery is due; null when none is pending.</summary>
@@ -106,7 +110,8 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         var batch = container.CreateTransactionalBatch(new PartitionKey(endpointId));
         for (var i = 0; i < recorded.Count; i++)
         {
-            batch.ReplaceItem(recorded[i].Id, recorded[i], new TransactionalBatchItemRequestOptions { IfMatchEtag = outcomes[i].Delivery.ETag, EnableContentResponseOnWrite = false });
+            batch.PatchItem(recorded[i].Id, PatchOf(outcomes[i].Delivery, recorded[i]),
+                new TransactionalBatchPatchItemRequestOptions { IfMatchEtag = outcomes[i].Delivery.ETag, EnableContentResponseOnWrite = false });
         }
 
         using var response = await batch.ExecuteAsync(cancellationToken);
@@ -123,6 +128,38 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
 
         return one;
     }
+
+    /// <summary>
+    /// <paramref name="recorded"/> as a patch of <paramref name="before"/>: what an attempt changes, without the body —
+    /// sent and parsed again with every attempt, the body was most of what recording cost (measured, docs/PERFORMANCE.md).
+    /// </summary>
+    private static List<PatchOperation> PatchOf(WebhookDelivery before, WebhookDelivery recorded)
+    {
+        var patch = new List<PatchOperation>();
+        if (before.Attempts.Count >= WebhookLimits.AttemptsKeptMax)
+        {
+            patch.Add(PatchOperation.Remove("/attempts/0"));
+        }
+
+        patch.Add(PatchOperation.Add("/attempts/-", recorded.Attempts[^1]));
+        patch.Add(PatchOperation.Set("/roundAttempts", Number(recorded.RoundAttempts)));
+        patch.Add(PatchOperation.Set("/state", recorded.State));
+        patch.Add(PatchOperation.Set("/dueMicros", Number(recorded.DueMicros)));
+        patch.Add(PatchOperation.Set("/updatedMicros", Number(recorded.UpdatedMicros)));
+        if (recorded.Ttl is { } ttl)
+        {
+            patch.Add(PatchOperation.Set("/ttl", Number(ttl)));
+        }
+
+        return patch;
+    }
+
+    /// <summary>
+    /// A JSON number as these properties are stored (their attributes and names say so): a bare value in a patch is
+    /// written by the documents' options, which write numbers as strings — and a string <c>dueMicros</c> would sort
+    /// and compare as text in the worker's query (a test caught it).
+    /// </summary>
+    private static JsonElement Number(long value) => JsonSerializer.SerializeToElement(value);
 
     /// <summary>The delivery after an attempt (not stored): succeeded, due again on its schedule, or failed for good.</summary>
     private WebhookDelivery Recorded(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded)

@@ -42,6 +42,21 @@ public static class WebhookLimits
     /// <summary>How long one delivery activity works an endpoint's due deliveries before its orchestration looks again.</summary>
     public static readonly TimeSpan DeliveryPassDuration = TimeSpan.FromSeconds(8);
 
+    /// <summary>How often a delivery pass looks for new due deliveries while it has none (its query is cheap: indexed).</summary>
+    public static readonly TimeSpan DeliveryPollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long a pass goes on looking with nothing due before it ends: under steady traffic a pass runs its whole
+    /// <see cref="DeliveryPassDuration"/> and the relay need not wake its worker (<see cref="ActivePasses"/>).
+    /// </summary>
+    public static readonly TimeSpan DeliveryPassLinger = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The least time between two wake-ups of an endpoint's worker from one process (<see cref="WakeThrottle"/>): under
+    /// load the relay asks for one per page; a worker woken meanwhile finds everything scheduled up to its pass anyway.
+    /// </summary>
+    public static readonly TimeSpan WakeUpInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest an endpoint's worker sleeps with nothing due (a lost wake-up costs at most this).</summary>
     public static readonly TimeSpan IdleWakeUp = TimeSpan.FromMinutes(5);
 

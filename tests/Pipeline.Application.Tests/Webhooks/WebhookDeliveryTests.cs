@@ -202,7 +202,7 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
         var deliveries = new DeliveryStore(database, clock);
         var workers = new RecordingWorkers();
         var sender = new WebhookSender(new SafeConnect(resolver, options.Networks()), clock);
-        var pass = new DeliveryPass(endpoints, deliveries, sender, clock, NullLogger<DeliveryPass>.Instance);
+        var pass = new DeliveryPass(endpoints, deliveries, sender, new ActivePasses(), clock, NullLogger<DeliveryPass>.Instance);
         var relay = new EventRelay(database, new EventLog(database), [new WebhookScheduler(endpoints, deliveries, workers)], new LocalEventLog(clock),
             [new OutboxSource(PaymentStore.ContainerName), new OutboxSource(WebhookEndpointStore.ContainerName)], clock, NullLogger<EventRelay>.Instance);
         return new World(database, PaymentBench.Payments(database, ledger, clock), wallet.Id, endpoints, deliveries, workers, pass, relay, clock);

@@ -37,7 +37,7 @@ public sealed class WebhookRaceTests(CosmosFixture cosmos)
         var deadline = started + (long)TimeSpan.FromDays(3).TotalMicroseconds;
         while (true)
         {
-            var due = Assert.Single(await deliveries.DueAsync(endpointId, default));
+            var due = Assert.Single(await deliveries.NextPendingAsync(endpointId, default));
             var recorded = (await deliveries.RecordAsync(due, Failure(), succeeded: false, default))!;
             Assert.Equal(DeliveryState.Pending, recorded.State);
             clock.Advance(TimeSpan.FromTicks((recorded.DueMicros - CosmosTime.ToMicros(clock.GetUtcNow())) * 10));
@@ -48,7 +48,7 @@ public sealed class WebhookRaceTests(CosmosFixture cosmos)
         }
 
         // The worker takes the last attempt; while it is in flight the merchant asks for a redelivery and gets 202.
-        var taken = Assert.Single(await deliveries.DueAsync(endpointId, default));
+        var taken = Assert.Single(await deliveries.NextPendingAsync(endpointId, default));
         Assert.True(await deliveries.RedeliverAsync(Merchant, endpointId, eventId, "payment.succeeded", "{}", default));
         // The attempt fails and is recorded as the worker records it.
         await deliveries.RecordAsync(taken, Failure(), succeeded: false, default);
@@ -92,7 +92,7 @@ public sealed class WebhookRaceTests(CosmosFixture cosmos)
         var workerDatabase = workerClient.GetDatabase(database.Id);
         var pass = new DeliveryPass(
             new WebhookEndpointStore(workerDatabase, secrets, new TestOptionsMonitor<WebhookOptions>(options), clock), new DeliveryStore(workerDatabase, clock),
-            new WebhookSender(new SafeConnect(new NoNames(), options.Networks()), clock), clock, NullLogger<DeliveryPass>.Instance);
+            new WebhookSender(new SafeConnect(new NoNames(), options.Networks()), clock), new ActivePasses(), clock, NullLogger<DeliveryPass>.Instance);
 
         var result = await pass.RunAsync(new EndpointWork(Merchant, endpoint.Id), default);
 

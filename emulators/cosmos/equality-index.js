@@ -121,7 +121,8 @@ function topLevelProperty(node, alias) {
 function scalarOf(node, parameters) {
   if (CONSTANTS[node.type]) return { found: true, value: node.type === "null_constant" ? null : node.value };
   if (node.type !== "parameter_name") return { found: false };
-  const parameter = (parameters || []).find(p => p.name === node.name);
+  // The last of a name, as the evaluator takes it.
+  const parameter = (parameters || []).findLast(p => p.name === node.name);
   return parameter && keyOf(parameter.value) !== undefined ? { found: true, value: parameter.value } : { found: false };
 }
 

@@ -97,7 +97,7 @@ function documentsInScope(collection, req, spec) {
   const equalities = spec ? equalitiesOf(spec) : [];
   const keyValues = parsePartitionKeyHeader(req);
   const paths = partitionKeyPaths(collection.read());
-  if (keyValues !== undefined && paths.length === 1 && paths[0].length === 1 && keyValues[0] !== ABSENT) {
+  if (keyValues !== undefined && keyValues.length === 1 && paths.length === 1 && paths[0].length === 1 && keyValues[0] !== ABSENT) {
     equalities.push({ field: paths[0][0], value: keyValues[0] });
   }
   const documents = candidateDocuments(collection.documents, equalities) || storedDocuments(collection);
@@ -186,4 +186,4 @@ function readFeed({ account, req, res, params }) {
   return sendPage(res, collection, page);
 }
 
-module.exports = { queryPlan, queryDocuments, readFeed, scopeOf };
+module.exports = { documentsInScope, queryPlan, queryDocuments, readFeed, scopeOf };

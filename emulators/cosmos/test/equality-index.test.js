@@ -130,3 +130,23 @@ test("only the WHERE's top-level AND chain of root properties compared to scalar
   assert.deepStrictEqual(equalities("SELECT c FROM c JOIN t IN c.tags WHERE c.a = 'x'"), []);
   assert.deepStrictEqual(equalities("SELECT * FROM c WHERE c.a = @list", [{ name: "@list", value: [1] }]), []);
 });
+
+test("a partition-scoped request narrows to its partition, and an empty key names none (found in review)", () => {
+  const { documentsInScope } = require("../query-routes");
+  const collection = newCollection();
+  for (let i = 0; i < 9; i += 1) collection.documents.create({ id: `d${i}`, pk: `p${i % 3}`, state: "pending" });
+  const scoped = (header, sql, parameters = []) => documentsInScope(collection, { headers: header === undefined ? {} : { "x-ms-documentdb-partitionkey": header } }, { query: sql, parameters })
+    .map(d => d.id).sort();
+  assert.deepStrictEqual(scoped('["p1"]', "SELECT * FROM c"), ["d1", "d4", "d7"]);
+  assert.deepStrictEqual(scoped("[]", "SELECT * FROM c"), storedDocuments(collection).map(d => d.id).sort());
+  assert.deepStrictEqual(scoped(undefined, "SELECT * FROM c WHERE c.pk = 'p2'"), ["d2", "d5", "d8"]);
+});
+
+test("a parameter named twice narrows by its last value, as the evaluator reads it (found in review)", () => {
+  const collection = newCollection();
+  collection.documents.create({ id: "a", pk: "p", state: "pending" });
+  collection.documents.create({ id: "b", pk: "p", state: "done" });
+  const parameters = [{ name: "@s", value: "pending" }, { name: "@s", value: "done" }];
+  const { indexed, scanned } = bothWays(collection, "SELECT VALUE c.id FROM c WHERE c.state = @s", parameters);
+  assert.deepStrictEqual(indexed, scanned);
+});

@@ -4,10 +4,10 @@ namespace Pipeline.Application.Webhooks;
 
 /// <summary>
 /// The endpoints whose worker is in a delivery pass in this process, which polls for due deliveries until it ends: the
-/// relay need not wake such a worker (a wake-up is an orchestration step; under load the relay would send one every
-/// second per endpoint, each costing the payments a share of the machine, measured). Sound because a pass leaves this
-/// set before its last look: a relay that saw the pass here, after scheduling, is seen by that look. Another process's
-/// passes are not here, so a relay there wakes the worker as always.
+/// relay need not wake such a worker (a wake-up is an orchestration step, and one raised during a pass only makes the
+/// worker start another at once). Sound because a pass leaves this set before its last look: a relay that saw the pass
+/// here, after scheduling, is seen by that look. Another process's passes are not here, so a relay there wakes the
+/// worker as always.
 /// </summary>
 public sealed class ActivePasses
 {

@@ -49,7 +49,8 @@ public sealed class DeliveryPass(
         var clock = Stopwatch.StartNew();
         var idle = Stopwatch.StartNew();
         var attempts = 0;
-        long? nextDue = Cosmos.CosmosTime.ToMicros(time.GetUtcNow()); // out of time with deliveries left: look again at once
+        long? nextDue = null;
+        var lookedLast = false; // the last look, made after leaving ActivePasses, found nothing due (nextDue is its answer)
         passes.Enter(work.EndpointId);
         var active = true;
         try
@@ -66,10 +67,11 @@ public sealed class DeliveryPass(
                 var due = pending.TakeWhile(d => d.DueMicros <= now).ToList();
                 if (due.Count == 0)
                 {
-                    nextDue = pending.Count > 0 ? pending[0].DueMicros : null;
                     if (!active)
                     {
-                        break; // the last look, made after leaving ActivePasses, found nothing due
+                        nextDue = pending.Count > 0 ? pending[0].DueMicros : null;
+                        lookedLast = true;
+                        break;
                     }
 
                     if (idle.Elapsed >= WebhookLimits.DeliveryPassLinger)
@@ -100,7 +102,6 @@ public sealed class DeliveryPass(
                 if (probing && !outcomes[0].Result.Succeeded)
                 {
                     await FailWithProbeAsync(due.Skip(1), outcomes[0].Result.Attempt, cancellationToken);
-                    nextDue = await deliveries.NextDueMicrosAsync(work.EndpointId, cancellationToken);
                     break;
                 }
             }
@@ -113,12 +114,19 @@ public sealed class DeliveryPass(
             }
         }
 
-        if (endpoint is not { Status: WebhookEndpointStatus.Enabled } && await StopAsync(work, endpoint, cancellationToken) is null)
+        if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
         {
-            return new DeliveryPassResult(attempts, null, true);
+            if (await StopAsync(work, endpoint, cancellationToken) is null)
+            {
+                return new DeliveryPassResult(attempts, null, true);
+            }
+
+            lookedLast = false; // enabled again: what the stop canceled is due again
         }
 
-        return new DeliveryPassResult(attempts, nextDue, false);
+        // Ended on time, on a failed probe or a stop: when the next delivery is due, from a look made now — after leaving
+        // ActivePasses, so it sees what a relay scheduled while it skipped waking this worker (found in review).
+        return new DeliveryPassResult(attempts, lookedLast ? nextDue : await deliveries.NextDueMicrosAsync(work.EndpointId, cancellationToken), false);
     }
 
     /// <summary>

@@ -130,8 +130,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     }
 
     /// <summary>
-    /// <paramref name="recorded"/> as a patch of <paramref name="before"/>: what an attempt changes, without the body —
-    /// sent and parsed again with every attempt, the body was most of what recording cost (measured, docs/PERFORMANCE.md).
+    /// <paramref name="recorded"/> as a patch of <paramref name="before"/>: what an attempt changes, without the body,
+    /// which a replace would serialise, send and parse again with every attempt (and fields this build does not know
+    /// stay as they are).
     /// </summary>
     private static List<PatchOperation> PatchOf(WebhookDelivery before, WebhookDelivery recorded)
     {

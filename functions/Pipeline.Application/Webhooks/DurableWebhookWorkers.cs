@@ -8,12 +8,15 @@ namespace Pipeline.Application.Webhooks;
 /// Wakes endpoint workers through the Durable client: an external event to a running worker, a start for one that is
 /// not running (<see cref="SingletonOrchestration"/>: starts race safely). At most one wake-up per endpoint per
 /// <see cref="WebhookLimits.WakeUpInterval"/> (<see cref="WakeThrottle"/>); one asked for sooner is sent when the
-/// interval is up, in the background. A process that stops with one owed loses it: the worker then looks on its own
-/// timer (<see cref="WebhookLimits.IdleWakeUp"/>) or at the next wake-up, whichever comes first.
+/// interval is up, in the background (or at once when the host stops). A process killed with one owed loses it: the
+/// worker then looks on its own timer (<see cref="WebhookLimits.IdleWakeUp"/>) or at the next wake-up, whichever first.
 /// </summary>
 public sealed class DurableWebhookWorkers(DurableClientSlot slot, WakeThrottle throttle, ActivePasses passes, ILogger<DurableWebhookWorkers> logger) : IWebhookWorkers, IDisposable
 {
-    /// <summary>Canceled when the host disposes the service: owed wake-ups are not sent by a stopping process.</summary>
+    /// <summary>Tries of an owed wake-up before it is given up (logged).</summary>
+    private const int OwedWakeUpAttempts = 3;
+
+    /// <summary>Canceled when the host disposes the service: owed wake-ups are sent at once.</summary>
     private readonly CancellationTokenSource stopping = new();
 
     public async Task WakeAsync(IReadOnlyCollection<EndpointWork> endpoints, CancellationToken cancellationToken)
@@ -40,11 +43,8 @@ public sealed class DurableWebhookWorkers(DurableClientSlot slot, WakeThrottle t
         }
     }
 
-    public void Dispose()
-    {
-        stopping.Cancel();
-        stopping.Dispose();
-    }
+    /// <summary>Sends the owed wake-ups at once (not disposed itself: those still sending read its token).</summary>
+    public void Dispose() => stopping.Cancel();
 
     /// <summary>Starts the worker of every endpoint with pending deliveries that is not running (after a deployment, a purge, a lost start).</summary>
     public static async Task<int> EnsureRunningAsync(DurableTaskClient client, DeliveryStore deliveries, CancellationToken cancellationToken)
@@ -59,24 +59,46 @@ public sealed class DurableWebhookWorkers(DurableClientSlot slot, WakeThrottle t
         return started;
     }
 
+    /// <summary>
+    /// The owed wake-up, when its interval is up — or at once when the host stops (a deployment or scale-in would
+    /// otherwise leave the worker to its 5-minute timer). The relay's cursor moved on long ago, so a failed send is
+    /// tried again here (found in review): a few times, then the worker looks on its own timer.
+    /// </summary>
     private async Task WakeLaterAsync(DurableTaskClient client, EndpointWork work, TimeSpan wait)
     {
         try
         {
-            var token = stopping.Token;
-            await Task.Delay(wait, token);
-            throttle.Sending(work.EndpointId);
-            await WakeOneAsync(client, work, token);
+            await Task.Delay(wait, stopping.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        catch (OperationCanceledException)
         {
-            // The host is stopping: the worker looks on its own timer.
+            // Stopping: send it now.
         }
-#pragma warning disable CA1031 // Nothing awaits this: whatever went wrong is logged, and the worker looks on its own timer.
-        catch (Exception e)
+
+        throttle.Sending(work.EndpointId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WakeOneAsync(client, work, CancellationToken.None);
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // the host stopped under it: the worker looks on its own timer
+            }
+#pragma warning disable CA1031 // Nothing awaits this: a failure is retried, then logged, and the worker looks on its own timer.
+            catch (Exception e)
 #pragma warning restore CA1031
-        {
-            logger.LogWarning(e, "Could not wake the worker of webhook endpoint {EndpointId}; it looks on its own within {IdleWakeUp}", work.EndpointId, WebhookLimits.IdleWakeUp);
+            {
+                if (attempt >= OwedWakeUpAttempts || stopping.IsCancellationRequested)
+                {
+                    logger.LogWarning(e, "Could not wake the worker of webhook endpoint {EndpointId}; it looks on its own within {IdleWakeUp}", work.EndpointId, WebhookLimits.IdleWakeUp);
+                    return;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(attempt));
         }
     }
 

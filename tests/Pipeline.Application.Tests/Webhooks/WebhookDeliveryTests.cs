@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
@@ -190,6 +191,35 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
         Assert.Empty(receiver.Received);
         var deliveries = (await world.Deliveries.ListAsync(endpoint.Endpoint.Id, null, 10, null, default)).Deliveries;
         Assert.All(deliveries, d => Assert.Equal((DeliveryState.Canceled, "endpoint_deleted"), (d.State, d.AttemptLog[^1].Error)));
+    }
+
+    /// <summary>
+    /// A relay in the pass's process schedules while the pass polls, and wakes no one (ActivePasses); the pass then ends on
+    /// time with deliveries still due. It must answer "due now" from a look made after it left the set — it answered
+    /// from a look made before the relay scheduled, and its worker slept 5 minutes (found in review).
+    /// </summary>
+    [Fact]
+    public async Task A_pass_that_ends_on_time_with_deliveries_due_says_so_though_no_one_woke_its_worker()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromMilliseconds(200);
+        var world = await WorldAsync();
+        var endpoint = (await world.Endpoints.CreateAsync(Merchant, receiver.Url.ToString(), [WebhookEndpoint.AllEvents], null, null, default))!.Endpoint;
+        var passes = new ActivePasses();
+        var sender = new WebhookSender(new SafeConnect(resolver, new WebhookOptions { AllowHttp = true, AllowedNetworks = "127.0.0.0/8" }.Networks()), clock);
+        var pass = new DeliveryPass(world.Endpoints, world.Deliveries, sender, passes, clock, NullLogger<DeliveryPass>.Instance);
+
+        var running = pass.RunAsync(new EndpointWork(Merchant, endpoint.Id), default);
+        await Task.Delay(300); // its first look found nothing; it polls
+        Assert.True(passes.IsActive(endpoint.Id));
+        await world.Deliveries.ScheduleAllAsync(endpoint.Id, [.. Enumerable.Range(0, 200)
+            .Select(i => world.Deliveries.New(Merchant, endpoint.Id, EventIds.Of($"/v1/payments/pay_{i}", 1, 1), PaymentEvents.Succeeded, "{}"))], default);
+        var result = await running;
+
+        Assert.InRange(result.Attempts, 1, 199); // 200 at 4 at a time, 200 ms each, outlast a pass
+        Assert.False(passes.IsActive(endpoint.Id));
+        Assert.True(result.NextDueMicros <= CosmosTime.ToMicros(clock.GetUtcNow()),
+            $"The pass ended with {200 - result.Attempts} deliveries due but answered {result.NextDueMicros?.ToString(CultureInfo.InvariantCulture) ?? "none pending"}.");
     }
 
     private async Task<World> WorldAsync(string allowed = "127.0.0.0/8")

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Pipeline.Local.Emulators;
@@ -17,8 +16,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process process;
-    private readonly StringBuilder output = new();
-    private readonly Dictionary<string, int> ports = [];
 
     private AzuriteProcess(Process process) => this.process = process;
 
@@ -44,7 +41,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        var azurite = new AzuriteProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true });
+        var azurite = new AzuriteProcess(new Process { StartInfo = startInfo });
         try
         {
             await azurite.WaitUntilListeningAsync();
@@ -78,52 +75,19 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     private async Task WaitUntilListeningAsync()
     {
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, line) => Record(line.Data, ready);
-        process.ErrorDataReceived += (_, line) => Record(line.Data, null);
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException(
-            $"Azurite exited before it was ready:{Environment.NewLine}{Output()}"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var ports = new Dictionary<string, int>();
+        await EmulatorStartup.StartAsync(process, "Azurite", StartTimeout, line =>
+        {
+            if (ListeningLine().Match(line) is { Success: true } listening)
+            {
+                ports[listening.Groups["service"].Value] = int.Parse(listening.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
 
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await using var registration = timeout.Token.Register(() => ready.TrySetException(new TimeoutException(
-            $"Azurite did not report all three services listening within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{Output()}")));
-        await ready.Task;
+            return ports.Count == 3;
+        });
         ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};"
             + $"BlobEndpoint=http://127.0.0.1:{ports["Blob"]}/{Account};QueueEndpoint=http://127.0.0.1:{ports["Queue"]}/{Account};"
             + $"TableEndpoint=http://127.0.0.1:{ports["Table"]}/{Account};";
-    }
-
-    private void Record(string? line, TaskCompletionSource? ready)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-            var listening = ListeningLine().Match(line);
-            if (ready is not null && listening.Success)
-            {
-                ports[listening.Groups["service"].Value] = int.Parse(listening.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
-                if (ports.Count == 3)
-                {
-                    ready.TrySetResult();
-                }
-            }
-        }
-    }
-
-    private string Output()
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
     }
 
     /// <summary>What Azurite prints once a service is bound, e.g. "Azurite Queue service is successfully listening at http://127.0.0.1:42611".</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Pipeline.Local.Emulators;
 
@@ -17,7 +16,6 @@ public sealed class CosmosEmulatorProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process process;
-    private readonly StringBuilder output = new();
 
     private CosmosEmulatorProcess(Process process) => this.process = process;
 
@@ -44,7 +42,7 @@ public sealed class CosmosEmulatorProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        var emulator = new CosmosEmulatorProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true });
+        var emulator = new CosmosEmulatorProcess(new Process { StartInfo = startInfo });
         emulator.Endpoint = await emulator.WaitUntilListeningAsync();
         return emulator;
     }
@@ -76,44 +74,16 @@ public sealed class CosmosEmulatorProcess : IAsyncDisposable
 
     private async Task<Uri> WaitUntilListeningAsync()
     {
-        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, line) => Record(line.Data, ready);
-        process.ErrorDataReceived += (_, line) => Record(line.Data, null);
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException(
-            $"The Cosmos emulator exited before it was ready:{Environment.NewLine}{Output()}"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await using var registration = timeout.Token.Register(() => ready.TrySetException(new TimeoutException(
-            $"The Cosmos emulator did not report ready within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{Output()}")));
-        return await ready.Task;
-    }
-
-    private void Record(string? line, TaskCompletionSource<Uri>? ready)
-    {
-        if (line is null)
+        Uri? endpoint = null;
+        await EmulatorStartup.StartAsync(process, "The Cosmos emulator", StartTimeout, line =>
         {
-            return;
-        }
+            if (line.StartsWith(ReadyPrefix, StringComparison.Ordinal))
+            {
+                endpoint = new Uri(line[ReadyPrefix.Length..].Trim());
+            }
 
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-
-        if (ready is not null && line.StartsWith(ReadyPrefix, StringComparison.Ordinal))
-        {
-            ready.TrySetResult(new Uri(line[ReadyPrefix.Length..].Trim()));
-        }
-    }
-
-    private string Output()
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
+            return endpoint is not null;
+        });
+        return endpoint!;
     }
 }

@@ -46,22 +46,47 @@ public sealed class DeliveryPass(
             }
         }
 
+        var sent = await SendWhileDueAsync(work, endpoint, cancellationToken);
+        var lastLook = sent.LastLook;
+        if (sent.Endpoint is not { Status: WebhookEndpointStatus.Enabled })
+        {
+            if (await StopAsync(work, sent.Endpoint, cancellationToken) is null)
+            {
+                return new DeliveryPassResult(sent.Attempts, null, true);
+            }
+
+            lastLook = null; // enabled again: what the stop canceled is due again
+        }
+
+        // Ended on time, on a failed probe or a stop: when the next delivery is due, from a look made now — after leaving
+        // ActivePasses, so it sees what a relay scheduled while it skipped waking this worker (found in review).
+        return new DeliveryPassResult(sent.Attempts, lastLook is { } look ? look.NextDueMicros : await deliveries.NextDueMicrosAsync(work.EndpointId, cancellationToken), false);
+    }
+
+    /// <summary>What the sending part of a pass did, and the endpoint as last read.</summary>
+    /// <param name="LastLook">Set when the pass ended on a look made after leaving <see cref="ActivePasses"/> that found nothing due.</param>
+    private sealed record Sent(int Attempts, WebhookEndpoint? Endpoint, LastLook? LastLook);
+
+    /// <param name="NextDueMicros">When the first pending delivery is due; null when none is pending.</param>
+    private sealed record LastLook(long? NextDueMicros);
+
+    /// <summary>
+    /// Sends what is due, round after round, looking again every <see cref="WebhookLimits.DeliveryPollInterval"/> while
+    /// nothing is, until <see cref="WebhookLimits.DeliveryPassDuration"/> is up or nothing was due for
+    /// <see cref="WebhookLimits.DeliveryPassLinger"/> — then it leaves <see cref="ActivePasses"/> and looks once more.
+    /// </summary>
+    private async Task<Sent> SendWhileDueAsync(EndpointWork work, WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         var idle = Stopwatch.StartNew();
         var attempts = 0;
-        long? nextDue = null;
-        var lookedLast = false; // the last look, made after leaving ActivePasses, found nothing due (nextDue is its answer)
+        WebhookEndpoint? current = endpoint;
         passes.Enter(work.EndpointId);
         var active = true;
         try
         {
-            while (clock.Elapsed < WebhookLimits.DeliveryPassDuration && !cancellationToken.IsCancellationRequested)
+            while (clock.Elapsed < WebhookLimits.DeliveryPassDuration && !cancellationToken.IsCancellationRequested && current is { Status: WebhookEndpointStatus.Enabled })
             {
-                if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
-                {
-                    break;
-                }
-
                 var pending = await deliveries.NextPendingAsync(work.EndpointId, cancellationToken);
                 var now = Cosmos.CosmosTime.ToMicros(time.GetUtcNow());
                 var due = pending.TakeWhile(d => d.DueMicros <= now).ToList();
@@ -69,9 +94,7 @@ public sealed class DeliveryPass(
                 {
                     if (!active)
                     {
-                        nextDue = pending.Count > 0 ? pending[0].DueMicros : null;
-                        lookedLast = true;
-                        break;
+                        return new Sent(attempts, current, new LastLook(pending.Count > 0 ? pending[0].DueMicros : null));
                     }
 
                     if (idle.Elapsed >= WebhookLimits.DeliveryPassLinger)
@@ -93,18 +116,20 @@ public sealed class DeliveryPass(
 
                 idle.Restart();
                 // While the endpoint fails, one delivery probes it; its outcome decides whether the rest is sent now.
-                var probing = endpoint.FailingSinceMicros != 0;
+                var probing = current.FailingSinceMicros != 0;
                 var round = probing ? [due[0]] : due;
-                var outcomes = await SendAllAsync(endpoint, round, cancellationToken);
+                var outcomes = await SendAllAsync(current, round, cancellationToken);
                 attempts += round.Count;
                 // Its health (or the merchant) may have changed it meanwhile: failing, disabled, deleted, a new URL.
-                endpoint = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
+                current = await endpoints.GetAsync(work.MerchantId, work.EndpointId, cancellationToken);
                 if (probing && !outcomes[0].Result.Succeeded)
                 {
                     await FailWithProbeAsync(due.Skip(1), outcomes[0].Result.Attempt, cancellationToken);
                     break;
                 }
             }
+
+            return new Sent(attempts, current, null);
         }
         finally
         {
@@ -113,20 +138,6 @@ public sealed class DeliveryPass(
                 passes.Leave(work.EndpointId);
             }
         }
-
-        if (endpoint is not { Status: WebhookEndpointStatus.Enabled })
-        {
-            if (await StopAsync(work, endpoint, cancellationToken) is null)
-            {
-                return new DeliveryPassResult(attempts, null, true);
-            }
-
-            lookedLast = false; // enabled again: what the stop canceled is due again
-        }
-
-        // Ended on time, on a failed probe or a stop: when the next delivery is due, from a look made now — after leaving
-        // ActivePasses, so it sees what a relay scheduled while it skipped waking this worker (found in review).
-        return new DeliveryPassResult(attempts, lookedLast ? nextDue : await deliveries.NextDueMicrosAsync(work.EndpointId, cancellationToken), false);
     }
 
     /// <summary>

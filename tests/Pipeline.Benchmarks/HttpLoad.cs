@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Local;
 
 namespace Pipeline.Benchmarks;
@@ -57,7 +58,7 @@ internal static class HttpLoad
 
     /// <summary>The local host as the load tests run it (Release, its own emulators, warnings only), and its admin key.</summary>
     /// <param name="relay">Whether the host runs its event relays (events are written with every change either way).</param>
-    public static async Task<(LocalHost Host, string AdminKey)> StartHostAsync(bool relay = true)
+    public static async Task<(LocalHost Host, string AdminKey)> StartHostAsync(bool relay = true, Action<IServiceCollection>? services = null)
     {
         var adminKey = "adm_load_" + Guid.NewGuid().ToString("N");
         var host = await LocalHost.StartAsync([], new Dictionary<string, string?>
@@ -67,7 +68,7 @@ internal static class HttpLoad
             ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-load-" + Guid.NewGuid().ToString("N")),
             ["Pipeline:Events:RelayEnabled"] = relay ? "true" : "false",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, services);
         return (host, adminKey);
     }
 

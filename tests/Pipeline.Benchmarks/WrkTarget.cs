@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Events;
 using Pipeline.Application.Payments;
+using Pipeline.Application.Webhooks;
 using Pipeline.Application.Tests.Webhooks;
 using Pipeline.Local;
 
@@ -15,7 +17,9 @@ namespace Pipeline.Benchmarks;
 /// transfers into a folder, prints "ready &lt;url&gt; &lt;folder&gt;", serves until its standard input closes, then reports
 /// the audit as the .NET load test does. tests/Pipeline.Benchmarks/wrk.sh drives it. A second argument chooses the
 /// events: "events-off" (no relay: events stay in their outboxes) or "events-on" (relays, and a webhook endpoint for
-/// payment.succeeded on a receiver in this process, whose delivery latency is reported); without it the host's default.
+/// payment.succeeded on a receiver in this process, whose delivery latency is reported) or "relayed-bare" (relays, and
+/// each payment.succeeded sent to that receiver with nothing stored: <see cref="BareDeliveries"/>, the ceiling any
+/// delivery design could reach here); without it the host's default.
 /// </summary>
 internal static class WrkTarget
 {
@@ -23,13 +27,15 @@ internal static class WrkTarget
     {
         var folder = args.Length > 0 ? args[0] : Directory.CreateTempSubdirectory("pipeline-wrk-").FullName;
         var mode = args.Length > 1 ? args[1] : "";
-        var (host, adminKey) = await HttpLoad.StartHostAsync(relay: mode != "events-off");
+        await using var receiver = mode is "events-on" or "relayed-bare" ? await WebhookReceiver.StartAsync() : null;
+        var (host, adminKey) = await HttpLoad.StartHostAsync(relay: mode != "events-off", services: mode == "relayed-bare"
+            ? s => s.AddSingleton<IEventSink>(p => new BareDeliveries(receiver!.Url, p.GetRequiredService<WebhookSender>()))
+            : null);
         await using var _ = host;
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DemoMerchantApiKey);
         var wallets = await HttpLoad.OpenFundedWalletsAsync(http);
-        await using var receiver = mode == "events-on" ? await WebhookReceiver.StartAsync() : null;
-        if (receiver is not null)
+        if (mode == "events-on" && receiver is not null)
         {
             using var endpoint = await http.PostAsJsonAsync("api/v1/webhook-endpoints", new { url = receiver.Url, events = new[] { "payment.succeeded" } });
             endpoint.EnsureSuccessStatusCode();

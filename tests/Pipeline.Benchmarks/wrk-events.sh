@@ -4,7 +4,8 @@
 # the payments', 15 s left the JIT compiling a fifth of the time in the measured window; wrk, like wrk.sh). Off: events are written with each
 # payment but no relay runs. Relayed: the relays run (event log, local event log). On: also a webhook endpoint on a
 # receiver in the host's process gets every payment.succeeded; the delivery latency (the change's time to the
-# receiver's arrival) is printed after each "on" phase.
+# receiver's arrival) is printed after each "on" phase. Relayed-bare: the relays, and each payment.succeeded sent to the
+# same receiver with nothing stored or scheduled (BareDeliveries.cs): the ceiling any delivery design could reach here.
 # Usage: bash tests/Pipeline.Benchmarks/wrk-events.sh [SECONDS] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,5 +31,6 @@ phase() {
 for _ in $(seq "$rounds"); do
   phase events-off
   phase ""
+  phase relayed-bare
   phase events-on
 done

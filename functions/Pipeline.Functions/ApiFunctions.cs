@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Application.Durable;
 using Pipeline.Application.Composition;
+using Pipeline.Application.Charging;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Health;
 using Pipeline.Application.Ledger;
@@ -162,4 +163,20 @@ public sealed class ApiFunctions
         request.HttpContext.RequestServices.GetRequiredService<DurableClientSlot>().Client ??= client;
         return Api.DispatchAsync(request.HttpContext, DeliveryRoutes.Redeliver);
     }
+
+    [Function("PutTariff")]
+    public Task<IResult> PutTariff([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/tariffs/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, TariffRoutes.Put);
+
+    [Function("GetTariff")]
+    public Task<IResult> GetTariff([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/tariffs/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, TariffRoutes.Get);
+
+    [Function("ListTariffs")]
+    public Task<IResult> ListTariffs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/tariffs")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, TariffRoutes.List);
+
+    [Function("PriceWithTariff")]
+    public Task<IResult> PriceWithTariff([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/tariffs/{id}/price")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, TariffRoutes.Price);
 }

@@ -140,6 +140,14 @@ var containers = [
     uniqueKeys: []
     compositeIndexes: []
   }
+  {
+    // Each charge point operator's (merchant's) OCPI tariffs, one document per tariff id.
+    name: 'tariffs'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

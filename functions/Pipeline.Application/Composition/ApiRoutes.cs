@@ -1,3 +1,4 @@
+using Pipeline.Application.Charging;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Events;
 using Pipeline.Application.Health;
@@ -49,5 +50,9 @@ public static class ApiRoutes
         WebhookEndpointRoutes.RotateSecret,
         DeliveryRoutes.List,
         DeliveryRoutes.Redeliver,
+        TariffRoutes.Put,
+        TariffRoutes.Get,
+        TariffRoutes.List,
+        TariffRoutes.Price,
     ];
 }

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Charging;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Events;
 using Pipeline.Application.Idempotency;
@@ -31,6 +32,7 @@ public static class CosmosContainerCatalog
         RelayCursor.ContainerProperties(),
         WebhookEndpointStore.ContainerProperties(),
         WebhookDelivery.ContainerProperties(),
+        TariffStore.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pipeline.Application.Charging;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Durable;
 using Pipeline.Application.Events;
@@ -58,6 +59,7 @@ public static class PipelineServices
         services.AddSingleton<IEventSource, WalletBalanceSource>();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookEndpointStore>();
+        services.AddSingleton<TariffStore>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<DurableClientSlot>();
         services.AddSingleton<WakeThrottle>();

@@ -1,0 +1,33 @@
+namespace Pipeline.Application.Charging;
+
+/// <summary>The bounds of tariffs and price quotes, enforced at the edge.</summary>
+public static class ChargingLimits
+{
+    public const int TariffIdLengthMax = 36;
+    public const int ElementsMax = 64;
+    public const int PriceComponentsMax = 8;
+    public const int AltTextsMax = 16;
+    public const int AltTextLengthMax = 512;
+    public const int UrlLengthMax = 255;
+
+    /// <summary>A unit price or a min/max price, in major units: above any real charging price, far inside decimal's range.</summary>
+    public const decimal PriceMax = 1_000_000m;
+
+    /// <summary>OCPI numbers carry 4 decimals.</summary>
+    public const int DecimalsMax = 4;
+
+    /// <summary>A step of a day (time) or of 1 MWh (energy): larger steps would bill a session for energy or time it could not use.</summary>
+    public const int TimeStepMax = 86_400;
+    public const int EnergyStepMax = 1_000_000;
+
+    /// <summary>A current, power or energy bound: above any charger (3.5 MW, 3,000 A).</summary>
+    public const decimal MeasureMax = 100_000m;
+
+    public const int PeriodsMax = 1_000;
+
+    /// <summary>The longest session a quote prices.</summary>
+    public static readonly TimeSpan SessionDurationMax = TimeSpan.FromDays(7);
+
+    public const int PageSizeDefault = 25;
+    public const int PageSizeMax = 100;
+}

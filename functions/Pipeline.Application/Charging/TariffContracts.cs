@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Pipeline.Application.Charging;
@@ -6,7 +5,7 @@ namespace Pipeline.Application.Charging;
 /// <summary>
 /// An OCPI 2.2.1 Tariff object as OCPI writes it (snake_case, upper-case enumerations), taken by PUT /tariffs/{id} and
 /// answered as it was stored (with its <c>id</c> and <c>last_updated</c> — the time Pipeline stored it). Validated by
-/// <see cref="TariffValidation"/>; <c>energy_mix</c> is kept as given.
+/// <see cref="TariffValidation"/>; <c>energy_mix</c> is kept as given (checked, not used in pricing).
 /// </summary>
 public sealed record OcpiTariff : Http.IValidatable
 {
@@ -24,9 +23,23 @@ public sealed record OcpiTariff : Http.IValidatable
     [JsonPropertyName("elements")] public required IReadOnlyList<OcpiTariffElement> Elements { get; init; }
     [JsonPropertyName("start_date_time")] public DateTimeOffset? StartDateTime { get; init; }
     [JsonPropertyName("end_date_time")] public DateTimeOffset? EndDateTime { get; init; }
-    [JsonPropertyName("energy_mix")] public JsonElement? EnergyMix { get; init; }
+    [JsonPropertyName("energy_mix")] public OcpiEnergyMix? EnergyMix { get; init; }
     [JsonPropertyName("last_updated")] public DateTimeOffset? LastUpdated { get; init; }
 }
+
+/// <summary>OCPI EnergyMix: where the energy of this tariff comes from.</summary>
+public sealed record OcpiEnergyMix(
+    [property: JsonPropertyName("is_green_energy")] bool IsGreenEnergy,
+    [property: JsonPropertyName("energy_sources")] IReadOnlyList<OcpiEnergySource>? EnergySources = null,
+    [property: JsonPropertyName("environ_impact")] IReadOnlyList<OcpiEnvironmentalImpact>? EnvironImpact = null,
+    [property: JsonPropertyName("supplier_name")] string? SupplierName = null,
+    [property: JsonPropertyName("energy_product_name")] string? EnergyProductName = null);
+
+/// <summary>OCPI EnergySource: a source (NUCLEAR, GENERAL_FOSSIL, COAL, GAS, GENERAL_GREEN, SOLAR, WIND, WATER) and its share in percent.</summary>
+public sealed record OcpiEnergySource([property: JsonPropertyName("source")] string Source, [property: JsonPropertyName("percentage")] decimal Percentage);
+
+/// <summary>OCPI EnvironmentalImpact: NUCLEAR_WASTE (g/kWh) or CARBON_DIOXIDE (g/kWh).</summary>
+public sealed record OcpiEnvironmentalImpact([property: JsonPropertyName("category")] string Category, [property: JsonPropertyName("amount")] decimal Amount);
 
 public sealed record OcpiDisplayText([property: JsonPropertyName("language")] string Language, [property: JsonPropertyName("text")] string Text);
 

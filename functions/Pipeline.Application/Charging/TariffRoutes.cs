@@ -69,13 +69,13 @@ public static partial class TariffRoutes
         }
 
         var after = request.Http.Request.Query["after"].FirstOrDefault();
-        if (after is not null && !TariffId().IsMatch(after))
+        if (after is not null && !(after.StartsWith(TariffStore.CursorPrefix, StringComparison.Ordinal) && TariffId().IsMatch(after[TariffStore.CursorPrefix.Length..])))
         {
             return ApiResponse.Invalid(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "after is the nextCursor of a previous page.",
-                new Dictionary<string, string[]> { ["after"] = ["A tariff id."] });
+                new Dictionary<string, string[]> { ["after"] = ["The nextCursor of a previous page."] });
         }
 
-        return ApiResponse.Ok(await request.Service<TariffStore>().ListAsync(request.Caller.MerchantId!, limit, after, request.Aborted));
+        return ApiResponse.Ok(await request.Service<TariffStore>().ListAsync(request.Caller.MerchantId!, limit, after?[TariffStore.CursorPrefix.Length..], request.Aborted));
     }
 
     private static async Task<ApiResponse> PriceAsync(ApiRequest request)

@@ -27,7 +27,10 @@ public sealed class TariffStore(Database database, TimeProvider time)
     public async Task<OcpiTariff?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
         (await container.ReadOrNullAsync<TariffDocument>(id, merchantId, cancellationToken))?.Tariff;
 
-    /// <summary>The merchant's tariffs by id, <paramref name="limit"/> at a time after the id <paramref name="after"/>.</summary>
+    /// <summary>What a page's <c>nextCursor</c> starts with; the tariff id follows.</summary>
+    public const string CursorPrefix = "tariff:";
+
+    /// <summary>The merchant's tariffs by id, <paramref name="limit"/> at a time after the tariff id <paramref name="after"/>.</summary>
     public async Task<TariffsPage> ListAsync(string merchantId, int limit, string? after, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -35,7 +38,7 @@ public sealed class TariffStore(Database database, TimeProvider time)
         var query = new QueryDefinition($"SELECT TOP {limit + 1} * FROM c WHERE c.id > @after ORDER BY c.id ASC").WithParameter("@after", after ?? "");
         var found = await container.QueryAllAsync<TariffDocument>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) }, cancellationToken);
         var page = found.Take(limit).ToList();
-        return new TariffsPage([.. page.Select(d => d.Tariff)], found.Count > limit ? page[^1].Id : null);
+        return new TariffsPage([.. page.Select(d => d.Tariff)], found.Count > limit ? CursorPrefix + page[^1].Id : null);
     }
 
     private sealed record TariffDocument(string Id, string MerchantId, OcpiTariff Tariff);

@@ -44,7 +44,22 @@ public static class TariffValidation
             errors["tariff_alt_url"] = [$"At most {ChargingLimits.UrlLengthMax} characters."];
         }
 
+        if (tariff.CountryCode is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
+        {
+            errors["country_code"] = ["An ISO 3166-1 alpha-2 code, two upper-case letters."];
+        }
+
+        if (tariff.PartyId is { } party && (party.Length != 3 || !party.All(char.IsAsciiLetterOrDigit)))
+        {
+            errors["party_id"] = ["Three letters or digits (ISO 15118)."];
+        }
+
         AltTexts(tariff.TariffAltText, errors);
+        if (tariff.EnergyMix is { } mix)
+        {
+            EnergyMixValidation.Check(mix, errors);
+        }
+
         Price(tariff.MinPrice, "min_price", errors);
         Price(tariff.MaxPrice, "max_price", errors);
         if (tariff.MinPrice is { } min && tariff.MaxPrice is { } max && min.ExclVat > max.ExclVat)

@@ -179,4 +179,28 @@ public sealed class ApiFunctions
     [Function("PriceWithTariff")]
     public Task<IResult> PriceWithTariff([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/tariffs/{id}/price")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, TariffRoutes.Price);
+
+    [Function("PutChargingStation")]
+    public Task<IResult> PutChargingStation([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/charging/stations/{stationId}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, ChargingRoutes.PutStation);
+
+    [Function("GetChargingStation")]
+    public Task<IResult> GetChargingStation([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/charging/stations/{stationId}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, ChargingRoutes.GetStation);
+
+    [Function("CreateChargingToken")]
+    public Task<IResult> CreateChargingToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/charging/tokens")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, ChargingRoutes.CreateToken);
+
+    [Function("GetChargingToken")]
+    public Task<IResult> GetChargingToken([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/charging/tokens/{id}")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, ChargingRoutes.GetToken);
+
+    [Function("BlockChargingToken")]
+    public Task<IResult> BlockChargingToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/charging/tokens/{id}/block")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, ChargingRoutes.BlockToken);
+
+    [Function("UnblockChargingToken")]
+    public Task<IResult> UnblockChargingToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/charging/tokens/{id}/unblock")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, ChargingRoutes.UnblockToken);
 }

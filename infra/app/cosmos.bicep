@@ -148,6 +148,22 @@ var containers = [
     uniqueKeys: []
     compositeIndexes: []
   }
+  {
+    // Each merchant's charging stations (device, tariff, time zone, caps), one document per station id.
+    name: 'charging-stations'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
+    // The tokens drivers present (RFID UIDs, eMAIDs), each with the wallet it pays from; ids derived from type and value.
+    name: 'charging-tokens'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -28,6 +28,17 @@ public static class ChargingLimits
     /// <summary>The longest session a quote prices.</summary>
     public static readonly TimeSpan SessionDurationMax = TimeSpan.FromDays(7);
 
+    /// <summary>A station's id: OCPP 2.0.1's charging station identity is at most 48 characters.</summary>
+    public const int StationIdLengthMax = 48;
+
+    /// <summary>A station's cap on one session's energy: 10 MWh is above any vehicle's battery.</summary>
+    public const long StationEnergyWhMax = 10_000_000;
+
+    public const int StationDurationSecondsMin = 60;
+
+    /// <summary>OCPP 2.0.1 IdTokenType.idToken is at most 36 characters.</summary>
+    public const int IdTokenLengthMax = 36;
+
     public const int PageSizeDefault = 25;
     public const int PageSizeMax = 100;
 }

@@ -95,6 +95,8 @@ public static partial class TariffRoutes
         return ApiResponse.Ok(PriceQuoteValidation.ToQuote(id, price));
     }
 
+    public static bool IsTariffId(string? id) => id is not null && TariffId().IsMatch(id);
+
     private static ApiResponse BadId() =>
         ApiResponse.Invalid(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "A tariff id is 1 to 36 letters, digits, '.', '_' or '-'.",
             new Dictionary<string, string[]> { ["id"] = ["1 to 36 letters, digits, '.', '_' or '-'."] });

@@ -54,5 +54,11 @@ public static class ApiRoutes
         TariffRoutes.Get,
         TariffRoutes.List,
         TariffRoutes.Price,
+        ChargingRoutes.PutStation,
+        ChargingRoutes.GetStation,
+        ChargingRoutes.CreateToken,
+        ChargingRoutes.GetToken,
+        ChargingRoutes.BlockToken,
+        ChargingRoutes.UnblockToken,
     ];
 }

@@ -33,6 +33,8 @@ public static class CosmosContainerCatalog
         WebhookEndpointStore.ContainerProperties(),
         WebhookDelivery.ContainerProperties(),
         TariffStore.ContainerProperties(),
+        ChargingStationStore.ContainerProperties(),
+        ChargingTokenStore.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

@@ -60,6 +60,8 @@ public static class PipelineServices
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<TariffStore>();
+        services.AddSingleton<ChargingStationStore>();
+        services.AddSingleton<ChargingTokenStore>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<DurableClientSlot>();
         services.AddSingleton<WakeThrottle>();

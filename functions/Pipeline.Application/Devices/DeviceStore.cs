@@ -18,6 +18,9 @@ public enum DeviceKind
 /// <summary>A registered device as the API shows it (never its secret).</summary>
 public sealed record DeviceView(string Id, DeviceKind Kind, string ExternalId, DateTimeOffset CreatedAt);
 
+/// <summary>A device's merchant and kind.</summary>
+public sealed record DeviceOwner(string MerchantId, DeviceKind Kind);
+
 /// <summary>
 /// Who a device belongs to and the secrets that may sign for it right now: its current one (null if it was never
 /// stored) and, during a rotation's overlap, its previous one. <paramref name="CurrentUnconfirmed"/>: an overlap runs
@@ -71,6 +74,10 @@ public sealed class DeviceStore(Database database, ISecretStore secrets, TimePro
     }
 
     /// <summary>The device's owner and the secrets that sign for it now; null when there is no such device.</summary>
+    /// <summary>Whose device this is and its kind (no secret is read); null when there is none.</summary>
+    public async Task<DeviceOwner?> FindAsync(string id, CancellationToken cancellationToken) =>
+        await ReadAsync(id, cancellationToken) is { } document ? new DeviceOwner(document.MerchantId, document.Kind) : null;
+
     public async Task<DeviceSigner?> FindSignerAsync(string id, CancellationToken cancellationToken)
     {
         var document = await ReadAsync(id, cancellationToken);

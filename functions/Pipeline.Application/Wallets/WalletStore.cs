@@ -53,7 +53,7 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
 {
     public const string ContainerName = "wallets";
 
-    private const string IdPrefix = "wal_";
+    public const string IdPrefix = "wal_";
 
     private const int CachedWalletsMax = 100_000;
 

@@ -293,6 +293,18 @@ internal sealed class EdgeWorld
             world.resources["/api/v1/tariffs/{id}"] = "edge-tariff";
         }
 
+        using (var station = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Put, "api/v1/charging/stations/edge-station", merchantKey,
+            new { deviceId, tariffId = "edge-tariff", timeZone = "Europe/Amsterdam" })))
+        {
+            await PaymentClient.ExpectAsync(station, HttpStatusCode.Created);
+            world.resources["/api/v1/charging/stations/{stationId}"] = "edge-station";
+        }
+
+        using (var token = await merchant.PostAsync("api/v1/charging/tokens", new { idToken = "04A2B3C4", type = "ISO14443", walletId = wallet }))
+        {
+            world.resources["/api/v1/charging/tokens/{id}"] = (await PaymentClient.ExpectAsync(token, HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        }
+
         world.resources["/api/v1/events/{id}"] = (await merchant.EventsAsync(1, TimeSpan.FromSeconds(30), of: e => e.GetProperty("subject").GetString() == payment))[0].GetProperty("id").GetString()!;
         world.resources["/api/v1/ledger/accounts/{id}"] = WalletStore.AccountOf(wallet).ToString();
         world.resources["/api/v1/ledger/transfers/{id}"] = Domain.Ledgers.LedgerId.FromName("edge:transfer").ToString();
@@ -315,6 +327,8 @@ internal sealed class EdgeWorld
             ["RotateWebhookSecret"] = """{"previousValidForSeconds":60}""",
             ["RedeliverEvent"] = $$"""{"endpointId":"{{world.resources["/api/v1/webhook-endpoints/{id}"]}}"}""",
             ["PutTariff"] = EdgeTariff,
+            ["PutChargingStation"] = $$"""{"deviceId":"{{deviceId}}","tariffId":"edge-tariff","timeZone":"Europe/Amsterdam","maxEnergyWh":80000,"maxDurationSeconds":14400}""",
+            ["CreateChargingToken"] = $$"""{"idToken":"DE8ACC12E46L89","type":"eMAID","walletId":"{{wallet}}"}""",
             ["PriceWithTariff"] = """
                 {"start_date_time":"2024-01-15T09:00:00Z","end_date_time":"2024-01-15T10:00:00Z","time_zone":"Europe/Amsterdam",
                  "charging_periods":[{"start_date_time":"2024-01-15T09:00:00Z","dimensions":[{"type":"ENERGY","volume":20},{"type":"TIME","volume":1}],"tariff_id":"edge-tariff"}]}

@@ -53,6 +53,9 @@ public sealed class ChargingSetupTests(LocalHostFixture fixture)
         Assert.Equal("blocked", (await client.GetAsync($"api/v1/charging/tokens/{id}")).GetProperty("status").GetString());
         Assert.Equal("active", (await PaymentClient.ExpectAsync(await client.PostAsync($"api/v1/charging/tokens/{id}/unblock"), HttpStatusCode.OK)).GetProperty("status").GetString());
 
+        await PaymentClient.ExpectAsync(await client.PostAsync("api/v1/charging/tokens", new { idToken = "DE-8AC-C12E46L89", type = "eMAID", walletId = wallet }), HttpStatusCode.Created);
+        await PaymentClient.ExpectAsync(await client.PostAsync("api/v1/charging/tokens", new { idToken = "de8acc12e46l892", type = "eMAID", walletId = wallet }), HttpStatusCode.Conflict);
+
         var other = await fixture.PaymentClientAsync();
         var foreignWallet = await PaymentClient.ExpectAsync(await other.PostAsync("api/v1/charging/tokens", new { idToken = "DE8ACC12E46L89", type = "eMAID", walletId = wallet }), HttpStatusCode.UnprocessableEntity);
         Assert.True(foreignWallet.GetProperty("errors").TryGetProperty("walletId", out _));

@@ -105,6 +105,63 @@ public sealed class TariffTests(LocalHostFixture fixture)
         await PaymentClient.ExpectAsync(await fixture.Http.SendAsync(get), HttpStatusCode.NotFound);
     }
 
+    private const string Simple = """{"currency":"EUR","elements":[{"price_components":[{"type":"TIME","price":2.00,"vat":10.0,"step_size":300}]}]}""";
+
+    /// <summary>Bodies a review found accepted or answered 500; each must be a 422 naming the field, and store nothing.</summary>
+    [Theory]
+    [InlineData("""{"currency":"EUR","elements":[{"price_components":[{"type":"TIME","price":2,"step_size":300}],"restrictions":{"start_time":"17:00\n"}}]}""", "elements[0].restrictions.start_time")]
+    [InlineData("""{"currency":"EUR","elements":[null]}""", "elements[0]")]
+    [InlineData("""{"currency":"EUR","elements":[{"price_components":[null]}]}""", "elements[0].price_components[0]")]
+    [InlineData("""{"currency":"EUR","tariff_alt_text":[null],"elements":[{"price_components":[{"type":"TIME","price":2,"step_size":300}]}]}""", "tariff_alt_text[0]")]
+    [InlineData("""{"currency":"EUR","energy_mix":{"is_green_energy":true,"energy_sources":[null]},"elements":[{"price_components":[{"type":"TIME","price":2,"step_size":300}]}]}""", "energy_mix.energy_sources[0]")]
+    [InlineData("""{"currency":"EUR","max_price":{"excl_vat":10,"incl_vat":9},"elements":[{"price_components":[{"type":"TIME","price":2,"step_size":300}]}]}""", "max_price.incl_vat")]
+    [InlineData("""{"currency":"EUR","elements":[{"price_components":[{"type":"TIME","price":2,"step_size":300},{"type":"TIME","price":3,"step_size":60}]}]}""", "elements[0].price_components")]
+    public async Task A_tariff_the_review_broke_with_is_refused_by_field(string body, string field)
+    {
+        var client = await fixture.PaymentClientAsync();
+        var problem = await PaymentClient.ExpectAsync(await SendAsync(HttpMethod.Put, "api/v1/tariffs/reviewed", client.ApiKey, body), HttpStatusCode.UnprocessableEntity);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.GetRawText());
+        Assert.Empty((await client.GetAsync("api/v1/tariffs")).GetProperty("tariffs").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_id_with_a_trailing_newline_is_not_a_second_tariff()
+    {
+        var client = await fixture.PaymentClientAsync();
+        await PaymentClient.ExpectAsync(await SendAsync(HttpMethod.Put, "api/v1/tariffs/14%0A", client.ApiKey, Simple), HttpStatusCode.BadRequest);
+        await PaymentClient.ExpectAsync(await SendAsync(HttpMethod.Put, "api/v1/charging/stations/CS%0A", client.ApiKey, "{}"), HttpStatusCode.BadRequest);
+        Assert.Empty((await client.GetAsync("api/v1/tariffs")).GetProperty("tariffs").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("\"charging_periods\":[null]", "charging_periods[0]")]
+    [InlineData("\"charging_periods\":[{\"start_date_time\":\"2024-01-15T09:00:00Z\",\"dimensions\":[null]}]", "charging_periods[0].dimensions")]
+    [InlineData("\"charging_periods\":[{\"start_date_time\":\"2024-01-15T09:00:00Z\",\"dimensions\":[{\"type\":\"TIME\",\"volume\":1}],\"tariff_id\":\"other\"}]", "charging_periods[0].tariff_id")]
+    public async Task A_quote_the_review_broke_with_is_refused_by_field(string periods, string field)
+    {
+        var client = await fixture.PaymentClientAsync();
+        await PaymentClient.ExpectAsync(await SendAsync(HttpMethod.Put, "api/v1/tariffs/t", client.ApiKey, Simple), HttpStatusCode.Created);
+        var body = $$"""{"start_date_time":"2024-01-15T09:00:00Z","end_date_time":"2024-01-15T10:00:00Z","time_zone":"UTC",{{periods}}}""";
+        var problem = await PaymentClient.ExpectAsync(await SendAsync(HttpMethod.Post, "api/v1/tariffs/t/price", client.ApiKey, body), HttpStatusCode.UnprocessableEntity);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.GetRawText());
+    }
+
+    [Fact]
+    public async Task A_session_that_starts_outside_the_tariffs_validity_is_not_priced_with_it()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var tariff = Simple.Replace("\"currency\"", "\"start_date_time\":\"2025-01-01T00:00:00Z\",\"end_date_time\":\"2026-01-01T00:00:00Z\",\"currency\"", StringComparison.Ordinal);
+        await PaymentClient.ExpectAsync(await SendAsync(HttpMethod.Put, "api/v1/tariffs/2025", client.ApiKey, tariff), HttpStatusCode.Created);
+        foreach (var (start, status) in new[] { ("2024-12-31T23:00:00Z", HttpStatusCode.UnprocessableEntity), ("2025-06-01T10:00:00Z", HttpStatusCode.OK), ("2026-01-01T00:00:00Z", HttpStatusCode.UnprocessableEntity) })
+        {
+            var end = DateTimeOffset.Parse(start, System.Globalization.CultureInfo.InvariantCulture).AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            var body = $$"""{"start_date_time":"{{start}}","end_date_time":"{{end}}","time_zone":"UTC","charging_periods":[{"start_date_time":"{{start}}","dimensions":[{"type":"TIME","volume":1}]}]}""";
+            await PaymentClient.ExpectAsync(await SendAsync(HttpMethod.Post, "api/v1/tariffs/2025/price", client.ApiKey, body), status);
+        }
+    }
+
     private static (decimal ExclVat, decimal InclVat) Price(JsonElement price) => (price.GetProperty("excl_vat").GetDecimal(), price.GetProperty("incl_vat").GetDecimal());
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string apiKey, string json)

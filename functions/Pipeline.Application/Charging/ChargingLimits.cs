@@ -23,7 +23,8 @@ public static class ChargingLimits
     /// <summary>A current, power or energy bound: above any charger (3.5 MW, 3,000 A).</summary>
     public const decimal MeasureMax = 100_000m;
 
-    public const int PeriodsMax = 1_000;
+    /// <summary>Periods in one quote: about what the 64 KiB body limit holds.</summary>
+    public const int PeriodsMax = 500;
 
     /// <summary>The longest session a quote prices.</summary>
     public static readonly TimeSpan SessionDurationMax = TimeSpan.FromDays(7);

@@ -96,6 +96,6 @@ public sealed partial class ChargingStationStore(Database database, TimeProvider
     public Task<ChargingStation?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
         container.ReadOrNullAsync<ChargingStation>(id, merchantId, cancellationToken);
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,48}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,48}\z", RegexOptions.CultureInvariant)]
     private static partial Regex StationId();
 }

@@ -9,11 +9,16 @@ public static class ChargingTokenRules
 {
     public static readonly string[] Types = ["Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress"];
 
+    /// <summary>An eMAID without its check digit: ISO 15118's 14 characters (the 15th is computed from them).</summary>
+    private const int EmaidLength = 14;
+
     public static string Normalized(string type, string idToken)
     {
         ArgumentNullException.ThrowIfNull(idToken);
         var upper = idToken.ToUpperInvariant();
-        return type is "eMAID" or "MacAddress" or "ISO14443" or "ISO15693" ? upper.Replace("-", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal) : upper;
+        var bare = type is "eMAID" or "MacAddress" or "ISO14443" or "ISO15693" ? upper.Replace("-", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal) : upper;
+        // The same contract with and without its check digit is one token.
+        return type == "eMAID" && bare.Length == EmaidLength + 1 ? bare[..EmaidLength] : bare;
     }
 
     /// <summary>Why <paramref name="idToken"/> is not a token of <paramref name="type"/>, or null.</summary>
@@ -30,7 +35,7 @@ public static class ChargingTokenRules
             "ISO14443" when !(value.Length is 8 or 14 or 20 && value.All(char.IsAsciiHexDigit)) => "An ISO 14443 UID: 4, 7 or 10 bytes in hex.",
             "ISO15693" when !(value.Length == 16 && value.All(char.IsAsciiHexDigit)) => "An ISO 15693 UID: 8 bytes in hex.",
             "MacAddress" when !(value.Length == 12 && value.All(char.IsAsciiHexDigit)) => "A MAC address: 6 bytes in hex.",
-            "eMAID" when !(value.Length is 14 or 15 && value.All(char.IsAsciiLetterOrDigit)) => "An ISO 15118 eMAID: 14 or 15 letters and digits (hyphens allowed).",
+            "eMAID" when !(value.Length == EmaidLength && value.All(char.IsAsciiLetterOrDigit)) => "An ISO 15118 eMAID: 14 letters and digits, or 15 with its check digit (hyphens allowed).",
             _ => null,
         };
     }

@@ -55,6 +55,12 @@ internal static class EnergyMixValidation
 
         for (var i = 0; items is not null && i < items.Count; i++)
         {
+            if (items[i] is null)
+            {
+                errors[$"{path}[{i}]"] = [TariffValidation.NotNull];
+                continue;
+            }
+
             check(items[i], $"{path}[{i}]");
         }
     }

@@ -46,8 +46,42 @@ public static class PriceQuoteValidation
 
         for (var i = 0; i < quote.ChargingPeriods.Count; i++)
         {
+            if (quote.ChargingPeriods[i] is null)
+            {
+                errors[$"charging_periods[{i}]"] = [TariffValidation.NotNull];
+                return errors;
+            }
+        }
+
+        for (var i = 0; i < quote.ChargingPeriods.Count; i++)
+        {
             var next = i + 1 < quote.ChargingPeriods.Count ? quote.ChargingPeriods[i + 1].StartDateTime : quote.EndDateTime;
             Period(quote.ChargingPeriods[i], i == 0 ? quote.StartDateTime : quote.ChargingPeriods[i - 1].StartDateTime, next, $"charging_periods[{i}]", errors);
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// What makes a valid quote wrong for this tariff: a session that starts outside the tariff's validity, or a period
+    /// that names another tariff (a quote prices with one). Empty when none.
+    /// </summary>
+    public static Dictionary<string, string[]> Mismatches(string tariffId, OcpiTariff tariff, PriceQuoteRequest quote)
+    {
+        ArgumentNullException.ThrowIfNull(tariff);
+        ArgumentNullException.ThrowIfNull(quote);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if ((tariff.StartDateTime is { } from && quote.StartDateTime < from) || (tariff.EndDateTime is { } until && quote.StartDateTime >= until))
+        {
+            errors["start_date_time"] = [$"The tariff applies to sessions that start from {tariff.StartDateTime?.ToString("O") ?? "any time"} until {tariff.EndDateTime?.ToString("O") ?? "any time"}."];
+        }
+
+        for (var i = 0; i < quote.ChargingPeriods.Count; i++)
+        {
+            if (quote.ChargingPeriods[i].TariffId is { } named && !string.Equals(named, tariffId, StringComparison.Ordinal))
+            {
+                errors[$"charging_periods[{i}].tariff_id"] = [$"Leave it out or give {tariffId}: a quote prices with one tariff."];
+            }
         }
 
         return errors;
@@ -82,6 +116,12 @@ public static class PriceQuoteValidation
         if (period.Dimensions is not { Count: > 0 })
         {
             errors[$"{path}.dimensions"] = ["Give at least one dimension."];
+            return;
+        }
+
+        if (period.Dimensions.Contains(null!))
+        {
+            errors[$"{path}.dimensions"] = ["Dimensions are objects, none null."];
             return;
         }
 

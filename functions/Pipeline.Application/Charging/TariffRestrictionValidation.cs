@@ -61,6 +61,6 @@ internal static partial class TariffRestrictionValidation
         }
     }
 
-    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([01][0-9]|2[0-3]):[0-5][0-9]\z", RegexOptions.CultureInvariant)]
     private static partial Regex TimeOfDay();
 }

@@ -91,6 +91,11 @@ public static partial class TariffRoutes
             return NotFound();
         }
 
+        if (PriceQuoteValidation.Mismatches(id, tariff, body) is { Count: > 0 } mismatches)
+        {
+            return ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, "The session cannot be priced with this tariff.", mismatches);
+        }
+
         var price = TariffPricing.Price(TariffValidation.ToDomain(id, tariff), PriceQuoteValidation.ToUsage(body));
         return ApiResponse.Ok(PriceQuoteValidation.ToQuote(id, price));
     }
@@ -103,6 +108,6 @@ public static partial class TariffRoutes
 
     private static ApiResponse NotFound() => ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No tariff of yours has this id.");
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,36}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,36}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TariffId();
 }

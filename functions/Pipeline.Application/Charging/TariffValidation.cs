@@ -20,6 +20,9 @@ public static class TariffValidation
 
     private static readonly string[] TariffTypes = ["AD_HOC_PAYMENT", "PROFILE_CHEAP", "PROFILE_FAST", "PROFILE_GREEN", "REGULAR"];
 
+    /// <summary>What a null in a list is told.</summary>
+    internal const string NotNull = "An object, not null.";
+
     public static Dictionary<string, string[]> Errors(OcpiTariff tariff)
     {
         ArgumentNullException.ThrowIfNull(tariff);
@@ -62,9 +65,17 @@ public static class TariffValidation
 
         Price(tariff.MinPrice, "min_price", errors);
         Price(tariff.MaxPrice, "max_price", errors);
-        if (tariff.MinPrice is { } min && tariff.MaxPrice is { } max && min.ExclVat > max.ExclVat)
+        if (tariff.MinPrice is { } min && tariff.MaxPrice is { } max)
         {
-            errors["max_price.excl_vat"] = ["Not below min_price.excl_vat."];
+            if (min.ExclVat > max.ExclVat)
+            {
+                errors["max_price.excl_vat"] = ["Not below min_price.excl_vat."];
+            }
+
+            if (min.InclVat is { } minIncl && max.InclVat is { } maxIncl && minIncl > maxIncl)
+            {
+                errors["max_price.incl_vat"] = ["Not below min_price.incl_vat."];
+            }
         }
 
         if (tariff.StartDateTime is { } from && tariff.EndDateTime is { } until && until <= from)
@@ -80,6 +91,12 @@ public static class TariffValidation
 
         for (var i = 0; i < tariff.Elements.Count; i++)
         {
+            if (tariff.Elements[i] is null)
+            {
+                errors[$"elements[{i}]"] = [NotNull];
+                continue;
+            }
+
             Element(tariff.Elements[i], $"elements[{i}]", errors);
         }
 
@@ -126,7 +143,19 @@ public static class TariffValidation
 
         for (var i = 0; i < element.PriceComponents.Count; i++)
         {
+            if (element.PriceComponents[i] is null)
+            {
+                errors[$"{path}.price_components[{i}]"] = [NotNull];
+                continue;
+            }
+
             Component(element.PriceComponents[i], $"{path}.price_components[{i}]", errors);
+        }
+
+        // OCPI does not say which of two components of one type in an element applies (ocpi/ocpi#402): refused, not guessed.
+        if (element.PriceComponents.Where(c => c is not null).GroupBy(c => c.Type, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            errors[$"{path}.price_components"] = [$"At most one {twice.Key} component per element."];
         }
 
         if (element.Restrictions is { } restrictions)
@@ -166,6 +195,10 @@ public static class TariffValidation
         if (price.InclVat is { } inclVat)
         {
             Amount(inclVat, $"{path}.incl_vat", errors);
+            if (inclVat < price.ExclVat)
+            {
+                errors[$"{path}.incl_vat"] = ["Not below excl_vat: VAT only adds."];
+            }
         }
     }
 
@@ -187,6 +220,12 @@ public static class TariffValidation
 
         for (var i = 0; texts is not null && i < texts.Count; i++)
         {
+            if (texts[i] is null)
+            {
+                errors[$"tariff_alt_text[{i}]"] = [NotNull];
+                continue;
+            }
+
             if (texts[i].Language is not { Length: 2 } language || !language.All(char.IsAsciiLetterLower))
             {
                 errors[$"tariff_alt_text[{i}].language"] = ["An ISO 639-1 code, two lower-case letters."];

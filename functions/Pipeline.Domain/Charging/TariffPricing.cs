@@ -7,10 +7,11 @@ namespace Pipeline.Domain.Charging;
 /// of that dimension and whose restrictions hold at the period's start (<see cref="TariffRestrictionRules"/>); none: that
 /// dimension is free in that period;</item>
 /// <item>a FLAT fee <b>once per session</b>, from the first element with one that holds at the session's start;</item>
-/// <item><b>step_size once per session</b>: the session's whole energy is rounded up to the step of the last energy
-/// component used, and of charging and parking time only the dimension of the last timed period is rounded (its whole
-/// duration, to the step of its last component used) — charging time followed by parking is not rounded (CDR module,
-/// "step_size"); the surcharge is billed at that last component's price;</item>
+/// <item><b>step_size once per session</b>: the session's priced energy is rounded up to the step of the last energy
+/// component used, and of charging and parking time only the dimension of the last priced timed period is rounded (its
+/// priced duration, to the step of that component) — charging time followed by paid parking is not rounded (CDR module,
+/// "step_size"); free periods are not rounded up into paid time (ocpi/ocpi#546); the surcharge is billed at that
+/// component's price;</item>
 /// <item>VAT per component; the exact total rounded once to minor units and the lines apportioned to add up to it
 /// (<see cref="CostRounding"/>); min_price and max_price bound the total, excluding and including VAT each (see
 /// <see cref="SessionPrice"/>).</item>
@@ -19,9 +20,6 @@ namespace Pipeline.Domain.Charging;
 /// </summary>
 public static class TariffPricing
 {
-    /// <summary>Durations are taken to the millisecond before they are rounded up to a step (hours as decimals repeat).</summary>
-    private const int SecondsDecimals = 3;
-
     public static SessionPrice Price(Tariff tariff, ChargingSessionUsage usage)
     {
         ArgumentNullException.ThrowIfNull(tariff);
@@ -90,49 +88,46 @@ public static class TariffPricing
     private static Cost Bill(PriceComponent? component, decimal volume) =>
         component is null || volume == 0 ? Cost.Zero : new Cost(volume * component.Price, component.WithVat(volume * component.Price));
 
-    /// <summary>The session's energy rounded up (in Wh) to the step of the last energy component used, the surplus billed there.</summary>
+    /// <summary>
+    /// The session's priced energy (what components priced, free periods left out) rounded up in Wh to the step of the
+    /// last energy component used, the surplus billed there.
+    /// </summary>
     private static void AddEnergyStep(IReadOnlyList<ChargingPeriod> periods, Chosen[] chosen, Cost[] energy)
     {
         var last = LastPriced(periods, chosen, p => p.EnergyKwh, c => c.Energy);
-        var totalWh = periods.Sum(p => p.EnergyKwh) * 1000m;
-        if (last < 0 || chosen[last].Energy!.StepSize <= 0 || totalWh <= 0)
+        if (last < 0 || chosen[last].Energy!.StepSize <= 0)
         {
             return;
         }
 
+        var totalWh = Priced(periods, chosen, p => p.EnergyKwh, c => c.Energy) * 1000m;
         var step = chosen[last].Energy!.StepSize;
         var surplusWh = (Math.Ceiling(totalWh / step) * step) - totalWh;
         energy[last] += Bill(chosen[last].Energy, surplusWh / 1000m);
     }
 
     /// <summary>
-    /// Of charging and parking time, the dimension of the last timed period: its whole duration rounded up (in seconds) to
-    /// the step of its last component used, the surplus billed there. The other dimension is not rounded.
+    /// Of charging and parking time, the dimension of the last period whose time a component priced: its priced duration
+    /// (free periods left out), in whole seconds, rounded up to the step of that component, the surplus billed there.
+    /// The other dimension is not rounded.
     /// </summary>
     private static void AddTimeStep(IReadOnlyList<ChargingPeriod> periods, Chosen[] chosen, Cost[] time, Cost[] parking)
     {
-        var lastTimed = -1;
-        for (var i = 0; i < periods.Count; i++)
-        {
-            lastTimed = periods[i].TimeHours > 0 || periods[i].ParkingHours > 0 ? i : lastTimed;
-        }
-
-        if (lastTimed < 0)
+        var lastParked = LastPriced(periods, chosen, p => p.ParkingHours, c => c.Parking);
+        var lastCharged = LastPriced(periods, chosen, p => p.TimeHours, c => c.Time);
+        var dimension = lastParked >= lastCharged ? TariffDimension.ParkingTime : TariffDimension.Time;
+        var last = Math.Max(lastParked, lastCharged);
+        if (last < 0 || chosen[last].Of(dimension)!.StepSize <= 0)
         {
             return;
         }
 
-        var dimension = periods[lastTimed].ParkingHours > 0 ? TariffDimension.ParkingTime : TariffDimension.Time;
         Func<ChargingPeriod, decimal> hours = dimension == TariffDimension.ParkingTime ? p => p.ParkingHours : p => p.TimeHours;
-        var last = LastPriced(periods, chosen, hours, c => c.Of(dimension));
-        var totalSeconds = Math.Round(periods.Sum(hours) * 3600m, SecondsDecimals);
-        if (last < 0 || chosen[last].Of(dimension)!.StepSize <= 0 || totalSeconds <= 0)
-        {
-            return;
-        }
-
+        var totalHours = Priced(periods, chosen, hours, c => c.Of(dimension));
         var step = chosen[last].Of(dimension)!.StepSize;
-        var surplus = Bill(chosen[last].Of(dimension), ((Math.Ceiling(totalSeconds / step) * step) - totalSeconds) / 3600m);
+        // Billed: the whole seconds of the priced time (OCPI's hours carry 4 decimals, 0.36 s) rounded up to the step.
+        var billedSeconds = Math.Ceiling(Math.Round(totalHours * 3600m, 0, MidpointRounding.AwayFromZero) / step) * step;
+        var surplus = Bill(chosen[last].Of(dimension), (billedSeconds / 3600m) - totalHours);
         var costs = dimension == TariffDimension.ParkingTime ? parking : time;
         costs[last] += surplus;
     }
@@ -151,28 +146,46 @@ public static class TariffPricing
         return -1;
     }
 
+    /// <summary>A dimension's volume over the periods where a component priced it.</summary>
+    private static decimal Priced(IReadOnlyList<ChargingPeriod> periods, Chosen[] chosen, Func<ChargingPeriod, decimal> volume, Func<Chosen, PriceComponent?> component) =>
+        periods.Select((p, i) => component(chosen[i]) is null ? 0m : volume(p)).Sum();
+
     private static Cost Sum(IEnumerable<Cost> costs) => costs.Aggregate(Cost.Zero, (sum, cost) => sum + cost);
 
     /// <summary>
-    /// min_price and max_price, each applied to the total excluding VAT and (when it gives one) to the total including it;
-    /// a bound between two minor units binds at the one inside it (a maximum of 15.425 caps at 15.42).
+    /// min_price and max_price, each applied to the total excluding VAT and to the total including it. A bound between two
+    /// minor units binds at the one inside it (a maximum of 15.425 caps at 15.42). A bound without incl_vat moves the total
+    /// including VAT with the one excluding it, keeping its VAT share (OCPI leaves that case open; the driver's payment
+    /// is the total including VAT, so it must be bounded too).
     /// </summary>
     private static Cost Bounded(Cost total, Tariff tariff)
     {
         var exponent = tariff.Currency.Exponent;
-        var (exclVat, inclVat) = (total.ExclVat, total.InclVat);
+        var bounded = total;
         if (tariff.MinPrice is { } min)
         {
-            exclVat = Math.Max(exclVat, Math.Round(min.ExclVat, exponent, MidpointRounding.ToPositiveInfinity));
-            inclVat = min.InclVat is { } minIncl ? Math.Max(inclVat, Math.Round(minIncl, exponent, MidpointRounding.ToPositiveInfinity)) : inclVat;
+            bounded = Bound(bounded, Math.Round(min.ExclVat, exponent, MidpointRounding.ToPositiveInfinity),
+                min.InclVat is { } incl ? Math.Round(incl, exponent, MidpointRounding.ToPositiveInfinity) : null, Math.Max, exponent);
         }
 
         if (tariff.MaxPrice is { } max)
         {
-            exclVat = Math.Min(exclVat, Math.Round(max.ExclVat, exponent, MidpointRounding.ToNegativeInfinity));
-            inclVat = max.InclVat is { } maxIncl ? Math.Min(inclVat, Math.Round(maxIncl, exponent, MidpointRounding.ToNegativeInfinity)) : inclVat;
+            bounded = Bound(bounded, Math.Round(max.ExclVat, exponent, MidpointRounding.ToNegativeInfinity),
+                max.InclVat is { } incl ? Math.Round(incl, exponent, MidpointRounding.ToNegativeInfinity) : null, Math.Min, exponent);
         }
 
-        return new Cost(exclVat, inclVat);
+        return bounded;
+    }
+
+    private static Cost Bound(Cost total, decimal exclLimit, decimal? inclLimit, Func<decimal, decimal, decimal> pick, int exponent)
+    {
+        var exclVat = pick(total.ExclVat, exclLimit);
+        if (inclLimit is { } limit)
+        {
+            return new Cost(exclVat, pick(total.InclVat, limit));
+        }
+
+        var share = total.ExclVat == 0 ? 1m : total.InclVat / total.ExclVat;
+        return exclVat == total.ExclVat ? total : new Cost(exclVat, Math.Round(exclVat * share, exponent, MidpointRounding.AwayFromZero));
     }
 }

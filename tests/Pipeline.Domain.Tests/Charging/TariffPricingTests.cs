@@ -114,15 +114,51 @@ public sealed class TariffPricingTests
         AssertTotal(TariffPricing.Price(StepSize, session), 0.55m, 0.55m);
     }
 
-    [Fact]
-    public void Step_size_of_the_last_paid_parking_applies_when_parking_turns_free()
+    [Theory]
+    [InlineData(12)]
+    [InlineData(18)]
+    [InlineData(120)]
+    public void Step_size_of_the_last_paid_parking_applies_when_parking_turns_free_and_free_parking_is_not_rounded_into_paid(int freeMinutes)
     {
-        var session = new SessionBuilder("2024-01-15T19:40").Charge(12).Park(8).Park(12).Build();
+        // OCPI 2.2.1 prints 0.78 (the whole 32 minutes rounded); its normative rule as the maintainers read it (ocpi/ocpi#546)
+        // rounds only the parking that was paid, 8 → 15 minutes: 0.73 — and more free parking changes nothing (review M1).
+        var session = new SessionBuilder("2024-01-15T19:40").Charge(12).Park(8).Park(freeMinutes).Build();
         var price = TariffPricing.Price(StepSize, session);
 
-        AssertTotal(price, 0.78m, 0.78m);
+        AssertTotal(price, 0.73m, 0.73m);
         Assert.Equal(0.48m, price.TimeCost.ExclVat);
-        Assert.Equal(0.30m, price.ParkingCost.ExclVat);
+        Assert.Equal(0.25m, price.ParkingCost.ExclVat);
+    }
+
+    [Fact]
+    public void Charging_time_is_rounded_when_only_free_parking_follows_it()
+    {
+        // The CDR module's example with 10 minutes of unpriced parking after it: still 2 hours of charging (review M2).
+        var session = new SessionBuilder("2015-06-29T21:39", "UTC").Charge(118.38m).Park(10).Build();
+
+        AssertTotal(TariffPricing.Price(CdrExample, session), 4.00m, 4.40m);
+    }
+
+    [Fact]
+    public void Hours_written_with_four_decimals_are_not_an_extra_step()
+    {
+        // 40 minutes as OCPI writes it, 0.6667 h (2400.12 s): 40 minutes at 2 €/h in 5-minute steps, not 45 (review M3).
+        var start = DateTimeOffset.Parse("2024-01-15T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var usage = new ChargingSessionUsage(start, start.AddMinutes(40),
+            [new ChargingPeriod(start, new Dictionary<PeriodDimension, decimal> { [PeriodDimension.Time] = 0.6667m })], TimeZoneInfo.Utc);
+
+        AssertTotal(TariffPricing.Price(CdrExample, usage), 1.33m, 1.47m);
+    }
+
+    [Fact]
+    public void A_maximum_without_a_price_including_vat_bounds_it_too_keeping_the_vat_share()
+    {
+        // 50 kWh: 13.00 / 14.35 uncapped; capped at 10.00 excluding VAT, 14.35 × 10 / 13 = 11.04 including it (review M4).
+        var tariff = Energy025StartMaxPrice with { MaxPrice = new TariffPrice(10.00m, null) };
+        var price = TariffPricing.Price(tariff, new SessionBuilder("2019-03-01T10:00").Charge(120, 50).Build());
+
+        AssertTotal(price, 10.00m, 11.04m);
+        Assert.Equal(new Cost(-3.00m, -3.31m), price.PriceLimitAdjustment);
     }
 
     [Fact]

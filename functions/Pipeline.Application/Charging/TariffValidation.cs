@@ -47,37 +47,14 @@ public static class TariffValidation
             errors["tariff_alt_url"] = [$"At most {ChargingLimits.UrlLengthMax} characters."];
         }
 
-        if (tariff.CountryCode is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
-        {
-            errors["country_code"] = ["An ISO 3166-1 alpha-2 code, two upper-case letters."];
-        }
-
-        if (tariff.PartyId is { } party && (party.Length != 3 || !party.All(char.IsAsciiLetterOrDigit)))
-        {
-            errors["party_id"] = ["Three letters or digits (ISO 15118)."];
-        }
-
+        Identity(tariff, errors);
         AltTexts(tariff.TariffAltText, errors);
         if (tariff.EnergyMix is { } mix)
         {
             EnergyMixValidation.Check(mix, errors);
         }
 
-        Price(tariff.MinPrice, "min_price", errors);
-        Price(tariff.MaxPrice, "max_price", errors);
-        if (tariff.MinPrice is { } min && tariff.MaxPrice is { } max)
-        {
-            if (min.ExclVat > max.ExclVat)
-            {
-                errors["max_price.excl_vat"] = ["Not below min_price.excl_vat."];
-            }
-
-            if (min.InclVat is { } minIncl && max.InclVat is { } maxIncl && minIncl > maxIncl)
-            {
-                errors["max_price.incl_vat"] = ["Not below min_price.incl_vat."];
-            }
-        }
-
+        Limits(tariff, errors);
         if (tariff.StartDateTime is { } from && tariff.EndDateTime is { } until && until <= from)
         {
             errors["end_date_time"] = ["After start_date_time."];
@@ -132,6 +109,41 @@ public static class TariffValidation
         DaysOfWeek = [.. (r.DayOfWeek ?? []).Select(d => Enum.Parse<DayOfWeek>(d, ignoreCase: true))],
         Reservation = r.Reservation,
     };
+
+    /// <summary>Who publishes the tariff (OCPI's country and party), checked though pricing does not read them.</summary>
+    private static void Identity(OcpiTariff tariff, Dictionary<string, string[]> errors)
+    {
+        if (tariff.CountryCode is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
+        {
+            errors["country_code"] = ["An ISO 3166-1 alpha-2 code, two upper-case letters."];
+        }
+
+        if (tariff.PartyId is { } party && (party.Length != 3 || !party.All(char.IsAsciiLetterOrDigit)))
+        {
+            errors["party_id"] = ["Three letters or digits (ISO 15118)."];
+        }
+    }
+
+    /// <summary>min_price and max_price, each and against each other.</summary>
+    private static void Limits(OcpiTariff tariff, Dictionary<string, string[]> errors)
+    {
+        Price(tariff.MinPrice, "min_price", errors);
+        Price(tariff.MaxPrice, "max_price", errors);
+        if (tariff.MinPrice is not { } min || tariff.MaxPrice is not { } max)
+        {
+            return;
+        }
+
+        if (min.ExclVat > max.ExclVat)
+        {
+            errors["max_price.excl_vat"] = ["Not below min_price.excl_vat."];
+        }
+
+        if (min.InclVat is { } minIncl && max.InclVat is { } maxIncl && minIncl > maxIncl)
+        {
+            errors["max_price.incl_vat"] = ["Not below min_price.incl_vat."];
+        }
+    }
 
     private static void Element(OcpiTariffElement element, string path, Dictionary<string, string[]> errors)
     {

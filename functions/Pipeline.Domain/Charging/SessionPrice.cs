@@ -35,10 +35,4 @@ public sealed record SessionPrice(
     decimal TotalEnergyKwh,
     decimal TotalTimeHours,
     decimal TotalParkingHours,
-    IReadOnlyList<PricedPeriod> Periods)
-{
-    /// <summary>What the driver pays, in minor units: the total including VAT.</summary>
-    public long TotalInclVatMinor => checked((long)(TotalCost.InclVat * Pow10(Currency.Exponent)));
-
-    private static decimal Pow10(int exponent) => exponent == 0 ? 1m : 10m * Pow10(exponent - 1);
-}
+    IReadOnlyList<PricedPeriod> Periods);

@@ -1,3 +1,4 @@
+using Pipeline.Application.Charging.Sessions;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -195,8 +196,10 @@ public sealed class LocalHost : IAsyncDisposable
             registry => registry
                 .AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>()
                 .AddOrchestrator<EventRelayOrchestrator>().AddActivity<EventRelayActivity>()
-                .AddOrchestrator<WebhookEndpointOrchestrator>().AddActivity<DeliverDueActivity>(),
-            worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()).AddSingleton(relay).AddSingleton(services.GetRequiredService<DeliveryPass>()));
+                .AddOrchestrator<WebhookEndpointOrchestrator>().AddActivity<DeliverDueActivity>()
+                .AddOrchestrator<ChargingSessionOrchestrator>().AddActivity<CheckSessionActivity>(),
+            worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()).AddSingleton(relay).AddSingleton(services.GetRequiredService<DeliveryPass>())
+                .AddSingleton(services.GetRequiredService<SessionFinalizer>()));
         services.GetRequiredService<DurableClientSlot>().Client = durable.Client;
         await EnsureOrchestrationsAsync(durable.Client, services, CancellationToken.None);
         return durable;

@@ -40,6 +40,22 @@ public static class ChargingLimits
     /// <summary>OCPP 2.0.1 IdTokenType.idToken is at most 36 characters.</summary>
     public const int IdTokenLengthMax = 36;
 
+    /// <summary>OCPP 2.0.1 TransactionType.transactionId is at most 36 characters.</summary>
+    public const int TransactionIdLengthMax = 36;
+
+    /// <summary>Meter values in one transaction event, and sampled values in one meter value: far above what a station sends at once.</summary>
+    public const int MeterValuesMax = 100;
+    public const int SampledValuesMax = 64;
+
+    /// <summary>An energy register reading: 10 GWh, above any register a station keeps.</summary>
+    public const decimal RegisterWhMax = 10_000_000_000m;
+
+    /// <summary>
+    /// Transaction events one session keeps (a reading a minute for 33 hours): every event is in the session's document,
+    /// which Cosmos DB bounds at 2 MB. Beyond it an event is refused with session_too_long.
+    /// </summary>
+    public const int SessionEventsMax = 2_000;
+
     public const int PageSizeDefault = 25;
     public const int PageSizeMax = 100;
 }

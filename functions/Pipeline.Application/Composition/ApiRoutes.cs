@@ -1,3 +1,4 @@
+using Pipeline.Application.Charging.Sessions;
 using Pipeline.Application.Charging;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Events;
@@ -60,5 +61,8 @@ public static class ApiRoutes
         ChargingRoutes.GetToken,
         ChargingRoutes.BlockToken,
         ChargingRoutes.UnblockToken,
+        SessionRoutes.TransactionEvent,
+        SessionRoutes.Get,
+        SessionRoutes.List,
     ];
 }

@@ -1,3 +1,4 @@
+using Pipeline.Application.Charging.Sessions;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Charging;
 using Pipeline.Application.Devices;
@@ -35,6 +36,7 @@ public static class CosmosContainerCatalog
         TariffStore.ContainerProperties(),
         ChargingStationStore.ContainerProperties(),
         ChargingTokenStore.ContainerProperties(),
+        ChargingSessionStore.ContainerProperties(),
     ];
 
     /// <summary>Creates every container that does not exist yet.</summary>

@@ -1,3 +1,4 @@
+using Pipeline.Application.Charging.Sessions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
@@ -55,6 +56,7 @@ public static class PipelineServices
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEventSource>(new OutboxSource(PaymentStore.ContainerName));
         services.AddSingleton<IEventSource>(new OutboxSource(WebhookEndpointStore.ContainerName));
+        services.AddSingleton<IEventSource>(new OutboxSource(ChargingSessionStore.ContainerName));
         services.AddSingleton<IEventSource, WalletCreatedSource>();
         services.AddSingleton<IEventSource, WalletBalanceSource>();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -62,6 +64,12 @@ public static class PipelineServices
         services.AddSingleton<TariffStore>();
         services.AddSingleton<ChargingStationStore>();
         services.AddSingleton<ChargingTokenStore>();
+        services.AddOptions<ChargingOptions>().Bind(configuration.GetSection(ChargingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChargingSessionStore>();
+        services.AddSingleton<SessionAuthorizer>();
+        services.AddSingleton<SessionWatch>();
+        services.AddSingleton<TransactionEventRecorder>();
+        services.AddSingleton<SessionFinalizer>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<DurableClientSlot>();
         services.AddSingleton<WakeThrottle>();

@@ -32,5 +32,8 @@ public static class CostRounding
         return lines;
     }
 
-    private static decimal Pow10(int exponent) => exponent == 0 ? 1m : 10m * Pow10(exponent - 1);
+    /// <summary>An amount already rounded to minor units (a price's total, a line), as a count of them.</summary>
+    public static long ToMinor(decimal rounded, Currency currency) => decimal.ToInt64(rounded * Pow10(currency.Exponent));
+
+    internal static decimal Pow10(int exponent) => exponent == 0 ? 1m : 10m * Pow10(exponent - 1);
 }

@@ -1,0 +1,66 @@
+using Microsoft.DurableTask;
+using Pipeline.Application.Cosmos;
+
+namespace Pipeline.Application.Charging.Sessions;
+
+/// <summary>Which session an orchestration watches, and when its first event was received (a session never stored is given up after the idle timeout).</summary>
+public sealed record SessionWork(string MerchantId, string SessionId, long FirstEventMicros);
+
+/// <summary>What a look at the session found: finished (captured, or nothing to do), or when to look again.</summary>
+public sealed record SessionCheck(bool Done, long NextCheckMicros);
+
+/// <summary>The activity: one look at the session, ending it when it is due (all I/O lives here).</summary>
+public sealed class CheckSessionActivity(SessionFinalizer finalizer) : TaskActivity<SessionWork, SessionCheck>
+{
+    public override Task<SessionCheck> RunAsync(TaskActivityContext context, SessionWork input) => finalizer.CheckAsync(input, CancellationToken.None);
+}
+
+/// <summary>
+/// One orchestration per charging session (instance id = the session's id), started with its first event: it looks at
+/// the session, sleeps on a durable timer until the next moment something is due — the idle timeout, the session's
+/// deadline (its maximum duration, or before its hold expires), the grace for events still missing after Ended — or
+/// until a request wakes it (<see cref="ChangedEvent"/>: Ended arrived), and looks again; when the session is due to
+/// end, the look prices and captures it (<see cref="SessionFinalizer"/>). Continue-as-new keeps the history to one round.
+/// Stations' events never go through it: they are answered from the session's document, so a station's latency does
+/// not depend on the Durable backend.
+/// </summary>
+public sealed class ChargingSessionOrchestrator : TaskOrchestrator<SessionWork, bool>
+{
+    public const string ChangedEvent = "session-changed";
+
+    /// <summary>A failed look (Cosmos unreachable, say) is tried again after this.</summary>
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
+
+    public override async Task<bool> RunAsync(TaskOrchestrationContext context, SessionWork input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var now = context.CurrentUtcDateTime;
+        DateTime next;
+        try
+        {
+            var check = await context.CallActivityAsync<SessionCheck>(nameof(CheckSessionActivity), input);
+            if (check.Done)
+            {
+                return true;
+            }
+
+            next = new DateTime(CosmosTime.ToTicks(check.NextCheckMicros), DateTimeKind.Utc);
+        }
+        catch (TaskFailedException)
+        {
+            next = now.Add(RetryAfter);
+        }
+
+        using var sleep = new CancellationTokenSource();
+        var timer = context.CreateTimer(next < now ? now : next, sleep.Token);
+        var changed = context.WaitForExternalEvent<string>(ChangedEvent, sleep.Token);
+        await Task.WhenAny(timer, changed);
+        // The one left waiting is canceled; synchronously, as an orchestrator's code must not continue on another thread.
+#pragma warning disable CA1849
+        sleep.Cancel();
+#pragma warning restore CA1849
+        context.ContinueAsNew(input, preserveUnprocessedEvents: true);
+        return false;
+    }
+}

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Payments;
+using Pipeline.Domain.Payments;
+
+namespace Pipeline.Application.Charging.Sessions;
+
+/// <summary>
+/// Ends sessions (the orchestration's activity, docs/CHARGING.md "Sessions"), in two steps each safe to run again:
+/// <list type="number">
+/// <item><b>Fix the price</b>: when the session is due to end — Ended arrived and every event up to it is here (or the
+/// grace for missing ones is over), no event for the idle timeout, or its deadline passed — it is priced from its events
+/// and written as finalizing with that price, by compare-and-swap. Events after that are kept and not priced, so the
+/// amount captured never changes under a late event.</item>
+/// <item><b>Capture</b>: exactly the fixed price from the hold (at most the hold; the rest is recorded as uncollected),
+/// the rest released; nothing to capture cancels the hold. The payment calls carry keys derived from the session, so a
+/// run killed after the capture and run again finds it done; then the session is written completed with its event.</item>
+/// </list>
+/// </summary>
+public sealed class SessionFinalizer(ChargingSessionStore sessions, PaymentStore payments, IOptions<ChargingOptions> options, TimeProvider time, ILogger<SessionFinalizer> logger)
+{
+    private const int AttemptsMax = 32;
+
+    public async Task<SessionCheck> CheckAsync(SessionWork work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var idle = Micros(options.Value.IdleTimeout);
+        for (var attempt = 0; attempt < AttemptsMax; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Contention.BackOffAsync(attempt - 1, cancellationToken);
+            }
+
+            var now = CosmosTime.ToMicros(time.GetUtcNow());
+            var session = await sessions.GetAsync(work.MerchantId, work.SessionId, cancellationToken);
+            if (session is null)
+            {
+                // Started for a session whose first write never happened (the request died): given up after the idle timeout.
+                return now >= work.FirstEventMicros + idle ? new SessionCheck(true, now) : new SessionCheck(false, work.FirstEventMicros + idle);
+            }
+
+            switch (session.Status)
+            {
+                case SessionStatus.Completed:
+                    return new SessionCheck(true, now);
+                case SessionStatus.Finalizing:
+                    await CaptureAsync(session, cancellationToken);
+                    return new SessionCheck(true, now);
+            }
+
+            var (due, next) = Due(session, now);
+            if (due is null)
+            {
+                return new SessionCheck(false, next);
+            }
+
+            var (reason, end) = due.Value;
+            var price = SessionPricing.Price(session, end);
+            var frozen = session with
+            {
+                Status = SessionStatus.Finalizing,
+                StopRequested = session.StopRequested || reason != SessionEndReason.Ended,
+                Outcome = new SessionOutcome { Reason = reason, EndedAt = end < session.StartedAt ? session.StartedAt : end, Cost = price.Quote, TotalMinor = price.TotalMinor },
+                UpdatedMicros = now,
+            };
+            // A session ended here and not by the station: the station (or the CSMS in front of it) is asked to stop.
+            var type = reason != SessionEndReason.Ended && !session.StopRequested ? SessionEvents.StopRequested : null;
+            if (await sessions.WriteAsync(session, frozen, type is null ? [] : [type], cancellationToken) is { } written)
+            {
+                logger.LogInformation("Session {SessionId} ends ({Reason}): {Total} minor units", session.Id, reason, price.TotalMinor);
+                await CaptureAsync(written, cancellationToken);
+                return new SessionCheck(true, now);
+            }
+        }
+
+        throw new InvalidOperationException($"Session {work.SessionId}: gave up after {AttemptsMax} rounds of contention; the orchestration looks again.");
+    }
+
+    /// <summary>Whether the session is due to end now (why, and where it ends), and if not, when to look again.</summary>
+    private ((SessionEndReason Reason, DateTimeOffset End)? Due, long Next) Due(ChargingSession session, long now)
+    {
+        var settings = options.Value;
+        if (session.EndedEvent is { } ended)
+        {
+            var graceOver = ended.ReceivedMicros + Micros(settings.EndedGrace);
+            return session.IsComplete || now >= graceOver ? ((SessionEndReason.Ended, ended.Timestamp), now) : (null, graceOver);
+        }
+
+        var latest = SessionPricing.LatestTime(session);
+        if (now >= session.DeadlineMicros)
+        {
+            var deadline = new DateTimeOffset(CosmosTime.ToTicks(session.DeadlineMicros), TimeSpan.Zero);
+            return ((SessionEndReason.MaxDuration, latest < deadline ? latest : deadline), now);
+        }
+
+        var idleOver = session.LastEventMicros + Micros(settings.IdleTimeout);
+        return now >= idleOver ? ((SessionEndReason.IdleTimeout, latest), now) : (null, Math.Min(idleOver, session.DeadlineMicros));
+    }
+
+    private async Task CaptureAsync(ChargingSession session, CancellationToken cancellationToken)
+    {
+        var outcome = session.Outcome!;
+        long captured = 0, released = 0;
+        if (session.Authorization is { Status: SessionAuthorizer.Accepted, PaymentId: { } paymentId } held)
+        {
+            var amount = Math.Min(outcome.TotalMinor, held.HoldMinor);
+            var result = amount > 0
+                ? await payments.RunAsync(session.MerchantId, paymentId, PaymentOperationKind.Capture, amount, $"charging:{session.Id}:capture", cancellationToken)
+                : await payments.RunAsync(session.MerchantId, paymentId, PaymentOperationKind.Cancel, null, $"charging:{session.Id}:release", cancellationToken);
+            if (result.Refusal is { } refusal)
+            {
+                logger.LogError("Session {SessionId}: the capture of {Amount} from payment {PaymentId} was refused ({Code}); recorded as uncollected", session.Id, amount, paymentId, refusal.Code);
+            }
+
+            if (result.Payment is { } payment)
+            {
+                captured = payment.AmountCaptured;
+                released = payment.Amount - payment.AmountCaptured;
+            }
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var completed = session with
+            {
+                Status = SessionStatus.Completed,
+                Outcome = outcome with { CapturedMinor = captured, ReleasedMinor = released, UncollectedMinor = outcome.TotalMinor - captured },
+                UpdatedMicros = CosmosTime.ToMicros(time.GetUtcNow()),
+            };
+            if (await sessions.WriteAsync(session, completed, [SessionEvents.Completed], cancellationToken) is not null)
+            {
+                return;
+            }
+
+            // A late event was added meanwhile: the price stays as fixed; write again on the newer copy.
+            await Contention.BackOffAsync(Math.Min(attempt, 8), cancellationToken);
+            session = await sessions.GetAsync(session.MerchantId, session.Id, cancellationToken) ?? throw new InvalidOperationException($"Session {session.Id} vanished.");
+            if (session.Status == SessionStatus.Completed)
+            {
+                return;
+            }
+        }
+    }
+
+    private static long Micros(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
+}

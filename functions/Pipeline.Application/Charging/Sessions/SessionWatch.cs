@@ -1,0 +1,23 @@
+using Microsoft.DurableTask.Client;
+using Pipeline.Application.Durable;
+
+namespace Pipeline.Application.Charging.Sessions;
+
+/// <summary>
+/// Starts and wakes a session's orchestration (<see cref="ChargingSessionOrchestrator"/>, instance id = the session's id)
+/// through the host's Durable client. A session's first event starts it before the session is stored, so no session
+/// exists without the orchestration that ends it; Ended wakes it so the capture follows at once rather than at its
+/// next timer.
+/// </summary>
+public sealed class SessionWatch(DurableClientSlot slot)
+{
+    public Task EnsureStartedAsync(SessionWork work, CancellationToken cancellationToken) =>
+        SingletonOrchestration.EnsureRunningAsync(Client, nameof(ChargingSessionOrchestrator), work.SessionId, work, cancellationToken);
+
+    /// <summary>Signals the orchestration that the session changed (an Ended event, a late one it waited for); it looks at once.</summary>
+    public Task WakeAsync(string sessionId, CancellationToken cancellationToken) =>
+        Client.RaiseEventAsync(sessionId, ChargingSessionOrchestrator.ChangedEvent, "changed", cancellationToken);
+
+    private DurableTaskClient Client => slot.Client
+        ?? throw new InvalidOperationException("No Durable client: a session cannot be watched. The function serving transaction events hands over its client binding.");
+}

@@ -1,0 +1,153 @@
+using Pipeline.Domain.Charging;
+
+namespace Pipeline.Application.Charging.Sessions;
+
+/// <summary>Checks a TransactionEventRequest against the OCPP 2.0.1 schema's enumerations and lengths, and the bounds a session keeps.</summary>
+public static class TransactionEventValidation
+{
+    /// <summary>The units an energy register reading may come in (OCPP's default is Wh).</summary>
+    private static readonly Dictionary<string, decimal> EnergyUnits = new(StringComparer.Ordinal) { ["Wh"] = 1m, ["kWh"] = 1000m };
+
+    public static Dictionary<string, string[]> Errors(TransactionEventRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        OneOf(request.EventType, OcppEnums.EventTypes, "eventType", errors);
+        OneOf(request.TriggerReason, OcppEnums.TriggerReasons, "triggerReason", errors);
+        if (request.SeqNo < 0)
+        {
+            errors["seqNo"] = ["Zero or more."];
+        }
+
+        Transaction(request.TransactionInfo, errors);
+        if (request.IdToken is { } token)
+        {
+            if (token.IdToken is not { Length: > 0 and <= ChargingLimits.IdTokenLengthMax })
+            {
+                errors["idToken.idToken"] = [$"1 to {ChargingLimits.IdTokenLengthMax} characters."];
+            }
+
+            OneOf(token.Type, OcppEnums.IdTokenTypes, "idToken.type", errors);
+        }
+
+        if (request.Evse is { Id: <= 0 })
+        {
+            errors["evse.id"] = ["An EVSE's number, above 0."];
+        }
+
+        MeterValues(request.MeterValue, errors);
+        return errors;
+    }
+
+    /// <summary>The energy register readings of a valid request's meter values, in Wh (overall values only: a phase's reading is a part of it).</summary>
+    public static IReadOnlyList<EnergyReading> EnergyReadings(TransactionEventRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return [.. (request.MeterValue ?? []).SelectMany(m => m.SampledValue
+            .Where(v => (v.Measurand ?? OcppEnums.EnergyRegister) == OcppEnums.EnergyRegister && v.Phase is null)
+            .Select(v => new EnergyReading(m.Timestamp, v.Value * Scale(v.UnitOfMeasure))))];
+    }
+
+    private static decimal Scale(OcppUnitOfMeasure? unit)
+    {
+        var factor = EnergyUnits[unit?.Unit ?? "Wh"];
+        var multiplier = unit?.Multiplier ?? 0;
+        for (var i = 0; i < Math.Abs(multiplier); i++)
+        {
+            factor = multiplier > 0 ? factor * 10m : factor / 10m;
+        }
+
+        return factor;
+    }
+
+    private static void Transaction(OcppTransaction? transaction, Dictionary<string, string[]> errors)
+    {
+        if (transaction is null)
+        {
+            errors["transactionInfo"] = [TariffValidation.NotNull];
+            return;
+        }
+
+        if (transaction.TransactionId is not { Length: > 0 and <= ChargingLimits.TransactionIdLengthMax } || transaction.TransactionId.Any(char.IsControl))
+        {
+            errors["transactionInfo.transactionId"] = [$"1 to {ChargingLimits.TransactionIdLengthMax} characters, no control characters."];
+        }
+
+        OptionalOneOf(transaction.ChargingState, OcppEnums.ChargingStates, "transactionInfo.chargingState", errors);
+
+        if (transaction.StoppedReason is { } reason)
+        {
+            OneOf(reason, OcppEnums.StoppedReasons, "transactionInfo.stoppedReason", errors);
+        }
+    }
+
+    private static void MeterValues(IReadOnlyList<OcppMeterValue>? meterValues, Dictionary<string, string[]> errors)
+    {
+        if (meterValues is null)
+        {
+            return;
+        }
+
+        if (meterValues.Count is 0 or > ChargingLimits.MeterValuesMax)
+        {
+            errors["meterValue"] = [$"1 to {ChargingLimits.MeterValuesMax} meter values, or none."];
+            return;
+        }
+
+        for (var i = 0; i < meterValues.Count; i++)
+        {
+            var path = $"meterValue[{i}]";
+            if (meterValues[i]?.SampledValue is not { Count: > 0 and <= ChargingLimits.SampledValuesMax } sampled || sampled.Any(v => v is null))
+            {
+                errors[$"{path}.sampledValue"] = [$"1 to {ChargingLimits.SampledValuesMax} sampled values."];
+                continue;
+            }
+
+            for (var j = 0; j < sampled.Count; j++)
+            {
+                SampledValue(sampled[j], $"{path}.sampledValue[{j}]", errors);
+            }
+        }
+    }
+
+    private static void SampledValue(OcppSampledValue value, string path, Dictionary<string, string[]> errors)
+    {
+        OptionalOneOf(value.Measurand, OcppEnums.Measurands, $"{path}.measurand", errors);
+        OptionalOneOf(value.Context, OcppEnums.Contexts, $"{path}.context", errors);
+        OptionalOneOf(value.Phase, OcppEnums.Phases, $"{path}.phase", errors);
+        OptionalOneOf(value.Location, OcppEnums.Locations, $"{path}.location", errors);
+        if ((value.Measurand ?? OcppEnums.EnergyRegister) != OcppEnums.EnergyRegister)
+        {
+            return; // Not billed: kept as the station sent it.
+        }
+
+        if (!EnergyUnits.ContainsKey(value.UnitOfMeasure?.Unit ?? "Wh"))
+        {
+            errors[$"{path}.unitOfMeasure.unit"] = ["An energy register reads in Wh or kWh."];
+        }
+        else if (value.UnitOfMeasure?.Multiplier is < -3 or > 6)
+        {
+            errors[$"{path}.unitOfMeasure.multiplier"] = ["A power of ten from -3 to 6."];
+        }
+        else if (value.Value < 0 || value.Value * Scale(value.UnitOfMeasure) > ChargingLimits.RegisterWhMax)
+        {
+            errors[$"{path}.value"] = [$"An energy register reading from 0 to {ChargingLimits.RegisterWhMax} Wh."];
+        }
+    }
+
+    private static void OneOf(string? value, IReadOnlySet<string> allowed, string path, Dictionary<string, string[]> errors)
+    {
+        if (value is null || !allowed.Contains(value))
+        {
+            errors[path] = [$"One of {string.Join(", ", allowed)} (as OCPP 2.0.1 spells it)."];
+        }
+    }
+
+    private static void OptionalOneOf(string? value, IReadOnlySet<string> allowed, string path, Dictionary<string, string[]> errors)
+    {
+        if (value is not null)
+        {
+            OneOf(value, allowed, path, errors);
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using Pipeline.Application.Charging.Sessions;
 using System.Net;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -87,7 +88,9 @@ public sealed class EdgeTests(LocalHostFixture fixture)
         }
 
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {cases.Count} requests were not refused with a 4xx problem:\n{string.Join('\n', wrong.Take(60))}");
-        Assert.Equal(before, await SnapshotAsync());
+        var after = await SnapshotAsync();
+        var changed = after.Split('\n').Except(before.Split('\n')).Select(line => line[..Math.Min(line.Length, 300)]).ToList();
+        Assert.True(changed.Count == 0, $"Documents changed:\n{string.Join('\n', changed)}");
         await world.Merchant.AssertBooksBalancedAsync();
     }
 
@@ -169,7 +172,9 @@ public sealed class EdgeTests(LocalHostFixture fixture)
         using var containers = database.GetContainerQueryIterator<ContainerProperties>();
         while (containers.HasMoreResults)
         {
-            foreach (var container in await containers.ReadNextAsync())
+            // The replay guard records every signature it verified, whatever the body then says: that a signed request
+            // was refused does not make its signature usable again.
+            foreach (var container in (await containers.ReadNextAsync()).Where(c => c.Id != SignatureReplayGuard.ContainerName))
             {
                 using var documents = database.GetContainer(container.Id).GetItemQueryIterator<JsonElement>("SELECT * FROM c");
                 while (documents.HasMoreResults)
@@ -305,6 +310,21 @@ internal sealed class EdgeWorld
             world.resources["/api/v1/charging/tokens/{id}"] = (await PaymentClient.ExpectAsync(token, HttpStatusCode.Created)).GetProperty("id").GetString()!;
         }
 
+        const string Started = """{"eventType":"Started","timestamp":"2026-11-30T10:00:00Z","triggerReason":"Authorized","seqNo":0,"transactionInfo":{"transactionId":"edge-tx","chargingState":"Charging"},"idToken":{"idToken":"04A2B3C4","type":"ISO14443"}}""";
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/charging/stations/edge-station/transaction-events") { Content = new StringContent(Started, Encoding.UTF8, "application/json") })
+        {
+            foreach (var (name, value) in world.SignedDeviceHeaders(Encoding.UTF8.GetBytes(Started)))
+            {
+                request.Headers.Add(name, value);
+            }
+
+            await PaymentClient.ExpectAsync(await fixture.Http.SendAsync(request), HttpStatusCode.OK);
+            var sessionId = ChargingSessionStore.IdOf(merchantId, "edge-station", "edge-tx");
+            world.resources["/api/v1/charging/sessions/{id}"] = sessionId;
+            // Its events (started, authorized) relayed before the snapshots are taken.
+            await merchant.EventsAsync(2, TimeSpan.FromSeconds(30), of: e => e.GetProperty("subject").GetString() == sessionId);
+        }
+
         world.resources["/api/v1/events/{id}"] = (await merchant.EventsAsync(1, TimeSpan.FromSeconds(30), of: e => e.GetProperty("subject").GetString() == payment))[0].GetProperty("id").GetString()!;
         world.resources["/api/v1/ledger/accounts/{id}"] = WalletStore.AccountOf(wallet).ToString();
         world.resources["/api/v1/ledger/transfers/{id}"] = Domain.Ledgers.LedgerId.FromName("edge:transfer").ToString();
@@ -329,6 +349,14 @@ internal sealed class EdgeWorld
             ["PutTariff"] = EdgeTariff,
             ["PutChargingStation"] = $$"""{"deviceId":"{{deviceId}}","tariffId":"edge-tariff","timeZone":"Europe/Amsterdam","maxEnergyWh":80000,"maxDurationSeconds":14400}""",
             ["CreateChargingToken"] = $$"""{"idToken":"DE8ACC12E46L89","type":"eMAID","walletId":"{{wallet}}"}""",
+            ["PostTransactionEvent"] = """
+                {"eventType":"Updated","timestamp":"2026-11-30T10:05:00Z","triggerReason":"MeterValuePeriodic","seqNo":1,"offline":false,"numberOfPhasesUsed":3,
+                 "cableMaxCurrent":32,"reservationId":7,"customData":{"vendorId":"edge"},
+                 "transactionInfo":{"transactionId":"edge-tx","chargingState":"Charging","timeSpentCharging":300,"remoteStartId":1},
+                 "evse":{"id":1,"connectorId":1},"idToken":{"idToken":"04A2B3C4","type":"ISO14443","additionalInfo":[{"additionalIdToken":"x","type":"y"}]},
+                 "meterValue":[{"timestamp":"2026-11-30T10:05:00Z","sampledValue":[{"value":1.5,"context":"Sample.Periodic","measurand":"Energy.Active.Import.Register",
+                   "location":"Outlet","unitOfMeasure":{"unit":"kWh","multiplier":0}},{"value":230,"measurand":"Voltage","phase":"L1-N","unitOfMeasure":{"unit":"V"}}]}]}
+                """,
             ["PriceWithTariff"] = """
                 {"start_date_time":"2024-01-15T09:00:00Z","end_date_time":"2024-01-15T10:00:00Z","time_zone":"Europe/Amsterdam",
                  "charging_periods":[{"start_date_time":"2024-01-15T09:00:00Z","dimensions":[{"type":"ENERGY","volume":20},{"type":"TIME","volume":1}],"tariff_id":"edge-tariff"}]}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Pipeline.Application.Http;
 
 namespace Pipeline.Application.Charging.Sessions;
@@ -21,30 +22,37 @@ public sealed record TransactionEventRequest(
     int? ReservationId = null,
     OcppEvse? Evse = null,
     OcppIdToken? IdToken = null,
-    JsonElement? CustomData = null) : IValidatable
+    OcppCustomData? CustomData = null) : IValidatable
 {
     public IReadOnlyDictionary<string, string[]> Validate() => TransactionEventValidation.Errors(this);
 }
 
+/// <summary>OCPP CustomDataType: a vendor's extension, open to any other property (kept as sent, not used).</summary>
+public sealed record OcppCustomData(string VendorId)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extensions { get; init; }
+}
+
 public sealed record OcppTransaction(
     string TransactionId, string? ChargingState = null, int? TimeSpentCharging = null, string? StoppedReason = null, int? RemoteStartId = null,
-    JsonElement? CustomData = null);
+    OcppCustomData? CustomData = null);
 
-public sealed record OcppMeterValue(DateTimeOffset Timestamp, IReadOnlyList<OcppSampledValue> SampledValue, JsonElement? CustomData = null);
+public sealed record OcppMeterValue(DateTimeOffset Timestamp, IReadOnlyList<OcppSampledValue> SampledValue, OcppCustomData? CustomData = null);
 
 public sealed record OcppSampledValue(
     decimal Value, string? Context = null, string? Measurand = null, string? Phase = null, string? Location = null,
-    OcppSignedMeterValue? SignedMeterValue = null, OcppUnitOfMeasure? UnitOfMeasure = null, JsonElement? CustomData = null);
+    OcppSignedMeterValue? SignedMeterValue = null, OcppUnitOfMeasure? UnitOfMeasure = null, OcppCustomData? CustomData = null);
 
-public sealed record OcppSignedMeterValue(string SignedMeterData, string SigningMethod, string EncodingMethod, string PublicKey, JsonElement? CustomData = null);
+public sealed record OcppSignedMeterValue(string SignedMeterData, string SigningMethod, string EncodingMethod, string PublicKey, OcppCustomData? CustomData = null);
 
-public sealed record OcppUnitOfMeasure(string? Unit = null, int? Multiplier = null, JsonElement? CustomData = null);
+public sealed record OcppUnitOfMeasure(string? Unit = null, int? Multiplier = null, OcppCustomData? CustomData = null);
 
-public sealed record OcppEvse(int Id, int? ConnectorId = null, JsonElement? CustomData = null);
+public sealed record OcppEvse(int Id, int? ConnectorId = null, OcppCustomData? CustomData = null);
 
-public sealed record OcppIdToken(string IdToken, string Type, IReadOnlyList<OcppAdditionalInfo>? AdditionalInfo = null, JsonElement? CustomData = null);
+public sealed record OcppIdToken(string IdToken, string Type, IReadOnlyList<OcppAdditionalInfo>? AdditionalInfo = null, OcppCustomData? CustomData = null);
 
-public sealed record OcppAdditionalInfo(string AdditionalIdToken, string Type, JsonElement? CustomData = null);
+public sealed record OcppAdditionalInfo(string AdditionalIdToken, string Type, OcppCustomData? CustomData = null);
 
 /// <summary>OCPP 2.0.1 TransactionEventResponse: what the station is told (every field optional).</summary>
 /// <param name="TotalCost">On Ended: the session's final cost, VAT included, in the tariff's currency (major units).</param>

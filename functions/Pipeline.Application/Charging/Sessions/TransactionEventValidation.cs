@@ -35,8 +35,80 @@ public static class TransactionEventValidation
             errors["evse.id"] = ["An EVSE's number, above 0."];
         }
 
+        NotNegative(request.Evse?.ConnectorId, "evse.connectorId", errors);
+        NotNegative(request.CableMaxCurrent, "cableMaxCurrent", errors);
+        NotNegative(request.ReservationId, "reservationId", errors);
+        NotNegative(request.TransactionInfo?.TimeSpentCharging, "transactionInfo.timeSpentCharging", errors);
+        NotNegative(request.TransactionInfo?.RemoteStartId, "transactionInfo.remoteStartId", errors);
+        if (request.NumberOfPhasesUsed is < 1 or > 3)
+        {
+            errors["numberOfPhasesUsed"] = ["1, 2 or 3."];
+        }
+
         MeterValues(request.MeterValue, errors);
+        Extensions(request, errors);
         return errors;
+    }
+
+    /// <summary>The schema's bounds on what Pipeline keeps but does not use: vendors' customData, a token's additional ids, signed meter data.</summary>
+    private static void Extensions(TransactionEventRequest request, Dictionary<string, string[]> errors)
+    {
+        var vendors = new List<(OcppCustomData? Data, string Path)>
+        {
+            (request.CustomData, "customData"), (request.TransactionInfo?.CustomData, "transactionInfo.customData"),
+            (request.Evse?.CustomData, "evse.customData"), (request.IdToken?.CustomData, "idToken.customData"),
+        };
+        var additional = request.IdToken?.AdditionalInfo;
+        if (additional is { Count: 0 } || additional?.Any(a => a is null) == true)
+        {
+            errors["idToken.additionalInfo"] = ["One or more objects, or none."];
+            additional = [];
+        }
+
+        for (var i = 0; i < (additional?.Count ?? 0); i++)
+        {
+            Length(additional![i].AdditionalIdToken, 36, $"idToken.additionalInfo[{i}].additionalIdToken", errors);
+            Length(additional[i].Type, 50, $"idToken.additionalInfo[{i}].type", errors);
+            vendors.Add((additional[i].CustomData, $"idToken.additionalInfo[{i}].customData"));
+        }
+
+        for (var i = 0; i < (errors.ContainsKey("meterValue") ? 0 : request.MeterValue?.Count ?? 0); i++)
+        {
+            vendors.Add((request.MeterValue![i]?.CustomData, $"meterValue[{i}].customData"));
+            for (var j = 0; j < (request.MeterValue[i]?.SampledValue?.Count ?? 0); j++)
+            {
+                var value = request.MeterValue[i].SampledValue[j];
+                var path = $"meterValue[{i}].sampledValue[{j}]";
+                vendors.Add((value?.CustomData, $"{path}.customData"));
+                vendors.Add((value?.UnitOfMeasure?.CustomData, $"{path}.unitOfMeasure.customData"));
+                if (value?.UnitOfMeasure?.Unit is { } unit)
+                {
+                    Length(unit, 20, $"{path}.unitOfMeasure.unit", errors);
+                }
+
+                if (value?.SignedMeterValue is { } signed)
+                {
+                    Length(signed.SignedMeterData, 2500, $"{path}.signedMeterValue.signedMeterData", errors);
+                    Length(signed.PublicKey, 2500, $"{path}.signedMeterValue.publicKey", errors);
+                    Length(signed.SigningMethod, 50, $"{path}.signedMeterValue.signingMethod", errors);
+                    Length(signed.EncodingMethod, 50, $"{path}.signedMeterValue.encodingMethod", errors);
+                    vendors.Add((signed.CustomData, $"{path}.signedMeterValue.customData"));
+                }
+            }
+        }
+
+        foreach (var (data, path) in vendors.Where(v => v.Data is not null))
+        {
+            Length(data!.VendorId, 255, $"{path}.vendorId", errors);
+        }
+    }
+
+    private static void Length(string? value, int max, string path, Dictionary<string, string[]> errors)
+    {
+        if (value is not { Length: > 0 } || value.Length > max)
+        {
+            errors[path] = [$"1 to {max} characters."];
+        }
     }
 
     /// <summary>The energy register readings of a valid request's meter values, in Wh (overall values only: a phase's reading is a part of it).</summary>
@@ -132,6 +204,14 @@ public static class TransactionEventValidation
         else if (value.Value < 0 || value.Value * Scale(value.UnitOfMeasure) > ChargingLimits.RegisterWhMax)
         {
             errors[$"{path}.value"] = [$"An energy register reading from 0 to {ChargingLimits.RegisterWhMax} Wh."];
+        }
+    }
+
+    private static void NotNegative(int? value, string path, Dictionary<string, string[]> errors)
+    {
+        if (value < 0)
+        {
+            errors[path] = ["Zero or more."];
         }
     }
 

@@ -15,7 +15,8 @@ internal sealed class ChargingSessionClient
         {"currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.30,"vat":20,"step_size":1},{"type":"PARKING_TIME","price":1.20,"vat":20,"step_size":60}]}]}
         """;
 
-    public static readonly DateTimeOffset Start = new(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);
+    /// <summary>Yesterday at 10:00 UTC: a station's times must be within a few days of the server's clock.</summary>
+    public static readonly DateTimeOffset Start = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1).AddHours(10);
 
     private readonly LocalHostFixture fixture;
     private string deviceId = "";

@@ -114,6 +114,9 @@ public sealed class ChargingSessionTests(ChargingHostFixture fixture) : IClassFi
         Assert.Equal(2, token.GetArrayLength());
         var tokenId = token.EnumerateArray().Single(s => s.GetProperty("transactionId").GetString() == "tx-n").GetProperty("authorization").GetProperty("tokenId").GetString();
         await PaymentClient.ExpectAsync(await client.Merchant.PostAsync($"api/v1/charging/tokens/{tokenId}/block"), HttpStatusCode.OK);
+        // Another (valid, funded-nowhere) token on the refused session gets the refusal, not Accepted.
+        Assert.Equal("NoCredit", (await client.SendOkAsync(client.Event("tx-n", 1, "Updated", 5, 100, idToken: client.IdToken)))
+            .GetProperty("idTokenInfo").GetProperty("status").GetString());
         var blocked = await client.SendOkAsync(client.Event("tx-b", 0, "Started", 0, 0, "Charging", client.IdToken, "Authorized"));
         Assert.Equal("Blocked", blocked.GetProperty("idTokenInfo").GetProperty("status").GetString());
 
@@ -180,6 +183,14 @@ public sealed class ChargingSessionTests(ChargingHostFixture fixture) : IClassFi
         var (kwh, unitProblem) = await client.SendAsync(body.Replace("\"Wh\"", "\"W\"", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, kwh);
         Assert.True(unitProblem.GetProperty("errors").TryGetProperty("meterValue[0].sampledValue[0].unitOfMeasure.unit", out _));
+        foreach (var clock in new[] { DateTimeOffset.UtcNow.AddHours(1), new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero) })
+        {
+            var skewed = body.Replace($"\"{ChargingSessionClient.Start:yyyy-MM-ddTHH:mm:ss}", $"\"{clock:yyyy-MM-ddTHH:mm:ss}", StringComparison.Ordinal);
+            var (refused, clockProblem) = await client.SendAsync(skewed);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+            Assert.True(clockProblem.GetProperty("errors").TryGetProperty("timestamp", out _), clockProblem.ToString());
+        }
+
         Assert.Empty((await client.Merchant.GetAsync($"api/v1/charging/sessions?stationId={client.StationId}")).GetProperty("sessions").EnumerateArray());
     }
 }

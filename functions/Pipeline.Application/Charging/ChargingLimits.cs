@@ -56,6 +56,12 @@ public static class ChargingLimits
     /// </summary>
     public const int SessionEventsMax = 2_000;
 
+    /// <summary>Energy readings one session keeps (with <see cref="SessionEventsMax"/>, what keeps its document well under 2 MB).</summary>
+    public const int SessionReadingsMax = 10_000;
+
+    /// <summary>How far ahead of the server's clock a station's timestamp may be.</summary>
+    public static readonly TimeSpan ClockSkewMax = TimeSpan.FromMinutes(5);
+
     public const int PageSizeDefault = 25;
     public const int PageSizeMax = 100;
 }

@@ -31,9 +31,11 @@ public static class HoldSizing
             bound = Math.Max(bound, min.InclVat ?? min.ExclVat * vatFactor);
         }
 
-        if (tariff.MaxPrice is { } max)
+        // max_price lowers the bound only when it says what it costs with VAT: without incl_vat, a min_price's VAT share
+        // can make the bounded total's incl_vat exceed max_price.excl_vat × the highest VAT (found in review).
+        if (tariff.MaxPrice is { InclVat: { } maxIncl })
         {
-            bound = Math.Min(bound, max.InclVat ?? max.ExclVat * vatFactor);
+            bound = Math.Min(bound, maxIncl);
         }
 
         var minor = Math.Ceiling(bound * CostRounding.Pow10(tariff.Currency.Exponent));

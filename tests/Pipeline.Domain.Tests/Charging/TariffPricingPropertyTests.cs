@@ -84,6 +84,33 @@ public sealed class TariffPricingPropertyTests
         });
     }
 
+    [Fact]
+    public void The_hold_covers_every_session_within_its_caps()
+    {
+        SeededSample.Run(Cases, Seed, Samples, c =>
+        {
+            var usage = Usage(c.Session);
+            var price = TariffPricing.Price(c.Tariff, usage);
+            var hours = (decimal)(usage.End - usage.Start).TotalSeconds / 3600m;
+            var hold = HoldSizing.UpperBoundMinor(c.Tariff, price.TotalEnergyKwh, hours);
+            Assert.True(hold >= CostRounding.ToMinor(price.TotalCost.InclVat, Currency.EUR), $"hold {hold} below the price {price.TotalCost.InclVat}");
+        });
+    }
+
+    [Fact]
+    public void A_max_price_without_vat_does_not_lower_the_hold_below_a_min_price_with_it()
+    {
+        // Review: 25 kWh at 1.00 without VAT, min_price {10, 30}, max_price {20}: priced 24.00, so the hold is at least that.
+        var tariff = new Tariff("t", Currency.EUR, [new TariffElement([new PriceComponent(TariffDimension.Energy, 1m, null, 1)])],
+            MinPrice: new TariffPrice(10m, 30m), MaxPrice: new TariffPrice(20m, null));
+        var price = TariffPricing.Price(tariff, SessionTimeline.Usage(
+            [new UsageFact(0, Start, ChargingState.Charging, [new EnergyReading(Start, 0m), new EnergyReading(Start.AddHours(1), 25_000m)])],
+            Start, Start.AddHours(1), TimeZoneInfo.Utc));
+        Assert.True(HoldSizing.UpperBoundMinor(tariff, 25m, 1m) >= CostRounding.ToMinor(price.TotalCost.InclVat, Currency.EUR));
+    }
+
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);
+
     private static ChargingSessionUsage Usage((int StartMinute, (int Minutes, int Wh)[] Charging, int ParkingMinutes) session)
     {
         var builder = new SessionBuilder($"2024-01-15T{session.StartMinute / 60:00}:{session.StartMinute % 60:00}");

@@ -310,10 +310,11 @@ internal sealed class EdgeWorld
             world.resources["/api/v1/charging/tokens/{id}"] = (await PaymentClient.ExpectAsync(token, HttpStatusCode.Created)).GetProperty("id").GetString()!;
         }
 
-        const string Started = """{"eventType":"Started","timestamp":"2026-11-30T10:00:00Z","triggerReason":"Authorized","seqNo":0,"transactionInfo":{"transactionId":"edge-tx","chargingState":"Charging"},"idToken":{"idToken":"04A2B3C4","type":"ISO14443"}}""";
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/charging/stations/edge-station/transaction-events") { Content = new StringContent(Started, Encoding.UTF8, "application/json") })
+        var yesterday = DateTime.UtcNow.Date.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var started = $$$"""{"eventType":"Started","timestamp":"{{{yesterday}}}T10:00:00Z","triggerReason":"Authorized","seqNo":0,"transactionInfo":{"transactionId":"edge-tx","chargingState":"Charging"},"idToken":{"idToken":"04A2B3C4","type":"ISO14443"}}""";
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/charging/stations/edge-station/transaction-events") { Content = new StringContent(started, Encoding.UTF8, "application/json") })
         {
-            foreach (var (name, value) in world.SignedDeviceHeaders(Encoding.UTF8.GetBytes(Started)))
+            foreach (var (name, value) in world.SignedDeviceHeaders(Encoding.UTF8.GetBytes(started)))
             {
                 request.Headers.Add(name, value);
             }
@@ -349,12 +350,12 @@ internal sealed class EdgeWorld
             ["PutTariff"] = EdgeTariff,
             ["PutChargingStation"] = $$"""{"deviceId":"{{deviceId}}","tariffId":"edge-tariff","timeZone":"Europe/Amsterdam","maxEnergyWh":80000,"maxDurationSeconds":14400}""",
             ["CreateChargingToken"] = $$"""{"idToken":"DE8ACC12E46L89","type":"eMAID","walletId":"{{wallet}}"}""",
-            ["PostTransactionEvent"] = """
-                {"eventType":"Updated","timestamp":"2026-11-30T10:05:00Z","triggerReason":"MeterValuePeriodic","seqNo":1,"offline":false,"numberOfPhasesUsed":3,
+            ["PostTransactionEvent"] = $$$"""
+                {"eventType":"Updated","timestamp":"{{{yesterday}}}T10:05:00Z","triggerReason":"MeterValuePeriodic","seqNo":1,"offline":false,"numberOfPhasesUsed":3,
                  "cableMaxCurrent":32,"reservationId":7,"customData":{"vendorId":"edge"},
                  "transactionInfo":{"transactionId":"edge-tx","chargingState":"Charging","timeSpentCharging":300,"remoteStartId":1},
                  "evse":{"id":1,"connectorId":1},"idToken":{"idToken":"04A2B3C4","type":"ISO14443","additionalInfo":[{"additionalIdToken":"x","type":"y"}]},
-                 "meterValue":[{"timestamp":"2026-11-30T10:05:00Z","sampledValue":[{"value":1.5,"context":"Sample.Periodic","measurand":"Energy.Active.Import.Register",
+                 "meterValue":[{"timestamp":"{{{yesterday}}}T10:05:00Z","sampledValue":[{"value":1.5,"context":"Sample.Periodic","measurand":"Energy.Active.Import.Register",
                    "location":"Outlet","unitOfMeasure":{"unit":"kWh","multiplier":0}},{"value":230,"measurand":"Voltage","phase":"L1-N","unitOfMeasure":{"unit":"V"}}]}]}
                 """,
             ["PriceWithTariff"] = """

@@ -116,10 +116,14 @@ public sealed record ChargingSession
 
     /// <summary>When the session began: its Started event's time, else the earliest event's.</summary>
     [JsonIgnore]
-    public DateTimeOffset StartedAt => (Events.FirstOrDefault(e => e.EventType == OcppEnums.Started) ?? Events.MinBy(e => e.Timestamp)!).Timestamp;
+    public DateTimeOffset StartedAt => (StartedEvent ?? Events.MinBy(e => e.Timestamp)!).Timestamp;
+
+    /// <summary>The Started event; of two (a station's defect), the one numbered first, whatever came first.</summary>
+    [JsonIgnore]
+    public SessionEventRecord? StartedEvent => Events.Where(e => e.EventType == OcppEnums.Started).MinBy(e => e.SeqNo);
 
     [JsonIgnore]
-    public SessionEventRecord? EndedEvent => Events.FirstOrDefault(e => e.EventType == OcppEnums.Ended);
+    public SessionEventRecord? EndedEvent => Events.Where(e => e.EventType == OcppEnums.Ended).MinBy(e => e.SeqNo);
 
     /// <summary>
     /// Every event from Started to Ended is here: seqNo runs without a gap from Started's to Ended's (OCPP numbers a
@@ -127,7 +131,7 @@ public sealed record ChargingSession
     /// </summary>
     [JsonIgnore]
     public bool IsComplete =>
-        Events.FirstOrDefault(e => e.EventType == OcppEnums.Started) is { } started && EndedEvent is { } ended && ended.SeqNo >= started.SeqNo
+        StartedEvent is { } started && EndedEvent is { } ended && ended.SeqNo >= started.SeqNo
         && Events.Select(e => e.SeqNo).Where(s => s >= started.SeqNo && s <= ended.SeqNo).Distinct().LongCount() == ended.SeqNo - started.SeqNo + 1;
 
     [JsonIgnore]

@@ -71,6 +71,11 @@ public sealed class SessionAuthorizer(
         var number = held.Increments + 1;
         var step = HoldStepMinor(session);
         var outcome = await payments.RunAsync(session.MerchantId, paymentId, PaymentOperationKind.Increment, step, $"charging:{session.Id}:increment:{number}", cancellationToken);
+        if (outcome.Refusal is { Kind: PaymentRefusalKind.Busy })
+        {
+            return session; // Contention on the payment, not a refusal: the next event tries again.
+        }
+
         var granted = outcome.Refusal is null;
         if (!granted)
         {

@@ -84,7 +84,8 @@ public sealed class SessionFinalizer(ChargingSessionStore sessions, PaymentStore
         var settings = options.Value;
         if (session.EndedEvent is { } ended)
         {
-            var graceOver = ended.ReceivedMicros + Micros(settings.EndedGrace);
+            // Waiting for missing events never outlasts the deadline: past it, the hold's window is about to close.
+            var graceOver = Math.Min(ended.ReceivedMicros + Micros(settings.EndedGrace), session.DeadlineMicros);
             return session.IsComplete || now >= graceOver ? ((SessionEndReason.Ended, ended.Timestamp), now) : (null, graceOver);
         }
 
@@ -105,10 +106,18 @@ public sealed class SessionFinalizer(ChargingSessionStore sessions, PaymentStore
         long captured = 0, released = 0;
         if (session.Authorization is { Status: SessionAuthorizer.Accepted, PaymentId: { } paymentId } held)
         {
-            var amount = Math.Min(outcome.TotalMinor, held.HoldMinor);
+            // What the payment holds, not what the session recorded: an increment granted but not recorded (its request lost
+            // to this session's finalizing, or died) is captured too when the price needs it.
+            var capturable = (await payments.GetAsync(session.MerchantId, paymentId, cancellationToken))?.AmountCapturable ?? held.HoldMinor;
+            var amount = Math.Min(outcome.TotalMinor, capturable);
             var result = amount > 0
                 ? await payments.RunAsync(session.MerchantId, paymentId, PaymentOperationKind.Capture, amount, $"charging:{session.Id}:capture", cancellationToken)
                 : await payments.RunAsync(session.MerchantId, paymentId, PaymentOperationKind.Cancel, null, $"charging:{session.Id}:release", cancellationToken);
+            if (result.Refusal is { Kind: PaymentRefusalKind.Busy })
+            {
+                throw new InvalidOperationException($"Session {session.Id}: payment {paymentId} is busy; the orchestration captures again shortly.");
+            }
+
             if (result.Refusal is { } refusal)
             {
                 logger.LogError("Session {SessionId}: the capture of {Amount} from payment {PaymentId} was refused ({Code}); recorded as uncollected", session.Id, amount, paymentId, refusal.Code);

@@ -62,7 +62,7 @@ public static class SessionViews
         return new SessionView(
             session.Id, session.StationId, session.TransactionId, session.Status, session.TariffId, session.Tariff.Currency,
             session.StartedAt, outcome?.EndedAt, outcome?.Reason, Time(session.LastEventMicros),
-            SessionPricing.EnergyWh(session, end), authorization, session.StopRequested,
+            outcome is null ? SessionPricing.EnergyWh(session, end) : outcome.Cost.TotalEnergy * 1000m, authorization, session.StopRequested,
             cost, total, outcome?.CapturedMinor, outcome?.ReleasedMinor, outcome?.UncollectedMinor,
             session.Events.Count, session.LateEvents, session.Status == SessionStatus.Completed ? Cdr(session, outcome!) : null,
             Time(session.CreatedMicros), Time(session.UpdatedMicros));
@@ -76,27 +76,19 @@ public static class SessionViews
 
     private static OcpiCdr Cdr(ChargingSession session, SessionOutcome outcome)
     {
-        var usage = SessionPricing.Price(session, outcome.EndedAt).Usage;
         var token = session.Authorization?.TokenId is { } tokenId
             ? session.Events.Where(e => e.TokenId == tokenId).Select(e => new OcpiCdrToken(e.IdToken!, e.IdTokenType!)).FirstOrDefault()
             : null;
-        var periods = usage.Periods.Select(p => new OcpiChargingPeriod(p.Start,
-            [.. p.Dimensions.Where(d => d.Value != 0).Select(d => new OcpiCdrDimension(Dimension(d.Key), Math.Round(d.Value, ChargingLimits.DecimalsMax, MidpointRounding.AwayFromZero)))],
-            session.TariffId)).ToList();
+        // From the price as it was fixed: events that came after it change neither the capture nor the CDR.
         var c = outcome.Cost;
+        var periods = c.ChargingPeriods.Select(p => new OcpiChargingPeriod(p.StartDateTime,
+            [.. new[] { ("ENERGY", p.Energy), ("TIME", p.Time), ("PARKING_TIME", p.ParkingTime) }.Where(d => d.Item2 != 0).Select(d => new OcpiCdrDimension(d.Item1, d.Item2))],
+            session.TariffId)).ToList();
         return new OcpiCdr(
             Http.ResourceIds.Derived("cdr_", session.Id), session.StartedAt, outcome.EndedAt, session.Id, token, "AUTH_REQUEST", session.StationId,
             c.Currency, session.TariffId, periods, c.TotalCost, c.TotalFixedCost, c.TotalEnergy, c.TotalEnergyCost, c.TotalTime, c.TotalTimeCost,
             c.TotalParkingTime, c.TotalParkingCost, Time(session.UpdatedMicros));
     }
-
-    private static string Dimension(Domain.Charging.PeriodDimension dimension) => dimension switch
-    {
-        Domain.Charging.PeriodDimension.Energy => "ENERGY",
-        Domain.Charging.PeriodDimension.Time => "TIME",
-        Domain.Charging.PeriodDimension.ParkingTime => "PARKING_TIME",
-        _ => dimension.ToString().ToUpperInvariant(),
-    };
 
     private static DateTimeOffset Time(long micros) => new(CosmosTime.ToTicks(micros), TimeSpan.Zero);
 }

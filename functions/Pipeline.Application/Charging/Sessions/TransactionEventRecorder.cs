@@ -33,6 +33,11 @@ public sealed class TransactionEventRecorder(
             return ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No station with this id is signed for by this device (PUT /api/v1/charging/stations/{stationId}).");
         }
 
+        if (TransactionEventValidation.ClockErrors(request, time.GetUtcNow()) is { Count: > 0 } clock)
+        {
+            return ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, "The station's clock is not believable.", clock);
+        }
+
         var record = RecordOf(merchantId, request);
         var (session, refusal) = await StoreAsync(station, request.TransactionInfo.TransactionId, record, cancellationToken);
         if (refusal is not null)
@@ -116,6 +121,13 @@ public sealed class TransactionEventRecorder(
 
             if (await sessions.WriteAsync(session, next, types, cancellationToken) is { } written)
             {
+                if (session is null)
+                {
+                    // Again after: an orchestration started for an earlier attempt that never stored the session may have
+                    // given up meanwhile (it waits one idle timeout for the session to appear).
+                    await watch.EnsureStartedAsync(new SessionWork(station.MerchantId, id, record.ReceivedMicros), cancellationToken);
+                }
+
                 if (current.IsFinal)
                 {
                     logger.LogWarning("Session {SessionId}: event {SeqNo} came after the session was priced; kept, not priced", id, record.SeqNo);
@@ -141,9 +153,9 @@ public sealed class TransactionEventRecorder(
                     $"This transaction has a different event with seqNo {record.SeqNo} already; an event is sent again only as it was."));
         }
 
-        return session.Events.Count >= ChargingLimits.SessionEventsMax
+        return session.Events.Count >= ChargingLimits.SessionEventsMax || session.Events.Sum(e => e.Readings.Count) + record.Readings.Count > ChargingLimits.SessionReadingsMax
             ? (false, ApiResponse.Problem(StatusCodes.Status422UnprocessableEntity, SessionTooLong,
-                $"A session keeps at most {ChargingLimits.SessionEventsMax} transaction events; send meter values less often."))
+                $"A session keeps at most {ChargingLimits.SessionEventsMax} transaction events and {ChargingLimits.SessionReadingsMax} energy readings; send meter values less often."))
             : null;
     }
 
@@ -201,6 +213,8 @@ public sealed class TransactionEventRecorder(
         {
             { IdTokenType: OcppEnums.NoAuthorization } => SessionAuthorizer.Accepted,
             { TokenId: { } tokenId } when authorization?.TokenId == tokenId => stop ?? authorization.Status,
+            // Another token on a session that was refused gets the refusal: only a held session lets another token (to stop it) in.
+            { TokenId: not null } when authorization is { Status: not SessionAuthorizer.Accepted } => authorization.Status,
             { TokenId: not null } => await authorizer.TokenStatusAsync(session.MerchantId, record, cancellationToken),
             _ => authorization?.Status == SessionAuthorizer.Accepted ? stop : null,
         };

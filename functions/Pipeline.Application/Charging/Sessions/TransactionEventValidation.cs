@@ -111,6 +111,32 @@ public static class TransactionEventValidation
         }
     }
 
+    /// <summary>
+    /// Times the station's clock gives that the server cannot believe: in the future beyond <see cref="ChargingLimits.ClockSkewMax"/>,
+    /// or older than a session can last (a clock reset to 1970). A price is made of these times, so they are refused, not clamped.
+    /// </summary>
+    public static Dictionary<string, string[]> ClockErrors(TransactionEventRequest request, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        bool Believable(DateTimeOffset at) => at <= now + ChargingLimits.ClockSkewMax && at >= now - ChargingLimits.SessionDurationMax;
+        var message = $"Not more than {ChargingLimits.ClockSkewMax.TotalMinutes} minutes ahead of the server's clock, nor older than {ChargingLimits.SessionDurationMax.TotalDays} days.";
+        if (!Believable(request.Timestamp))
+        {
+            errors["timestamp"] = [message];
+        }
+
+        for (var i = 0; i < (request.MeterValue?.Count ?? 0); i++)
+        {
+            if (!Believable(request.MeterValue![i].Timestamp))
+            {
+                errors[$"meterValue[{i}].timestamp"] = [message];
+            }
+        }
+
+        return errors;
+    }
+
     /// <summary>The energy register readings of a valid request's meter values, in Wh (overall values only: a phase's reading is a part of it).</summary>
     public static IReadOnlyList<EnergyReading> EnergyReadings(TransactionEventRequest request)
     {
@@ -201,7 +227,7 @@ public static class TransactionEventValidation
         {
             errors[$"{path}.unitOfMeasure.multiplier"] = ["A power of ten from -3 to 6."];
         }
-        else if (value.Value < 0 || value.Value * Scale(value.UnitOfMeasure) > ChargingLimits.RegisterWhMax)
+        else if (value.Value < 0 || value.Value > ChargingLimits.RegisterWhMax || value.Value * Scale(value.UnitOfMeasure) > ChargingLimits.RegisterWhMax)
         {
             errors[$"{path}.value"] = [$"An energy register reading from 0 to {ChargingLimits.RegisterWhMax} Wh."];
         }

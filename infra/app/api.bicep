@@ -132,6 +132,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pipeline__Webhooks__AllowedNetworks', value: '' }
         // How long a manual payment's hold lasts (PaymentOptions, 1 s to 30 days).
         { name: 'Pipeline__Payments__AuthorizationWindow', value: '7.00:00:00' }
+        { name: 'Pipeline__Charging__IdleTimeout', value: '02:00:00' }
+        { name: 'Pipeline__Charging__EndedGrace', value: '00:10:00' }
+        { name: 'Pipeline__Charging__MaxDuration', value: '1.00:00:00' }
+        { name: 'Pipeline__Charging__HoldEnergyWh', value: '80000' }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.
         { name: 'Pipeline__AdminKey', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=admin-key)' }
       ]

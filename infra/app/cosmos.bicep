@@ -93,6 +93,20 @@ var containers = [
     ]
   }
   {
+    // Charging sessions, one partition per merchant (their outbox events beside them carry a ttl); serves the session
+    // list's ORDER BY createdMicros DESC, id DESC.
+    name: 'charging-sessions'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: -1
+    uniqueKeys: []
+    compositeIndexes: [
+      [
+        { path: '/createdMicros', order: 'descending' }
+        { path: '/id', order: 'descending' }
+      ]
+    ]
+  }
+  {
     // Each merchant's relayed events (GET /events: ORDER BY position, optionally of one type); events expire after
     // 30 days (their ttl), the head that numbers them does not.
     name: 'events'

@@ -27,8 +27,6 @@ public sealed class ChargingSessionStore(Database database)
     {
         // Sessions never expire; their events (in the same partition) carry a ttl: -1 makes only those expire.
         var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
-        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/events/*" });
-        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/tariff/*" });
         properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
         {
             new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },

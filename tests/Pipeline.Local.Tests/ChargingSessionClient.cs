@@ -55,6 +55,22 @@ internal sealed class ChargingSessionClient
         return client;
     }
 
+    /// <summary>Gives the station's device a new secret (the local host keeps device secrets in memory: a restarted one has none).</summary>
+    public async Task RotateSecretAsync()
+    {
+        var rotated = await PaymentClient.ExpectAsync(await Merchant.PostAsync($"api/v1/devices/{deviceId}/secret-rotations", new { revokePrevious = true }), HttpStatusCode.Created);
+        secret = rotated.GetProperty("secret").GetString()!;
+    }
+
+    /// <summary>Another ISO 14443 token of the merchant, on a new wallet with <paramref name="funds"/>.</summary>
+    public async Task<(string IdToken, string Wallet)> AddTokenAsync(long funds)
+    {
+        var wallet = await Merchant.OpenWalletAsync(funds);
+        var idToken = Convert.ToHexString(Guid.NewGuid().ToByteArray()[..7]);
+        await PaymentClient.ExpectAsync(await Merchant.PostAsync("api/v1/charging/tokens", new { idToken, type = "ISO14443", walletId = wallet }), HttpStatusCode.Created);
+        return (idToken, wallet);
+    }
+
     /// <summary>An OCPP TransactionEventRequest body: <paramref name="minutes"/> after <see cref="Start"/>, the register at <paramref name="wh"/>.</summary>
     public string Event(string transactionId, int seqNo, string eventType, int minutes, long? wh, string? state = null, string? idToken = null, string trigger = "MeterValuePeriodic")
     {
@@ -99,10 +115,13 @@ internal sealed class ChargingSessionClient
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
+    /// <summary>Sends a valid OCPP request (checked against the official schema) and returns the answer (checked too).</summary>
     public async Task<JsonElement> SendOkAsync(string body)
     {
+        OcppSchemas.AssertRequest(body);
         var (status, answer) = await SendAsync(body);
         Assert.True(status == HttpStatusCode.OK, $"{status}: {answer}");
+        OcppSchemas.AssertResponse(answer);
         return answer;
     }
 

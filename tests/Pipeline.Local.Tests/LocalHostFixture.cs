@@ -15,9 +15,11 @@ public class LocalHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    private Dictionary<string, string?> settings = [];
+
+    public virtual async Task InitializeAsync()
     {
-        var settings = new Dictionary<string, string?>
+        settings = new Dictionary<string, string?>
         {
             ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
             ["Pipeline:AdminKey"] = AdminKey,
@@ -31,7 +33,18 @@ public class LocalHostFixture : IAsyncLifetime
         }
 
         Host = await LocalHost.StartAsync([], settings, ConfigureServices);
-        Http = new HttpClient { BaseAddress = Host.BaseAddress };
+        // Through a handler that follows the host: a restarted host listens on another port, and clients made before keep working.
+        Http = new HttpClient(new CurrentHostHandler(() => Host.BaseAddress)) { BaseAddress = Host.BaseAddress };
+    }
+
+    /// <summary>
+    /// Stops the host and starts another with the same settings (what a deployment or a crash does). Only meaningful with
+    /// emulators that outlive a host (a derived fixture that starts its own): the host's own Cosmos emulator dies with it.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await Host.DisposeAsync();
+        Host = await LocalHost.StartAsync([], settings, ConfigureServices);
     }
 
     /// <summary>Settings a derived fixture adds to (or changes in) the host's.</summary>
@@ -42,7 +55,7 @@ public class LocalHostFixture : IAsyncLifetime
     {
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         await Host.DisposeAsync();
@@ -85,6 +98,17 @@ public class LocalHostFixture : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty("id").GetString()!, body.GetProperty("apiKey").GetString()!);
+    }
+}
+
+/// <summary>Sends each request to the host's current address, whatever address the client was made with.</summary>
+internal sealed class CurrentHostHandler(Func<Uri> current) : DelegatingHandler(new HttpClientHandler())
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var address = current();
+        request.RequestUri = new UriBuilder(request.RequestUri!) { Host = address.Host, Port = address.Port }.Uri;
+        return base.SendAsync(request, cancellationToken);
     }
 }
 

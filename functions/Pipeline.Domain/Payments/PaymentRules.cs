@@ -74,6 +74,9 @@ public static class PaymentRules
         return payment.Status == PaymentStatus.RequiresCapture && payment.ExpiresAtMicros <= nowMicros;
     }
 
+    /// <summary>How long after a hold is granted captures and increments stay open: its window less the closing margin.</summary>
+    public static TimeSpan CapturesOpenFor(TimeSpan window) => window - TimeSpan.FromTicks(Math.Min(ClosingMicros * 10, window.Ticks / 4));
+
     /// <summary>Whether captures and increments have closed (<see cref="ClosingMicros"/> before the window ends).</summary>
     public static bool IsClosing(Payment payment, long nowMicros)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Payments;
+using Pipeline.Domain.Payments;
 
 namespace Pipeline.Application.Charging.Sessions;
 
@@ -178,9 +179,11 @@ public sealed class TransactionEventRecorder(
             ?? throw new InvalidOperationException($"Station {station.Id} names tariff {station.TariffId}, which is gone.");
         var now = record.ReceivedMicros;
         var longest = station.MaxDurationSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.MaxDuration;
-        // The hold must outlive the session: the session ends before the hold's window closes (with a margin for the capture).
-        var window = paymentOptions.Value.AuthorizationWindow;
-        var holdLimit = window - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, window.Ticks / 10));
+        // The hold must outlive the session: the session ends before the hold's captures close (PaymentRules), with a
+        // margin for the orchestration's timer and the capture itself (found by the deadline test: a tenth of the window
+        // was inside the payments' closing margin for short windows).
+        var open = PaymentRules.CapturesOpenFor(paymentOptions.Value.AuthorizationWindow);
+        var holdLimit = open - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, open.Ticks / 10));
         return new ChargingSession
         {
             Id = id,

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Ledger;
+using Pipeline.Local.Emulators;
+
+namespace Pipeline.Local.Tests;
+
+/// <summary>
+/// A host on emulators that outlive it, so the test can restart it: Cosmos DB and Azurite (the Durable task hub) keep
+/// what the first host wrote. Sessions end within seconds (short idle timeout and grace); the hold's window is 40
+/// seconds, its captures close 5 seconds before, and a session's deadline comes a tenth earlier still: at 27 seconds.
+/// </summary>
+public sealed class RestartableChargingFixture : LocalHostFixture
+{
+    private AzuriteProcess? azurite;
+    private CosmosEmulatorProcess? cosmos;
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Pipeline:Cosmos:Endpoint"] = cosmos!.Endpoint.ToString(),
+        ["Pipeline:Local:StorageConnectionString"] = azurite!.ConnectionString,
+        ["Pipeline:Charging:IdleTimeout"] = "00:00:06",
+        ["Pipeline:Charging:EndedGrace"] = "00:00:04",
+        ["Pipeline:Payments:AuthorizationWindow"] = "00:00:40",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        var root = CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory);
+        azurite = await AzuriteProcess.StartAsync(root, Path.Combine(Path.GetTempPath(), "pipeline-charging-restart-" + Guid.NewGuid().ToString("N")));
+        cosmos = await CosmosEmulatorProcess.StartAsync(root);
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await cosmos!.DisposeAsync();
+        await azurite!.DisposeAsync();
+    }
+}
+
+/// <summary>Sessions across a restart of the host, at their deadline, and under concurrent requests.</summary>
+public sealed class ChargingRestartTests(RestartableChargingFixture fixture) : IClassFixture<RestartableChargingFixture>
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task A_session_under_way_when_the_host_restarts_is_ended_and_captured_by_the_same_orchestration()
+    {
+        var client = await ChargingSessionClient.CreateAsync(fixture, 5_000);
+        await client.SendOkAsync(client.Event("tx-restart", 0, "Started", 0, 1_000, "Charging", client.IdToken, "Authorized"));
+        await client.SendOkAsync(client.Event("tx-restart", 1, "Updated", 30, 11_000));
+
+        await fixture.RestartAsync();
+        // Device secrets live in the local host's memory (docs/OPERATIONS.md): the station gets a new one, as it would there.
+        await client.RotateSecretAsync();
+
+        await client.SendOkAsync(client.Event("tx-restart", 2, "Updated", 45, 16_000, "SuspendedEV", trigger: "ChargingStateChanged"));
+        await client.SendOkAsync(client.Event("tx-restart", 3, "Ended", 60, 16_000, "EVConnected", trigger: "EVDeparted"));
+        var session = await client.SessionAsync("tx-restart", "completed", Within);
+        Assert.Equal((576L, 576L), (session.GetProperty("totalAmount").GetInt64(), session.GetProperty("capturedAmount").GetInt64()));
+        Assert.Equal(5_000 - 576, (await client.Merchant.BalancesAsync(client.Wallet)).Available);
+        Assert.True((await fixture.Host.App.Services.GetRequiredService<ILedgerStore>().AuditAsync()).Balanced);
+    }
+
+    [Fact]
+    public async Task A_session_that_would_outlive_its_hold_is_ended_at_its_deadline_and_captured_before_the_hold_expires()
+    {
+        var client = await ChargingSessionClient.CreateAsync(fixture, 5_000);
+        await client.SendOkAsync(client.Event("tx-deadline", 0, "Started", 0, 1_000, "Charging", client.IdToken, "Authorized"));
+        // Events keep coming (no idle timeout), the station never ends the session.
+        for (var i = 1; i <= 11; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var answer = await client.SendOkAsync(client.Event("tx-deadline", i, "Updated", i, 1_000 + (i * 1_000)));
+            if (answer.TryGetProperty("idTokenInfo", out var info))
+            {
+                Assert.Equal("NoCredit", info.GetProperty("status").GetString()); // Asked to stop once the price was fixed.
+            }
+        }
+
+        var session = await client.SessionAsync("tx-deadline", "completed", Within);
+        Assert.Equal("max_duration", session.GetProperty("endReason").GetString());
+        Assert.True(session.GetProperty("capturedAmount").GetInt64() > 0);
+        Assert.Equal(session.GetProperty("totalAmount").GetInt64(), session.GetProperty("capturedAmount").GetInt64());
+        var payment = await client.Merchant.PaymentAsync(session.GetProperty("authorization").GetProperty("paymentId").GetString()!);
+        Assert.Equal("succeeded", payment.GetProperty("status").GetString());
+        await client.Merchant.EventsAsync(1, Within, e => e.GetProperty("type").GetString() == "charging.session.stop_requested");
+    }
+
+    [Fact]
+    public async Task Concurrent_copies_of_an_event_and_a_second_token_racing_the_first_make_one_hold()
+    {
+        var client = await ChargingSessionClient.CreateAsync(fixture, 5_000);
+        var second = await client.AddTokenAsync(3_000);
+        var started = client.Event("tx-race", 0, "Started", 0, 1_000, "Charging", client.IdToken, "Authorized");
+        var rival = client.Event("tx-race", 1, "Updated", 1, 1_000, idToken: second.IdToken);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => client.SendOkAsync(i == 3 ? rival : started)));
+        var statuses = answers.Select(a => a.GetProperty("idTokenInfo").GetProperty("status").GetString()!).Distinct().ToArray();
+        Assert.Equal(["Accepted"], statuses);
+
+        // One hold, on whichever token decided first; the other's hold (if it made one) released.
+        var session = (await client.Merchant.GetAsync($"api/v1/charging/sessions?stationId={client.StationId}")).GetProperty("sessions")[0];
+        var hold = session.GetProperty("authorization").GetProperty("holdAmount").GetInt64();
+        var heldFirst = 5_000 - (await client.Merchant.BalancesAsync(client.Wallet)).Available;
+        var heldSecond = 3_000 - (await client.Merchant.BalancesAsync(second.Wallet)).Available;
+        Assert.Equal(hold, heldFirst + heldSecond);
+        Assert.True(heldFirst == 0 || heldSecond == 0, $"Both wallets hold money: {heldFirst}, {heldSecond}");
+
+        await client.SendOkAsync(client.Event("tx-race", 2, "Ended", 30, 11_000, "EVConnected"));
+        var ended = await client.SessionAsync("tx-race", "completed", Within);
+        Assert.Equal(360L, ended.GetProperty("capturedAmount").GetInt64());
+        Assert.Equal(8_000 - 360, (await client.Merchant.BalancesAsync(client.Wallet)).Available + (await client.Merchant.BalancesAsync(second.Wallet)).Available);
+        Assert.True((await fixture.Host.App.Services.GetRequiredService<ILedgerStore>().AuditAsync()).Balanced);
+    }
+}

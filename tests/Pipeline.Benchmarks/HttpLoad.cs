@@ -103,12 +103,19 @@ internal static class HttpLoad
         var wallets = new string[Wallets];
         for (var i = 0; i < Wallets; i++)
         {
-            using var created = await http.PostAsJsonAsync("api/v1/wallets", new { owner = new { type = "customer", reference = $"load-{i}" }, currency = "EUR" });
-            wallets[i] = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            using var topUp = await http.PostAsJsonAsync($"api/v1/wallets/{wallets[i]}/top-ups", new { amount = 10_000_000, reference = "load" });
-            topUp.EnsureSuccessStatusCode();
+            wallets[i] = await OpenWalletAsync(http, 10_000_000, $"load-{i}");
         }
 
         return wallets;
+    }
+
+    /// <summary>A new EUR wallet of the client's merchant with <paramref name="funds"/> topped up; its id.</summary>
+    public static async Task<string> OpenWalletAsync(HttpClient http, long funds, string reference)
+    {
+        using var created = await http.PostAsJsonAsync("api/v1/wallets", new { owner = new { type = "customer", reference }, currency = "EUR" });
+        var wallet = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var topUp = await http.PostAsJsonAsync($"api/v1/wallets/{wallet}/top-ups", new { amount = funds, reference = "load" });
+        topUp.EnsureSuccessStatusCode();
+        return wallet;
     }
 }

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Pipeline.Benchmarks;
 
 // "ledger-store" runs the load test of the Cosmos ledger store on the local emulator, "http" the HTTP load test
-// of the local host, "wrk-target" the local host left serving for wrk (wrk.sh); anything else goes to BenchmarkDotNet (in-process benchmarks).
+// of the local host, "charging-sim" the seeded simulation of charging sessions (ChargingSimulation), "wrk-target" the local host left serving for wrk (wrk.sh); anything else goes to BenchmarkDotNet (in-process benchmarks).
 if (args.Length > 0 && args[0] == "ledger-store")
 {
     await LedgerStoreLoad.RunAsync(args[1..]);
@@ -10,6 +10,10 @@ if (args.Length > 0 && args[0] == "ledger-store")
 else if (args.Length > 0 && args[0] == "http")
 {
     await HttpLoad.RunAsync(args[1..]);
+}
+else if (args.Length > 0 && args[0] == "charging-sim")
+{
+    await ChargingSimulation.RunAsync(args[1..]);
 }
 else if (args.Length > 0 && args[0] == "wrk-target")
 {

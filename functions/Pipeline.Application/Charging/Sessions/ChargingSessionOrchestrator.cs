@@ -3,8 +3,13 @@ using Pipeline.Application.Cosmos;
 
 namespace Pipeline.Application.Charging.Sessions;
 
-/// <summary>Which session an orchestration watches, and when its first event was received (a session never stored is given up after the idle timeout).</summary>
-public sealed record SessionWork(string MerchantId, string SessionId, long FirstEventMicros);
+/// <summary>
+/// Which session an orchestration watches, and when its first event was received (a session never stored is given up
+/// after the idle timeout). <paramref name="SleepUntilMicros"/>: in the first generation only, when the first look is due
+/// (nothing can be due before the idle timeout or the deadline unless a request wakes it), so a session's start costs
+/// no activity.
+/// </summary>
+public sealed record SessionWork(string MerchantId, string SessionId, long FirstEventMicros, long? SleepUntilMicros = null);
 
 /// <summary>What a look at the session found: finished (captured, or nothing to do), or when to look again.</summary>
 public sealed record SessionCheck(bool Done, long NextCheckMicros);
@@ -39,7 +44,9 @@ public sealed class ChargingSessionOrchestrator : TaskOrchestrator<SessionWork, 
         DateTime next;
         try
         {
-            var check = await context.CallActivityAsync<SessionCheck>(nameof(CheckSessionActivity), input);
+            var check = input.SleepUntilMicros is { } until
+                ? new SessionCheck(false, until)
+                : await context.CallActivityAsync<SessionCheck>(nameof(CheckSessionActivity), input);
             if (check.Done)
             {
                 return true;
@@ -60,7 +67,7 @@ public sealed class ChargingSessionOrchestrator : TaskOrchestrator<SessionWork, 
 #pragma warning disable CA1849
         sleep.Cancel();
 #pragma warning restore CA1849
-        context.ContinueAsNew(input, preserveUnprocessedEvents: true);
+        context.ContinueAsNew(input with { SleepUntilMicros = null }, preserveUnprocessedEvents: true);
         return false;
     }
 }

@@ -113,11 +113,13 @@ public sealed class TransactionEventRecorder(
                 types.Add(decision!.Status == SessionAuthorizer.Accepted ? SessionEvents.Authorized : SessionEvents.Rejected);
             }
 
+            var work = new SessionWork(station.MerchantId, id, record.ReceivedMicros,
+                Math.Min(record.ReceivedMicros + (options.Value.IdleTimeout.Ticks / TimeSpan.TicksPerMicrosecond), next.DeadlineMicros));
             if (session is null)
             {
                 // Started before the session is stored: no session ever exists without the orchestration that ends it
                 // (one started for a session never stored ends on its own, finding none).
-                await watch.EnsureStartedAsync(new SessionWork(station.MerchantId, id, record.ReceivedMicros), cancellationToken);
+                await watch.EnsureStartedAsync(work, cancellationToken);
             }
 
             if (await sessions.WriteAsync(session, next, types, cancellationToken) is { } written)
@@ -126,7 +128,7 @@ public sealed class TransactionEventRecorder(
                 {
                     // Again after: an orchestration started for an earlier attempt that never stored the session may have
                     // given up meanwhile (it waits one idle timeout for the session to appear).
-                    await watch.EnsureStartedAsync(new SessionWork(station.MerchantId, id, record.ReceivedMicros), cancellationToken);
+                    await watch.EnsureStartedAsync(work, cancellationToken);
                 }
 
                 if (current.IsFinal)

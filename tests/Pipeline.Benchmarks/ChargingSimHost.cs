@@ -30,7 +30,6 @@ internal sealed class OwnHost : IAsyncDisposable
             ["Pipeline:AdminKey"] = "adm_sim_" + Guid.NewGuid().ToString("N"),
             ["Pipeline:Cosmos:Endpoint"] = cosmos.Endpoint.ToString(),
             ["Pipeline:Local:StorageConnectionString"] = azurite.ConnectionString,
-            ["Pipeline:Charging:EndedGrace"] = "00:00:30",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         return new OwnHost(azurite, cosmos, settings, await LocalHost.StartAsync([], settings));

@@ -126,6 +126,18 @@ public sealed class ChargingSessionTests(ChargingHostFixture fixture) : IClassFi
         Assert.Equal((0L, 180L), (ended.GetProperty("capturedAmount").GetInt64(), ended.GetProperty("uncollectedAmount").GetInt64()));
         Assert.Equal(500, (await client.Merchant.BalancesAsync(client.Wallet)).Available);
         await client.Merchant.AssertBooksBalancedAsync();
+
+        // The three sessions one page at a time, newest first, each once.
+        var seen = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await client.Merchant.GetAsync($"api/v1/charging/sessions?stationId={client.StationId}&limit=1{(after is null ? "" : "&after=" + Uri.EscapeDataString(after))}");
+            seen.AddRange(page.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("transactionId").GetString()!));
+            after = page.TryGetProperty("next", out var next) ? next.GetString() : null;
+        }
+        while (after is not null);
+        Assert.Equal(["tx-b", "tx-n", "tx-u"], seen);
     }
 
     [Fact]

@@ -84,15 +84,15 @@ public sealed class ChargingSessionStore(Database database)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, ChargingLimits.PageSizeMax);
-        var text = $"SELECT TOP {limit + 1} * FROM c WHERE NOT IS_DEFINED(c.docType)"
+        // Times as literals: a parameter would go through the store's serializer, which writes numbers as strings.
+        var text = $"SELECT TOP {limit + 1} * FROM c WHERE {EventLimits.NotAnEvent}"
             + (stationId is null ? "" : " AND c.stationId = @station")
             + (status is null ? "" : " AND c.status = @status")
-            + (after is null ? "" : " AND (c.createdMicros < @afterMicros OR (c.createdMicros = @afterMicros AND c.id < @afterId))")
+            + (after is { } cursor ? $" AND (c.createdMicros < {Numbers.Literal(cursor.CreatedMicros)} OR (c.createdMicros = {Numbers.Literal(cursor.CreatedMicros)} AND c.id < @afterId))" : "")
             + " ORDER BY c.createdMicros DESC, c.id DESC";
         var query = new QueryDefinition(text)
-            .WithParameter("@station", stationId)
-            .WithParameter("@status", status is { } s ? JsonNamingPolicy.CamelCase.ConvertName(s.ToString()) : null)
-            .WithParameter("@afterMicros", after?.CreatedMicros ?? 0)
+            .WithParameter("@station", stationId ?? "")
+            .WithParameter("@status", status is { } s ? JsonNamingPolicy.CamelCase.ConvertName(s.ToString()) : "")
             .WithParameter("@afterId", after?.Id ?? "");
         var found = await container.QueryAllAsync<ChargingSession>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) }, cancellationToken);
         var page = found.Take(limit).ToList();

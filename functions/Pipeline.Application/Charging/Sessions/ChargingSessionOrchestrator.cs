@@ -21,13 +21,14 @@ public sealed class CheckSessionActivity(SessionFinalizer finalizer) : TaskActiv
 }
 
 /// <summary>
-/// One orchestration per charging session (instance id = the session's id), started with its first event: it looks at
-/// the session, sleeps on a durable timer until the next moment something is due — the idle timeout, the session's
-/// deadline (its maximum duration, or before its hold expires), the grace for events still missing after Ended — or
-/// until a request wakes it (<see cref="ChangedEvent"/>: Ended arrived), and looks again; when the session is due to
-/// end, the look prices and captures it (<see cref="SessionFinalizer"/>). Continue-as-new keeps the history to one round.
-/// Stations' events never go through it: they are answered from the session's document, so a station's latency does
-/// not depend on the Durable backend.
+/// One orchestration per charging session (instance id = the session's id), started with its first event. Each
+/// generation sleeps on a durable timer until the next moment something is due — the idle timeout, the session's
+/// deadline (its maximum duration, or before its hold's captures close), the grace for events still missing after
+/// Ended — or until a request wakes it (<see cref="ChangedEvent"/>: Ended arrived, or the last missing event), then looks
+/// at the session (<see cref="CheckSessionActivity"/>); the look ends the session when it is due (<see cref="SessionFinalizer"/>),
+/// else the next generation (continue-as-new, so the history stays one round) sleeps until the time the look gave. A
+/// session that ends normally costs one start, one wake-up, one activity. Stations' events never go through it: they are
+/// answered from the session's document, so a station's latency does not depend on the Durable backend.
 /// </summary>
 public sealed class ChargingSessionOrchestrator : TaskOrchestrator<SessionWork, bool>
 {
@@ -40,34 +41,44 @@ public sealed class ChargingSessionOrchestrator : TaskOrchestrator<SessionWork, 
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var now = context.CurrentUtcDateTime;
-        DateTime next;
+        if ((input.SleepUntilMicros is { } until ? Time(until) : await LookAsync(context, input)) is not { } next)
+        {
+            return true;
+        }
+
+        using (var sleep = new CancellationTokenSource())
+        {
+            var timer = context.CreateTimer(next < context.CurrentUtcDateTime ? context.CurrentUtcDateTime : next, sleep.Token);
+            var changed = context.WaitForExternalEvent<string>(ChangedEvent, sleep.Token);
+            await Task.WhenAny(timer, changed);
+            // The one left waiting is canceled; synchronously, as an orchestrator's code must not continue on another thread.
+#pragma warning disable CA1849
+            sleep.Cancel();
+#pragma warning restore CA1849
+        }
+
+        if (await LookAsync(context, input) is not { } later)
+        {
+            return true;
+        }
+
+        context.ContinueAsNew(input with { SleepUntilMicros = CosmosTime.ToMicros(new DateTimeOffset(later, TimeSpan.Zero)) }, preserveUnprocessedEvents: true);
+        return false;
+    }
+
+    /// <summary>One look at the session: null when it is finished, else when to look again.</summary>
+    private static async Task<DateTime?> LookAsync(TaskOrchestrationContext context, SessionWork input)
+    {
         try
         {
-            var check = input.SleepUntilMicros is { } until
-                ? new SessionCheck(false, until)
-                : await context.CallActivityAsync<SessionCheck>(nameof(CheckSessionActivity), input);
-            if (check.Done)
-            {
-                return true;
-            }
-
-            next = new DateTime(CosmosTime.ToTicks(check.NextCheckMicros), DateTimeKind.Utc);
+            var check = await context.CallActivityAsync<SessionCheck>(nameof(CheckSessionActivity), input);
+            return check.Done ? null : Time(check.NextCheckMicros);
         }
         catch (TaskFailedException)
         {
-            next = now.Add(RetryAfter);
+            return context.CurrentUtcDateTime.Add(RetryAfter);
         }
-
-        using var sleep = new CancellationTokenSource();
-        var timer = context.CreateTimer(next < now ? now : next, sleep.Token);
-        var changed = context.WaitForExternalEvent<string>(ChangedEvent, sleep.Token);
-        await Task.WhenAny(timer, changed);
-        // The one left waiting is canceled; synchronously, as an orchestrator's code must not continue on another thread.
-#pragma warning disable CA1849
-        sleep.Cancel();
-#pragma warning restore CA1849
-        context.ContinueAsNew(input with { SleepUntilMicros = null }, preserveUnprocessedEvents: true);
-        return false;
     }
+
+    private static DateTime Time(long micros) => new(CosmosTime.ToTicks(micros), DateTimeKind.Utc);
 }

@@ -11,7 +11,8 @@ namespace Pipeline.Application.Charging.Sessions;
 /// </summary>
 public sealed class SessionWatch(DurableClientSlot slot)
 {
-    public Task EnsureStartedAsync(SessionWork work, CancellationToken cancellationToken) =>
+    /// <returns>True when this call started it; false when it was running (or another request started it first).</returns>
+    public Task<bool> EnsureStartedAsync(SessionWork work, CancellationToken cancellationToken) =>
         SingletonOrchestration.EnsureRunningAsync(Client, nameof(ChargingSessionOrchestrator), work.SessionId, work, cancellationToken);
 
     /// <summary>Signals the orchestration that the session changed (an Ended event, a late one it waited for); it looks at once.</summary>

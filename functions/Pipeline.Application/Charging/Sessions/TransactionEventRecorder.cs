@@ -40,14 +40,16 @@ public sealed class TransactionEventRecorder(
         }
 
         var record = RecordOf(merchantId, request);
-        var (session, refusal) = await StoreAsync(station, request.TransactionInfo.TransactionId, record, cancellationToken);
+        var (session, added, refusal) = await StoreAsync(station, request.TransactionInfo.TransactionId, record, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
         }
 
         session = await authorizer.KeepAheadAsync(session!, cancellationToken);
-        if (session.EndedEvent is not null && !session.IsFinal)
+        // The orchestration looks when Ended arrives (to end the session, or to wait out the grace for missing events) and
+        // when the last missing event does; other events change nothing it waits for, and a copy changes nothing at all.
+        if (added && !session.IsFinal && session.EndedEvent is not null && (record.EventType == OcppEnums.Ended || session.IsComplete))
         {
             await watch.WakeAsync(session.Id, cancellationToken);
         }
@@ -76,7 +78,7 @@ public sealed class TransactionEventRecorder(
     /// in the same write; the session as stored, or the refusal. The decision (and its hold) is made once and kept across
     /// rounds of contention; one that is not stored in the end is released.
     /// </summary>
-    private async Task<(ChargingSession? Session, ApiResponse? Refusal)> StoreAsync(
+    private async Task<(ChargingSession? Session, bool Added, ApiResponse? Refusal)> StoreAsync(
         ChargingStation station, string transactionId, SessionEventRecord record, CancellationToken cancellationToken)
     {
         var id = ChargingSessionStore.IdOf(station.MerchantId, station.Id, transactionId);
@@ -92,7 +94,7 @@ public sealed class TransactionEventRecorder(
             var session = await sessions.GetAsync(station.MerchantId, id, cancellationToken);
             if (session is not null && Refusal(session, record) is { } refusal)
             {
-                return await DoneAsync(session, decision, refusal.Duplicate ? null : refusal.Problem, cancellationToken);
+                return (await DoneAsync(session, decision, cancellationToken), false, refusal.Problem);
             }
 
             var current = session ?? (draft ??= await DraftAsync(station, id, transactionId, record, cancellationToken));
@@ -115,19 +117,15 @@ public sealed class TransactionEventRecorder(
 
             var work = new SessionWork(station.MerchantId, id, record.ReceivedMicros,
                 Math.Min(record.ReceivedMicros + (options.Value.IdleTimeout.Ticks / TimeSpan.TicksPerMicrosecond), next.DeadlineMicros));
-            if (session is null)
-            {
-                // Started before the session is stored: no session ever exists without the orchestration that ends it
-                // (one started for a session never stored ends on its own, finding none).
-                await watch.EnsureStartedAsync(work, cancellationToken);
-            }
-
+            // Started before the session is stored: no session ever exists without the orchestration that ends it (one
+            // started for a session never stored ends on its own, finding none).
+            var startedHere = session is null && await watch.EnsureStartedAsync(work, cancellationToken);
             if (await sessions.WriteAsync(session, next, types, cancellationToken) is { } written)
             {
-                if (session is null)
+                if (session is null && !startedHere)
                 {
-                    // Again after: an orchestration started for an earlier attempt that never stored the session may have
-                    // given up meanwhile (it waits one idle timeout for the session to appear).
+                    // Again after, when it was running already: one started for an earlier attempt that never stored the
+                    // session may have given up meanwhile (it waits one idle timeout for the session to appear).
                     await watch.EnsureStartedAsync(work, cancellationToken);
                 }
 
@@ -136,13 +134,13 @@ public sealed class TransactionEventRecorder(
                     logger.LogWarning("Session {SessionId}: event {SeqNo} came after the session was priced; kept, not priced", id, record.SeqNo);
                 }
 
-                return await DoneAsync(written, decision, null, cancellationToken);
+                return (await DoneAsync(written, decision, cancellationToken), true, null);
             }
         }
 
         logger.LogWarning("Session {SessionId}: event {SeqNo} gave up after {Attempts} rounds of contention", id, record.SeqNo, AttemptsMax);
         var busy = ApiResponse.Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "The session is being changed by other requests; send the event again.");
-        return (null, busy);
+        return (null, false, busy);
     }
 
     /// <summary>The event is here already (the same: a duplicate; another: a conflict), or the session is full; null to add it.</summary>
@@ -163,15 +161,14 @@ public sealed class TransactionEventRecorder(
     }
 
     /// <summary>Ends a store: a decision made in it that the session does not hold is released.</summary>
-    private async Task<(ChargingSession? Session, ApiResponse? Refusal)> DoneAsync(
-        ChargingSession session, SessionAuthorization? decision, ApiResponse? refusal, CancellationToken cancellationToken)
+    private async Task<ChargingSession> DoneAsync(ChargingSession session, SessionAuthorization? decision, CancellationToken cancellationToken)
     {
         if (decision is not null && session.Authorization != decision)
         {
             await authorizer.ReleaseUnusedAsync(session, decision, cancellationToken);
         }
 
-        return refusal is null ? (session, null) : (null, refusal);
+        return session;
     }
 
     /// <summary>A new session with its first event and the station's tariff as it is now (not stored).</summary>

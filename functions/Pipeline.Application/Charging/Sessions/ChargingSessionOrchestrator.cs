@@ -24,11 +24,12 @@ public sealed class CheckSessionActivity(SessionFinalizer finalizer) : TaskActiv
 /// One orchestration per charging session (instance id = the session's id), started with its first event. Each
 /// generation sleeps on a durable timer until the next moment something is due — the idle timeout, the session's
 /// deadline (its maximum duration, or before its hold's captures close), the grace for events still missing after
-/// Ended — or until a request wakes it (<see cref="ChangedEvent"/>: Ended arrived, or the last missing event), then looks
+/// Ended — or until a request wakes it (<see cref="ChangedEvent"/>: Ended arrived with events still missing), then looks
 /// at the session (<see cref="CheckSessionActivity"/>); the look ends the session when it is due (<see cref="SessionFinalizer"/>),
 /// else the next generation (continue-as-new, so the history stays one round) sleeps until the time the look gave. A
-/// session that ends normally costs one start, one wake-up, one activity. Stations' events never go through it: they are
-/// answered from the session's document, so a station's latency does not depend on the Durable backend.
+/// session whose events all arrive is ended by the request that brings the last of them (the same finalizer, whose steps
+/// are safe to run twice); the orchestration then finds it completed at its timer. So a session costs the Durable
+/// backend one start and one look, and its capture never waits for it. Stations' events never go through it.
 /// </summary>
 public sealed class ChargingSessionOrchestrator : TaskOrchestrator<SessionWork, bool>
 {

@@ -6,8 +6,8 @@ namespace Pipeline.Application.Charging.Sessions;
 /// <summary>
 /// Starts and wakes a session's orchestration (<see cref="ChargingSessionOrchestrator"/>, instance id = the session's id)
 /// through the host's Durable client. A session's first event starts it before the session is stored, so no session
-/// exists without the orchestration that ends it; Ended wakes it so the capture follows at once rather than at its
-/// next timer.
+/// exists without the orchestration that ends it; an Ended with events still missing wakes it, so it waits the grace
+/// for them from then rather than until its idle timeout.
 /// </summary>
 public sealed class SessionWatch(DurableClientSlot slot)
 {
@@ -15,7 +15,7 @@ public sealed class SessionWatch(DurableClientSlot slot)
     public Task<bool> EnsureStartedAsync(SessionWork work, CancellationToken cancellationToken) =>
         SingletonOrchestration.EnsureRunningAsync(Client, nameof(ChargingSessionOrchestrator), work.SessionId, work, cancellationToken);
 
-    /// <summary>Signals the orchestration that the session changed (an Ended event, a late one it waited for); it looks at once.</summary>
+    /// <summary>Signals the orchestration that the session changed (Ended arrived with events missing); it looks at once.</summary>
     public Task WakeAsync(string sessionId, CancellationToken cancellationToken) =>
         Client.RaiseEventAsync(sessionId, ChargingSessionOrchestrator.ChangedEvent, "changed", cancellationToken);
 

@@ -15,7 +15,7 @@ namespace Pipeline.Application.Charging.Sessions;
 /// same kind of answer; another event under a seqNo already taken is refused.
 /// </summary>
 public sealed class TransactionEventRecorder(
-    ChargingSessionStore sessions, ChargingStationStore stations, TariffStore tariffs, SessionAuthorizer authorizer, SessionWatch watch,
+    ChargingSessionStore sessions, ChargingStationStore stations, TariffStore tariffs, SessionAuthorizer authorizer, SessionWatch watch, SessionFinalizer finalizer,
     IOptions<ChargingOptions> options, IOptions<PaymentOptions> paymentOptions, TimeProvider time, ILogger<TransactionEventRecorder> logger)
 {
     public const string EventConflict = "transaction_event_conflict";
@@ -47,11 +47,31 @@ public sealed class TransactionEventRecorder(
         }
 
         session = await authorizer.KeepAheadAsync(session!, cancellationToken);
-        // The orchestration looks when Ended arrives (to end the session, or to wait out the grace for missing events) and
-        // when the last missing event does; other events change nothing it waits for, and a copy changes nothing at all.
-        if (added && !session.IsFinal && session.EndedEvent is not null && (record.EventType == OcppEnums.Ended || session.IsComplete))
+        if (added && !session.IsFinal && session.EndedEvent is not null)
         {
-            await watch.WakeAsync(session.Id, cancellationToken);
+            if (session.IsComplete)
+            {
+                // Every event from Started to Ended is here: the session ends now, in this request (the finalizer's steps
+                // are safe to run beside the orchestration's), so the capture follows the last event at once and costs
+                // the Durable backend nothing; the orchestration finds it completed when its timer comes.
+                try
+                {
+                    await finalizer.CheckAsync(new SessionWork(session.MerchantId, session.Id, session.CreatedMicros), cancellationToken);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // Contention, or a busy payment: the orchestration ends it (it retries), woken now.
+                    logger.LogWarning(e, "Session {SessionId}: ending it in the request failed; the orchestration ends it", session.Id);
+                    await watch.WakeAsync(session.Id, cancellationToken);
+                }
+
+                session = await sessions.GetAsync(session.MerchantId, session.Id, cancellationToken) ?? session;
+            }
+            else if (record.EventType == OcppEnums.Ended)
+            {
+                // Ended with events still missing: the orchestration waits the grace for them from now, not the idle timeout.
+                await watch.WakeAsync(session.Id, cancellationToken);
+            }
         }
 
         return ApiResponse.Ok(await AnswerAsync(session, record, cancellationToken));

@@ -7,7 +7,7 @@ namespace Pipeline.Local.Tests;
 /// <summary>
 /// A host on emulators that outlive it, so the test can restart it: Cosmos DB and Azurite (the Durable task hub) keep
 /// what the first host wrote. Sessions end within seconds (short idle timeout and grace); the hold's window is 40
-/// seconds, its captures close 5 seconds before, and a session's deadline comes a tenth earlier still: at 27 seconds.
+/// seconds, its captures close 5 seconds before, and a session's deadline comes a quarter earlier still: at 26 seconds.
 /// </summary>
 public sealed class RestartableChargingFixture : LocalHostFixture
 {

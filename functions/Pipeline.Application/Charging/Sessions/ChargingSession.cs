@@ -72,6 +72,13 @@ public sealed record SessionOutcome
     public required DateTimeOffset EndedAt { get; init; }
     public required PriceQuote Cost { get; init; }
     public required long TotalMinor { get; init; }
+
+    /// <summary>
+    /// What the capture takes, fixed with the price: the price, or what the payment could capture when that was less. Fixed
+    /// so every run of the capture (a request's, the orchestration's) asks the payment for the same amount under the same key.
+    /// </summary>
+    public long CaptureMinor { get; init; }
+
     public long? CapturedMinor { get; init; }
     public long? ReleasedMinor { get; init; }
 

@@ -58,11 +58,12 @@ public sealed class SessionFinalizer(ChargingSessionStore sessions, PaymentStore
 
             var (reason, end) = due.Value;
             var price = SessionPricing.Price(session, end);
+            var capture = await CapturableAsync(session, cancellationToken) is { } capturable ? Math.Min(price.TotalMinor, capturable) : 0;
             var frozen = session with
             {
                 Status = SessionStatus.Finalizing,
                 StopRequested = session.StopRequested || reason != SessionEndReason.Ended,
-                Outcome = new SessionOutcome { Reason = reason, EndedAt = end < session.StartedAt ? session.StartedAt : end, Cost = price.Quote, TotalMinor = price.TotalMinor },
+                Outcome = new SessionOutcome { Reason = reason, EndedAt = end < session.StartedAt ? session.StartedAt : end, Cost = price.Quote, TotalMinor = price.TotalMinor, CaptureMinor = capture },
                 UpdatedMicros = now,
             };
             // A session ended here and not by the station: the station (or the CSMS in front of it) is asked to stop.
@@ -100,16 +101,22 @@ public sealed class SessionFinalizer(ChargingSessionStore sessions, PaymentStore
         return now >= idleOver ? ((SessionEndReason.IdleTimeout, latest), now) : (null, Math.Min(idleOver, session.DeadlineMicros));
     }
 
+    /// <summary>
+    /// What the session's payment can capture now — what it holds, not what the session recorded: an increment granted but
+    /// not recorded (its request lost to this session's finalizing, or died) counts too; null when nothing is held.
+    /// </summary>
+    private async Task<long?> CapturableAsync(ChargingSession session, CancellationToken cancellationToken) =>
+        session.Authorization is { Status: SessionAuthorizer.Accepted, PaymentId: { } paymentId } held
+            ? (await payments.GetAsync(session.MerchantId, paymentId, cancellationToken))?.AmountCapturable ?? held.HoldMinor
+            : null;
+
     private async Task CaptureAsync(ChargingSession session, CancellationToken cancellationToken)
     {
         var outcome = session.Outcome!;
         long captured = 0, released = 0;
-        if (session.Authorization is { Status: SessionAuthorizer.Accepted, PaymentId: { } paymentId } held)
+        if (session.Authorization is { Status: SessionAuthorizer.Accepted, PaymentId: { } paymentId })
         {
-            // What the payment holds, not what the session recorded: an increment granted but not recorded (its request lost
-            // to this session's finalizing, or died) is captured too when the price needs it.
-            var capturable = (await payments.GetAsync(session.MerchantId, paymentId, cancellationToken))?.AmountCapturable ?? held.HoldMinor;
-            var amount = Math.Min(outcome.TotalMinor, capturable);
+            var amount = outcome.CaptureMinor;
             var result = amount > 0
                 ? await payments.RunAsync(session.MerchantId, paymentId, PaymentOperationKind.Capture, amount, $"charging:{session.Id}:capture", cancellationToken)
                 : await payments.RunAsync(session.MerchantId, paymentId, PaymentOperationKind.Cancel, null, $"charging:{session.Id}:release", cancellationToken);
@@ -120,10 +127,11 @@ public sealed class SessionFinalizer(ChargingSessionStore sessions, PaymentStore
 
             if (result.Refusal is { } refusal)
             {
-                logger.LogError("Session {SessionId}: the capture of {Amount} from payment {PaymentId} was refused ({Code}); recorded as uncollected", session.Id, amount, paymentId, refusal.Code);
+                logger.LogError("Session {SessionId}: the capture of {Amount} from payment {PaymentId} was refused ({Code})", session.Id, amount, paymentId, refusal.Code);
             }
 
-            if (result.Payment is { } payment)
+            // What the payment says it captured, whatever this run's answer was (a refusal carries no payment).
+            if ((result.Payment ?? await payments.GetAsync(session.MerchantId, paymentId, cancellationToken)) is { } payment)
             {
                 captured = payment.AmountCaptured;
                 released = payment.Amount - payment.AmountCaptured;

@@ -40,41 +40,55 @@ public sealed class TransactionEventRecorder(
         }
 
         var record = RecordOf(merchantId, request);
-        var (session, added, refusal) = await StoreAsync(station, request.TransactionInfo.TransactionId, record, cancellationToken);
+        var (session, refusal) = await StoreAsync(station, request.TransactionInfo.TransactionId, record, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
         }
 
         session = await authorizer.KeepAheadAsync(session!, cancellationToken);
-        if (added && !session.IsFinal && session.EndedEvent is not null)
+        if (!session.IsFinal && session.EndedEvent is not null)
         {
-            if (session.IsComplete)
-            {
-                // Every event from Started to Ended is here: the session ends now, in this request (the finalizer's steps
-                // are safe to run beside the orchestration's), so the capture follows the last event at once and costs
-                // the Durable backend nothing; the orchestration finds it completed when its timer comes.
-                try
-                {
-                    await finalizer.CheckAsync(new SessionWork(session.MerchantId, session.Id, session.CreatedMicros), cancellationToken);
-                }
-                catch (InvalidOperationException e)
-                {
-                    // Contention, or a busy payment: the orchestration ends it (it retries), woken now.
-                    logger.LogWarning(e, "Session {SessionId}: ending it in the request failed; the orchestration ends it", session.Id);
-                    await watch.WakeAsync(session.Id, cancellationToken);
-                }
-
-                session = await sessions.GetAsync(session.MerchantId, session.Id, cancellationToken) ?? session;
-            }
-            else if (record.EventType == OcppEnums.Ended)
-            {
-                // Ended with events still missing: the orchestration waits the grace for them from now, not the idle timeout.
-                await watch.WakeAsync(session.Id, cancellationToken);
-            }
+            session = await EndOrWatchAsync(session, record.EventType == OcppEnums.Ended, cancellationToken);
         }
 
         return ApiResponse.Ok(await AnswerAsync(session, record, cancellationToken));
+    }
+
+    /// <summary>
+    /// A session with Ended: when every event from Started to Ended is here, it ends now, in this request (the finalizer's
+    /// steps are safe to run beside the orchestration's), so the capture follows the last event at once and costs the
+    /// Durable backend nothing — and a station's resend of any event tries again if this failed. With events still
+    /// missing, an Ended (or its resend) makes sure of the orchestration (a session created beside one that was giving up
+    /// could have none) and wakes it, so it waits the grace for them from now rather than until the idle timeout.
+    /// </summary>
+    private async Task<ChargingSession> EndOrWatchAsync(ChargingSession session, bool ended, CancellationToken cancellationToken)
+    {
+        var work = new SessionWork(session.MerchantId, session.Id, session.CreatedMicros);
+        if (session.IsComplete)
+        {
+            try
+            {
+                await finalizer.CheckAsync(work, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or Microsoft.Azure.Cosmos.CosmosException)
+            {
+                // Contention, a busy payment, the database: the orchestration ends it (it retries), woken now.
+                logger.LogWarning(e, "Session {SessionId}: ending it in the request failed; the orchestration ends it", session.Id);
+                await watch.EnsureStartedAsync(work, cancellationToken);
+                await watch.WakeAsync(session.Id, cancellationToken);
+            }
+
+            return await sessions.GetAsync(session.MerchantId, session.Id, cancellationToken) ?? session;
+        }
+
+        if (ended)
+        {
+            await watch.EnsureStartedAsync(work, cancellationToken);
+            await watch.WakeAsync(session.Id, cancellationToken);
+        }
+
+        return session;
     }
 
     private SessionEventRecord RecordOf(string merchantId, TransactionEventRequest request) => new()
@@ -98,7 +112,7 @@ public sealed class TransactionEventRecorder(
     /// in the same write; the session as stored, or the refusal. The decision (and its hold) is made once and kept across
     /// rounds of contention; one that is not stored in the end is released.
     /// </summary>
-    private async Task<(ChargingSession? Session, bool Added, ApiResponse? Refusal)> StoreAsync(
+    private async Task<(ChargingSession? Session, ApiResponse? Refusal)> StoreAsync(
         ChargingStation station, string transactionId, SessionEventRecord record, CancellationToken cancellationToken)
     {
         var id = ChargingSessionStore.IdOf(station.MerchantId, station.Id, transactionId);
@@ -114,7 +128,7 @@ public sealed class TransactionEventRecorder(
             var session = await sessions.GetAsync(station.MerchantId, id, cancellationToken);
             if (session is not null && Refusal(session, record) is { } refusal)
             {
-                return (await DoneAsync(session, decision, cancellationToken), false, refusal.Problem);
+                return (await DoneAsync(session, decision, cancellationToken), refusal.Problem);
             }
 
             var current = session ?? (draft ??= await DraftAsync(station, id, transactionId, record, cancellationToken));
@@ -154,13 +168,13 @@ public sealed class TransactionEventRecorder(
                     logger.LogWarning("Session {SessionId}: event {SeqNo} came after the session was priced; kept, not priced", id, record.SeqNo);
                 }
 
-                return (await DoneAsync(written, decision, cancellationToken), true, null);
+                return (await DoneAsync(written, decision, cancellationToken), null);
             }
         }
 
         logger.LogWarning("Session {SessionId}: event {SeqNo} gave up after {Attempts} rounds of contention", id, record.SeqNo, AttemptsMax);
         var busy = ApiResponse.Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "The session is being changed by other requests; send the event again.");
-        return (null, false, busy);
+        return (null, busy);
     }
 
     /// <summary>The event is here already (the same: a duplicate; another: a conflict), or the session is full; null to add it.</summary>
@@ -199,10 +213,10 @@ public sealed class TransactionEventRecorder(
         var now = record.ReceivedMicros;
         var longest = station.MaxDurationSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.MaxDuration;
         // The hold must outlive the session: the session ends before the hold's captures close (PaymentRules), with a
-        // margin for the orchestration's timer and the capture itself (found by the deadline test: a tenth of the window
-        // was inside the payments' closing margin for short windows).
+        // margin for the orchestration's timer and the capture itself: a quarter of that time, at most 5 minutes (found by
+        // the deadline test: a tenth of a short window was inside the payments' closing margin, then too little for the timer).
         var open = PaymentRules.CapturesOpenFor(paymentOptions.Value.AuthorizationWindow);
-        var holdLimit = open - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, open.Ticks / 10));
+        var holdLimit = open - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, open.Ticks / 4));
         return new ChargingSession
         {
             Id = id,

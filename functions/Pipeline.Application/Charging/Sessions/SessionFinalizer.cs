@@ -7,14 +7,16 @@ using Pipeline.Domain.Payments;
 namespace Pipeline.Application.Charging.Sessions;
 
 /// <summary>
-/// Ends sessions (the orchestration's activity, docs/CHARGING.md "Sessions"), in two steps each safe to run again:
+/// Ends sessions (the orchestration's activity, and the request that completes a session; docs/CHARGING.md "Sessions"),
+/// in two steps each safe to run again, and from both places at once:
 /// <list type="number">
 /// <item><b>Fix the price</b>: when the session is due to end — Ended arrived and every event up to it is here (or the
 /// grace for missing ones is over), no event for the idle timeout, or its deadline passed — it is priced from its events
-/// and written as finalizing with that price, by compare-and-swap. Events after that are kept and not priced, so the
-/// amount captured never changes under a late event.</item>
-/// <item><b>Capture</b>: exactly the fixed price from the hold (at most the hold; the rest is recorded as uncollected),
-/// the rest released; nothing to capture cancels the hold. The payment calls carry keys derived from the session, so a
+/// and written as finalizing with that price and the amount to capture (the price, or what the payment can capture when
+/// less), by compare-and-swap. Events after that are kept and not priced, so the amount captured never changes under a
+/// late event, and every run of the next step asks the payment for the same amount.</item>
+/// <item><b>Capture</b>: exactly that amount (the rest of the price is recorded as uncollected), the rest of the hold
+/// released; nothing to capture cancels the hold. The payment calls carry keys derived from the session, so a
 /// run killed after the capture and run again finds it done; then the session is written completed with its event.</item>
 /// </list>
 /// </summary>

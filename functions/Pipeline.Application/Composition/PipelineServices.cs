@@ -80,6 +80,7 @@ public static class PipelineServices
         services.AddSingleton(sp => new SafeConnect(sp.GetRequiredService<IHostResolver>(), sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Networks()));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<DeliveryPass>();
+        services.AddSingleton<InlineDelivery>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventRelay>();
         return services;

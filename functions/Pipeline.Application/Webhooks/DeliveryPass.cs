@@ -156,7 +156,7 @@ public sealed class DeliveryPass(
             {
                 foreach (var delivery in canceled)
                 {
-                    await deliveries.RedeliverAsync(delivery.MerchantId, delivery.EndpointId, delivery.Id, delivery.EventType, delivery.Body, cancellationToken);
+                    await deliveries.RedeliverAsync(delivery.MerchantId, delivery.EndpointId, delivery.Id, delivery.EventType, delivery.BodyToSend, cancellationToken);
                 }
 
                 return endpoint;

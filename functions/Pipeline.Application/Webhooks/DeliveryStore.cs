@@ -36,11 +36,15 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     }
 
     /// <summary>Schedules the event for the endpoint, due now; false when it was scheduled before (its state is left alone).</summary>
-    public async Task<bool> ScheduleAsync(string merchantId, string endpointId, string eventId, string eventType, string body, CancellationToken cancellationToken)
+    public Task<bool> ScheduleAsync(string merchantId, string endpointId, string eventId, string eventType, string body, CancellationToken cancellationToken) =>
+        CreateAsync(New(merchantId, endpointId, eventId, eventType, body), cancellationToken);
+
+    /// <summary>Stores a delivery as given; false when one of its event and endpoint is there already (that one is left alone).</summary>
+    private async Task<bool> CreateAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         try
         {
-            await container.CreateItemAsync(New(merchantId, endpointId, eventId, eventType, body), new PartitionKey(endpointId), NoContent.Item, cancellationToken);
+            await container.CreateItemAsync(delivery, new PartitionKey(delivery.EndpointId), NoContent.Item, cancellationToken);
             return true;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
@@ -50,8 +54,9 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     }
 
     /// <summary>
-    /// Schedules one endpoint's new deliveries (<see cref="New"/>), up to 100 per transactional batch: one request for a
-    /// page's worth. A batch that meets one scheduled before (a page handed over again) is done one by one instead.
+    /// Stores one endpoint's new deliveries — scheduled (<see cref="New"/>), or already tried (<see cref="InlineDelivery"/>) —
+    /// up to 100 per transactional batch: one request for a page's worth. A batch that meets one stored before (a page
+    /// handed over again) is done one by one instead, and the one stored before stays as it is.
     /// </summary>
     public async Task ScheduleAllAsync(string endpointId, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
@@ -69,7 +74,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             {
                 foreach (var delivery in chunk)
                 {
-                    await ScheduleAsync(delivery.MerchantId, endpointId, delivery.Id, delivery.EventType, delivery.Body, cancellationToken);
+                    await CreateAsync(delivery, cancellationToken);
                 }
             }
         }
@@ -95,7 +100,20 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     /// window is used up. Null when the delivery changed meanwhile (a redelivery): that change stands.
     /// </summary>
     public Task<WebhookDelivery?> RecordAsync(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded, CancellationToken cancellationToken) =>
-        ReplaceAsync(Recorded(delivery, attempt, succeeded), delivery.ETag, cancellationToken);
+        ReplaceAsync(AfterAttempt(delivery, attempt, succeeded), delivery.ETag, cancellationToken);
+
+    /// <summary>
+    /// Records the outcome of a delivery's first attempt that came after the delivery was stored pending (an inline send
+    /// that outlasted its budget), unless the delivery moved on meanwhile (its worker tried it, a redelivery): then
+    /// nothing, and false.
+    /// </summary>
+    public async Task<bool> RecordFirstAttemptAsync(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var current = await container.ReadOrNullAsync<WebhookDelivery>(delivery.Id, delivery.EndpointId, cancellationToken);
+        return current is { State: DeliveryState.Pending, RoundAttempts: 0 } && current.RoundStartedMicros == delivery.RoundStartedMicros
+            && await RecordAsync(current, attempt, succeeded, cancellationToken) is not null;
+    }
 
     /// <summary>
     /// Records several attempts on one endpoint's deliveries in one transactional batch (each If-Match); when one of them
@@ -106,7 +124,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
         string endpointId, IReadOnlyList<(WebhookDelivery Delivery, SendResult Result)> outcomes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
-        var recorded = outcomes.Select(o => Recorded(o.Delivery, o.Result.Attempt, o.Result.Succeeded)).ToList();
+        var recorded = outcomes.Select(o => AfterAttempt(o.Delivery, o.Result.Attempt, o.Result.Succeeded)).ToList();
         var batch = container.CreateTransactionalBatch(new PartitionKey(endpointId));
         for (var i = 0; i < recorded.Count; i++)
         {
@@ -163,7 +181,7 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     private static JsonElement Number(long value) => JsonSerializer.SerializeToElement(value);
 
     /// <summary>The delivery after an attempt (not stored): succeeded, due again on its schedule, or failed for good.</summary>
-    private WebhookDelivery Recorded(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded)
+    public WebhookDelivery AfterAttempt(WebhookDelivery delivery, DeliveryAttempt attempt, bool succeeded)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(attempt);
@@ -222,7 +240,8 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             }
 
             var now = NowMicros;
-            var reopened = current with { State = DeliveryState.Pending, RoundAttempts = 0, RoundStartedMicros = now, DueMicros = now, UpdatedMicros = now, Ttl = null };
+            // The body again: a delivery that succeeded at its first, inline, attempt was stored without it.
+            var reopened = current with { Body = body, State = DeliveryState.Pending, RoundAttempts = 0, RoundStartedMicros = now, DueMicros = now, UpdatedMicros = now, Ttl = null };
             if (await ReplaceAsync(reopened, current.ETag, cancellationToken) is not null)
             {
                 return true;

@@ -22,7 +22,7 @@ public sealed record DeliveryAttempt(long AtMicros, int? Status, string? Error, 
 
 /// <summary>
 /// An event on its way to one endpoint (container <see cref="ContainerName"/>, partition = the endpoint; id = the
-/// event id, so the relay handing an event over twice schedules it once). It keeps the exact body sent, so every
+/// event id, so the relay handing an event over twice stores it once). It keeps the exact body sent, so every
 /// attempt signs the same bytes, and its own retry schedule (<see cref="DueMicros"/>): the endpoint's worker sends what
 /// is due. Finished deliveries expire after <see cref="WebhookLimits.DeliveryRetention"/>.
 /// </summary>
@@ -34,7 +34,15 @@ public sealed record WebhookDelivery
     public required string EndpointId { get; init; }
     public required string MerchantId { get; init; }
     public required string EventType { get; init; }
-    public required string Body { get; init; }
+    /// <summary>
+    /// What is sent, exactly: kept while the delivery may be sent again by its worker; none on one that succeeded at its
+    /// first, inline, attempt (<see cref="InlineDelivery"/>) — the event log holds the event, and a redelivery brings it.
+    /// </summary>
+    public string? Body { get; init; }
+
+    /// <summary>The body of a delivery that may be sent: every pending one has it (a reopened one got it again).</summary>
+    [JsonIgnore]
+    public string BodyToSend => Body ?? throw new InvalidOperationException($"Delivery {Id} to {EndpointId} has no body: it succeeded inline and was not reopened.");
     public DeliveryState State { get; init; }
     public IReadOnlyList<DeliveryAttempt> Attempts { get; init; } = [];
 

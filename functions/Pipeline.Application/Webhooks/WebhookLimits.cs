@@ -39,6 +39,15 @@ public static class WebhookLimits
     /// <summary>How long a finished delivery stays visible in GET …/deliveries.</summary>
     public static readonly TimeSpan DeliveryRetention = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long the relay waits for a page's inline sends to one endpoint (<see cref="InlineDelivery"/>): a receiver that
+    /// answers at once is done within it; what is not is left to the endpoint's worker.
+    /// </summary>
+    public static readonly TimeSpan InlineBudget = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an endpoint that did not answer a page within <see cref="InlineBudget"/> goes through its worker only.</summary>
+    public static readonly TimeSpan InlineSlowPause = TimeSpan.FromMinutes(1);
+
     /// <summary>How long one delivery activity works an endpoint's due deliveries before its orchestration looks again.</summary>
     public static readonly TimeSpan DeliveryPassDuration = TimeSpan.FromSeconds(8);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Pipeline.Application.Events;
 using Pipeline.Application.Http;
@@ -6,33 +7,49 @@ namespace Pipeline.Application.Webhooks;
 
 /// <summary>
 /// The relay's sink for webhooks: each event becomes a delivery for every enabled endpoint of its merchant that wants
-/// its type (scheduled by event id, so a page handed over twice schedules each once), then the workers of those
-/// endpoints are woken. An endpoint gets the events relayed after it was created.
+/// its type (stored by event id, so a page handed over twice stores each once). A healthy endpoint is sent its page's
+/// events at once (<see cref="InlineDelivery"/>); the others' deliveries are stored pending and their workers woken, as
+/// are those of the inline ones left pending. An endpoint gets the events relayed after it was created.
 /// </summary>
-public sealed class WebhookScheduler(WebhookEndpointStore endpoints, DeliveryStore deliveries, IWebhookWorkers workers) : IEventSink
+public sealed class WebhookScheduler(WebhookEndpointStore endpoints, DeliveryStore deliveries, InlineDelivery inline, IWebhookWorkers workers) : IEventSink
 {
-    private const int SchedulingConcurrency = 8;
+    /// <summary>Endpoints handled at once: each sends at most its own concurrency, and a slow one only holds its own task.</summary>
+    private const int EndpointsAtOnce = 8;
 
     public async Task AcceptAsync(IReadOnlyList<RelayedEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var scheduled = new List<(EndpointWork Work, EventEnvelope Envelope)>();
+        var scheduled = new List<(WebhookEndpoint Endpoint, EventEnvelope Envelope)>();
         foreach (var merchant in events.GroupBy(e => e.MerchantId, StringComparer.Ordinal))
         {
             var subscribed = await endpoints.ListAsync(merchant.Key, cancellationToken);
-            scheduled.AddRange(merchant.SelectMany(relayed => subscribed.Where(e => e.Wants(relayed.Envelope.Type))
-                .Select(e => (new EndpointWork(merchant.Key, e.Id), relayed.Envelope))));
+            scheduled.AddRange(merchant.SelectMany(relayed => subscribed.Where(e => e.Wants(relayed.Envelope.Type)).Select(e => (e, relayed.Envelope))));
         }
 
-        // Per endpoint one batch for up to 100 deliveries (one partition each), the endpoints in parallel.
-        var byEndpoint = scheduled.GroupBy(s => s.Work).ToList();
-        await Parallel.ForEachAsync(byEndpoint, new ParallelOptions { MaxDegreeOfParallelism = SchedulingConcurrency, CancellationToken = cancellationToken },
-            async (endpoint, token) => await deliveries.ScheduleAllAsync(endpoint.Key.EndpointId,
-                [.. endpoint.Select(s => deliveries.New(s.Work.MerchantId, s.Work.EndpointId, s.Envelope.Id, s.Envelope.Type, BodyOf(s.Envelope)))], token));
-        var woken = byEndpoint.Select(e => e.Key).ToHashSet();
-        if (woken.Count > 0)
+        var byEndpoint = scheduled.GroupBy(s => s.Endpoint.Id, StringComparer.Ordinal).ToList();
+        var woken = new ConcurrentBag<EndpointWork>();
+        await Parallel.ForEachAsync(byEndpoint, new ParallelOptions { MaxDegreeOfParallelism = EndpointsAtOnce, CancellationToken = cancellationToken },
+            async (group, token) =>
+            {
+                var endpoint = group.First().Endpoint;
+                var fresh = group.Select(s => deliveries.New(endpoint.MerchantId, endpoint.Id, s.Envelope.Id, s.Envelope.Type, BodyOf(s.Envelope))).ToList();
+                if (inline.Takes(endpoint))
+                {
+                    if (!await inline.DeliverAsync(endpoint, fresh, token))
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    await deliveries.ScheduleAllAsync(endpoint.Id, fresh, token);
+                }
+
+                woken.Add(new EndpointWork(endpoint.MerchantId, endpoint.Id));
+            });
+        if (!woken.IsEmpty)
         {
-            await workers.WakeAsync(woken, cancellationToken);
+            await workers.WakeAsync([.. woken.Distinct()], cancellationToken);
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class WebhookSender : IDisposable
         ArgumentNullException.ThrowIfNull(secrets);
         var started = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
-        var body = Encoding.UTF8.GetBytes(delivery.Body);
+        var body = Encoding.UTF8.GetBytes(delivery.BodyToSend);
         var unix = started.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/cloudevents+json; charset=utf-8");

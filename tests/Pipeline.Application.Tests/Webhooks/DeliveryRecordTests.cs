@@ -35,7 +35,7 @@ public sealed class DeliveryRecordTests(CosmosFixture cosmos)
 
         // One succeeds, one fails, and the third changed meanwhile (a redelivery): the batch is refused whole and each is recorded alone.
         var last = await deliveries.NextPendingAsync(endpointId, default);
-        Assert.True(await deliveries.RedeliverAsync(Merchant, endpointId, last[2].Id, "payment.succeeded", last[2].Body, default));
+        Assert.True(await deliveries.RedeliverAsync(Merchant, endpointId, last[2].Id, "payment.succeeded", last[2].BodyToSend, default));
         var outcomes = await deliveries.RecordAllAsync(endpointId, [(last[0], Result(true, 99)), (last[1], Result(false, 99)), (last[2], Result(true, 99))], default);
         Assert.Equal(DeliveryState.Succeeded, outcomes[0]!.State);
         Assert.Equal(DeliveryState.Pending, outcomes[1]!.State);

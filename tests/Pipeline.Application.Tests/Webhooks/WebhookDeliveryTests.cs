@@ -1,16 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Events;
-using Pipeline.Application.Events.Publishing;
-using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Secrets;
-using Pipeline.Application.Tests.Payments;
 using Pipeline.Application.Webhooks;
 using Pipeline.Domain.Payments;
 
@@ -27,7 +23,7 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
     private const string Merchant = "mer_deliveries";
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private readonly InMemorySecretStore secrets = new();
-    private readonly StaticResolver resolver = new();
+    private readonly DeliveryWorld.StaticResolver resolver = new();
 
     [Fact]
     public async Task A_receiver_that_refuses_for_a_while_gets_every_event_signed_and_in_sequence()
@@ -180,7 +176,8 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var world = await WorldAsync();
-        var endpoint = (await world.Endpoints.CreateAsync(Merchant, receiver.Url.ToString(), [WebhookEndpoint.AllEvents], null, null, default))!;
+        receiver.FailFirst = 1; // the relay's inline attempt fails: the delivery stays pending
+        var endpoint = (await world.Endpoints.CreateAsync(Merchant, receiver.Url.ToString(), [PaymentEvents.Succeeded], null, null, default))!;
         await world.Payments.CreateAsync(Merchant, new CreatePaymentRequest(100, "EUR", new PaymentSource(world.Wallet), CaptureMethod.Automatic), null, default);
         await world.RelayAsync();
         Assert.True(await world.Endpoints.DeleteAsync(Merchant, endpoint.Endpoint.Id, default));
@@ -188,7 +185,7 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
         var pass = await world.Pass.RunAsync(new EndpointWork(Merchant, endpoint.Endpoint.Id), default);
 
         Assert.True(pass.EndpointGone);
-        Assert.Empty(receiver.Received);
+        Assert.Single(receiver.Received);
         var deliveries = (await world.Deliveries.ListAsync(endpoint.Endpoint.Id, null, 10, null, default)).Deliveries;
         Assert.All(deliveries, d => Assert.Equal((DeliveryState.Canceled, "endpoint_deleted"), (d.State, d.AttemptLog[^1].Error)));
     }
@@ -222,71 +219,5 @@ public sealed class WebhookDeliveryTests(CosmosFixture cosmos)
             $"The pass ended with {200 - result.Attempts} deliveries due but answered {result.NextDueMicros?.ToString(CultureInfo.InvariantCulture) ?? "none pending"}.");
     }
 
-    private async Task<World> WorldAsync(string allowed = "127.0.0.0/8")
-    {
-        var database = await cosmos.CreateLedgerDatabaseAsync();
-        var ledger = new CosmosLedgerStore(database, clock);
-        var (_, wallet) = await PaymentBench.FundedWalletAsync(database, ledger, clock, Merchant, 1_000_000);
-        var options = new WebhookOptions { AllowHttp = true, AllowedNetworks = allowed };
-        var endpoints = new WebhookEndpointStore(database, secrets, new TestOptionsMonitor<WebhookOptions>(options), clock);
-        var deliveries = new DeliveryStore(database, clock);
-        var workers = new RecordingWorkers();
-        var sender = new WebhookSender(new SafeConnect(resolver, options.Networks()), clock);
-        var pass = new DeliveryPass(endpoints, deliveries, sender, new ActivePasses(), clock, NullLogger<DeliveryPass>.Instance);
-        var relay = new EventRelay(database, new EventLog(database), [new WebhookScheduler(endpoints, deliveries, workers)], new LocalEventLog(clock),
-            [new OutboxSource(PaymentStore.ContainerName), new OutboxSource(WebhookEndpointStore.ContainerName)], clock, NullLogger<EventRelay>.Instance);
-        return new World(database, PaymentBench.Payments(database, ledger, clock), wallet.Id, endpoints, deliveries, workers, pass, relay, clock);
-    }
-
-    private sealed record World(
-        Database Database, PaymentStore Payments, string Wallet, WebhookEndpointStore Endpoints, DeliveryStore Deliveries, RecordingWorkers Workers,
-        DeliveryPass Pass, EventRelay Relay, FakeTimeProvider Clock)
-    {
-        public async Task RelayAsync()
-        {
-            await Relay.RunPassAsync(PaymentStore.ContainerName, TimeSpan.Zero, default);
-            await Relay.RunPassAsync(WebhookEndpointStore.ContainerName, TimeSpan.Zero, default);
-        }
-
-        /// <summary>Runs the endpoint's passes, moving the clock to each next due time, until nothing is pending; returns how many passes.</summary>
-        public async Task<int> DeliverUntilDoneAsync(string endpointId)
-        {
-            for (var passes = 1; passes <= 200; passes++)
-            {
-                var result = await Pass.RunAsync(new EndpointWork(Merchant, endpointId), default);
-                if (result.EndpointGone || result.NextDueMicros is not { } next)
-                {
-                    return passes;
-                }
-
-                var now = CosmosTime.ToMicros(Clock.GetUtcNow());
-                Clock.Advance(TimeSpan.FromTicks(Math.Max(0, next - now) * 10));
-            }
-
-            throw new InvalidOperationException("The deliveries never finished.");
-        }
-    }
-
-    private sealed class RecordingWorkers : IWebhookWorkers
-    {
-        public List<EndpointWork> Woken { get; } = [];
-
-        public Task WakeAsync(IReadOnlyCollection<EndpointWork> endpoints, CancellationToken cancellationToken)
-        {
-            lock (Woken)
-            {
-                Woken.AddRange(endpoints);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class StaticResolver : IHostResolver
-    {
-        public Dictionary<string, IPAddress[]> Names { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-        public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-            Task.FromResult(Names.TryGetValue(host, out var addresses) ? addresses : []);
-    }
+    private Task<DeliveryWorld> WorldAsync(string allowed = "127.0.0.0/8") => DeliveryWorld.CreateAsync(cosmos, Merchant, clock, secrets, resolver, allowed);
 }

@@ -79,7 +79,9 @@ public sealed class WebhookRaceTests(CosmosFixture cosmos)
         {
             // Between the worker's read and its cancel: the merchant enables the endpoint, the relay schedules an event for it.
             await endpoints.UpdateAsync(Merchant, endpoint.Id, e => e with { Status = WebhookEndpointStatus.Enabled }, default);
-            var scheduler = new WebhookScheduler(endpoints, deliveries, new NoWorkers());
+            // Sent inline first (healthy): it fails (the name resolves to nothing) and stays pending.
+            var sender = new WebhookSender(new SafeConnect(new NoNames(), options.Networks()), clock);
+            var scheduler = new WebhookScheduler(endpoints, deliveries, new InlineDelivery(endpoints, deliveries, sender, clock, NullLogger<InlineDelivery>.Instance), new NoWorkers());
             await scheduler.AcceptAsync([new RelayedEvent(Merchant, EventEnvelope.Of("payment.succeeded", "/v1/payments/pay_y", "pay_y", 1, 1, JsonSerializer.SerializeToElement(new { })))], default);
         });
         using var workerClient = new CosmosClient(cosmos.Client.Endpoint.ToString(), CosmosEmulatorProcess.EmulatorKey, new CosmosClientOptions

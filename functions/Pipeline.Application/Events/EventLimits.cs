@@ -32,6 +32,9 @@ public static class EventLimits
     /// <summary>Documents per change-feed page the relay reads.</summary>
     public const int RelayPageSize = 500;
 
+    /// <summary>Pages a relay hands on to its sinks and publisher at once (the event log takes them one after the other, in order).</summary>
+    public const int RelayPagesHandedOnMax = 4;
+
     /// <summary>How often a caught-up relay looks at its feed again: about the most an event waits to be relayed.</summary>
     public static readonly TimeSpan RelayPollInterval = TimeSpan.FromMilliseconds(200);
 

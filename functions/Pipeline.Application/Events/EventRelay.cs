@@ -13,9 +13,10 @@ public sealed record RelayPassResult(int Events, bool Superseded);
 
 /// <summary>
 /// The dispatcher (docs/EVENTS.md, docs/ARCHITECTURE.md "Events"): reads a source container's change feed page by
-/// page from its cursor, hands each page's events to the event log, then the sinks (webhook deliveries), then the
-/// publisher (Service Bus), and only then records the cursor. A pass killed anywhere before that record is run again
-/// from the old cursor: every hand-over is idempotent by event id, so nothing is lost and nothing is logged twice.
+/// page from its cursor, appends each page's events to the event log, hands them on to the sinks (webhook deliveries)
+/// and then the publisher (Service Bus) — a few pages at once — and records the cursor past a page only once it and
+/// every page before it were handed on. A pass killed anywhere before that record is run again from the old cursor:
+/// every hand-over is idempotent by event id, so nothing is lost and nothing is logged twice.
 /// Outbox documents are created once and never replaced, so the latest-version feed shows each exactly once.
 /// </summary>
 /// <param name="lifetime">The host's: a pass ends between two pages when the host stops (a pass is up to 8 s).</param>
@@ -50,6 +51,8 @@ public sealed class EventRelay(
             start, ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = PageSize });
         var clock = Stopwatch.StartNew();
         var relayed = 0;
+        // Pages whose sinks still work, oldest first: the cursor moves past each only once it and all before it are done.
+        var handing = new Queue<HandingOn>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime?.ApplicationStopping ?? CancellationToken.None);
         try
         {
@@ -71,15 +74,16 @@ public sealed class EventRelay(
                 using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: stop.Token);
                 var documents = page.RootElement.GetProperty("Documents").EnumerateArray().ToList();
                 var events = await source.EventsOfAsync(documents, stop.Token);
-                await HandOverAsync(events, stop.Token);
-                cursor = await RecordAsync(cursor, containerName, response.ContinuationToken, events.Count, stop.Token);
+                // The log in the feed's order, page after page: it gives out the merchants' positions.
+                await log.AppendAsync(events, stop.Token);
+                handing.Enqueue(new HandingOn(HandOnAsync(events, stop.Token), response.ContinuationToken, events.Count));
+                (cursor, var moved) = await RecordDoneAsync(cursor, containerName, handing, EventLimits.RelayPagesHandedOnMax - 1, stop.Token);
+                relayed += moved;
                 if (cursor is null)
                 {
-                    logger.LogWarning("The event relay of {Container} stopped: another relay moved its cursor (an activity run twice)", containerName);
-                    return new RelayPassResult(relayed, true);
+                    return await SupersededAsync(containerName, relayed, handing);
                 }
 
-                relayed += events.Count;
                 if (linger > TimeSpan.Zero && clock.Elapsed >= linger)
                 {
                     // Under steady writes the feed is never caught up: the pass still ends on time (found in review).
@@ -94,29 +98,99 @@ public sealed class EventRelay(
                     await Task.Delay(EventLimits.RelayPollInterval, stop.Token);
                 }
             }
+
+            (cursor, var last) = await RecordDoneAsync(cursor, containerName, handing, 0, stop.Token);
+            relayed += last;
+            if (cursor is null)
+            {
+                return await SupersededAsync(containerName, relayed, handing);
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // The host is stopping: the page under way was not recorded, so the next pass hands it over again.
+            // The host is stopping: the pages under way were not recorded, so the next pass hands them over again.
+        }
+        finally
+        {
+            // However the pass ends, no page is left being handed on behind it (a failed one fails the pass, and is
+            // handed on again from the cursor with those after it).
+            await SettledAsync(handing);
         }
 
         return new RelayPassResult(relayed, false);
     }
 
-    private async Task HandOverAsync(IReadOnlyList<RelayedEvent> events, CancellationToken cancellationToken)
+    /// <summary>A page being handed on: its sinks' and publisher's work, and the cursor after it.</summary>
+    private sealed record HandingOn(Task Work, string Continuation, int Events);
+
+    /// <summary>
+    /// Records the cursor past the pages handed on, oldest first, waiting for the oldest while more than
+    /// <paramref name="leave"/> are under way. Returns the cursor (null: another relay moved it) and the events recorded.
+    /// </summary>
+    private async Task<(RelayCursor? Cursor, int Events)> RecordDoneAsync(
+        RelayCursor? cursor, string containerName, Queue<HandingOn> handing, int leave, CancellationToken cancellationToken)
+    {
+        var events = 0;
+        while (handing.Count > 0 && (handing.Count > leave || handing.Peek().Work.IsCompleted))
+        {
+            var done = handing.Peek();
+            await done.Work;
+            handing.Dequeue();
+            cursor = await RecordAsync(cursor, containerName, done.Continuation, done.Events, cancellationToken);
+            if (cursor is null)
+            {
+                return (null, events);
+            }
+
+            events += done.Events;
+        }
+
+        return (cursor, events);
+    }
+
+    /// <summary>
+    /// Hands a page's events on to the sinks (webhook deliveries), then the publisher (Service Bus). Up to
+    /// <see cref="EventLimits.RelayPagesHandedOnMax"/> pages are handed on at once, so the webhooks a page sends do not
+    /// hold the reading of the next: receivers' answers do not pace the relay.
+    /// </summary>
+    private async Task HandOnAsync(IReadOnlyList<RelayedEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
             return;
         }
 
-        await log.AppendAsync(events, cancellationToken);
         foreach (var sink in sinks)
         {
             await sink.AcceptAsync(events, cancellationToken);
         }
 
         await publisher.PublishAsync([.. events.Select(e => e.Envelope)], cancellationToken);
+    }
+
+    /// <summary>Another relay moved the cursor: this one stops, once the pages it is handing on are done with (they only repeat its work).</summary>
+    private async Task<RelayPassResult> SupersededAsync(string containerName, int relayed, Queue<HandingOn> handing)
+    {
+        await SettledAsync(handing);
+        logger.LogWarning("The event relay of {Container} stopped: another relay moved its cursor (an activity run twice)", containerName);
+        return new RelayPassResult(relayed, true);
+    }
+
+    /// <summary>Waits for the pages still being handed on, whatever becomes of them: none is recorded, so each is handed on again later.</summary>
+    private static async Task SettledAsync(Queue<HandingOn> handing)
+    {
+        foreach (var page in handing)
+        {
+            try
+            {
+                await page.Work;
+            }
+#pragma warning disable CA1031 // Nothing depends on how it ended: the page is handed on again from the cursor.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
     }
 
     /// <summary>The cursor moved to <paramref name="continuation"/>; null when another relay moved it first.</summary>

@@ -28,17 +28,22 @@ public sealed class InlineDelivery(WebhookEndpointStore endpoints, DeliveryStore
             && (!slowUntil.TryGetValue(endpoint.Id, out var until) || time.GetTimestamp() >= until);
     }
 
+    /// <summary>The moment (a <see cref="Stopwatch"/> timestamp) by which a page's inline sends, to all its endpoints, end.</summary>
+    public static long DeadlineFromNow() => Stopwatch.GetTimestamp() + (long)(WebhookLimits.InlineBudget.TotalSeconds * Stopwatch.Frequency);
+
     /// <summary>
-    /// Sends the endpoint's new deliveries (<see cref="DeliveryStore.New"/>) and stores them with their outcomes.
+    /// Sends the endpoint's new deliveries (<see cref="DeliveryStore.New"/>) until the page's <paramref name="deadline"/>
+    /// (<see cref="DeadlineFromNow"/>: however many endpoints a page has, the relay waits at most the budget) and stores
+    /// them with their outcomes.
     /// </summary>
     /// <returns>Whether some were left pending: the caller wakes the endpoint's worker.</returns>
-    public async Task<bool> DeliverAsync(WebhookEndpoint endpoint, IReadOnlyList<WebhookDelivery> fresh, CancellationToken cancellationToken)
+    public async Task<bool> DeliverAsync(WebhookEndpoint endpoint, IReadOnlyList<WebhookDelivery> fresh, long deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(fresh);
         var secrets = await endpoints.SigningSecretsAsync(endpoint, cancellationToken);
         var url = new Uri(endpoint.Url);
-        var sends = await SendWithinBudgetAsync(fresh, d => sender.SendAsync(url, d, secrets, cancellationToken), cancellationToken);
+        var sends = await SendUntilAsync(fresh, d => sender.SendAsync(url, d, secrets, cancellationToken), deadline, cancellationToken);
         var stored = new List<WebhookDelivery>(fresh.Count);
         var late = new List<(WebhookDelivery Delivery, Task<SendResult> Send)>();
         for (var i = 0; i < fresh.Count; i++)
@@ -59,36 +64,36 @@ public sealed class InlineDelivery(WebhookEndpointStore endpoints, DeliveryStore
         }
 
         var outcomes = sends.OfType<Task<SendResult>>().Where(s => s.IsCompletedSuccessfully).Select(s => s.Result.Succeeded).ToList();
-        if (outcomes.Count > 0 && !outcomes.Contains(true))
+        if (outcomes.Count > 0)
         {
-            await endpoints.RecordOutcomeAsync(endpoint, false, false, cancellationToken);
+            // Writes only when it changes the endpoint's health: all failed (now failing), or its first success ever.
+            await endpoints.RecordOutcomeAsync(endpoint, outcomes.Contains(true), false, cancellationToken);
         }
 
-        if (outcomes.Count < fresh.Count)
+        if (late.Count > 0)
         {
             slowUntil[endpoint.Id] = time.GetTimestamp() + (long)(WebhookLimits.InlineSlowPause.TotalSeconds * time.TimestampFrequency);
-            logger.LogInformation("Webhook endpoint {EndpointId} answered {Answered} of {Count} deliveries within {Budget}: its next ones go through its worker for {Pause}",
-                endpoint.Id, outcomes.Count, fresh.Count, WebhookLimits.InlineBudget, WebhookLimits.InlineSlowPause);
+            logger.LogInformation("Webhook endpoint {EndpointId} had {Late} of {Count} deliveries unanswered after {Budget}: its next ones go through its worker for {Pause}",
+                endpoint.Id, late.Count, fresh.Count, WebhookLimits.InlineBudget, WebhookLimits.InlineSlowPause);
         }
 
         return stored.Any(d => d.State == DeliveryState.Pending);
     }
 
     /// <summary>
-    /// Starts each send (at most <see cref="WebhookLimits.EndpointConcurrency"/> at a time) while the budget lasts, then
-    /// waits for them within it. Wall time, not the platform's clock: it bounds how long the relay waits. A slot at null
-    /// was never started; a task not completed was still in flight when the budget ran out.
+    /// Starts each send (at most <see cref="WebhookLimits.EndpointConcurrency"/> at a time) until the deadline, then
+    /// waits for them until it. Wall time, not the platform's clock: it bounds how long the relay waits. A slot at null
+    /// was never started; a task not completed was still in flight at the deadline.
     /// </summary>
-    private static async Task<Task<SendResult>?[]> SendWithinBudgetAsync(
-        IReadOnlyList<WebhookDelivery> fresh, Func<WebhookDelivery, Task<SendResult>> send, CancellationToken cancellationToken)
+    private static async Task<Task<SendResult>?[]> SendUntilAsync(
+        IReadOnlyList<WebhookDelivery> fresh, Func<WebhookDelivery, Task<SendResult>> send, long deadline, CancellationToken cancellationToken)
     {
         var sends = new Task<SendResult>?[fresh.Count];
-        var clock = Stopwatch.StartNew();
-        // Not disposed: a send still in flight after the budget releases its slot later.
+        // Not disposed: a send still in flight after the deadline releases its slot later.
         var slots = new SemaphoreSlim(WebhookLimits.EndpointConcurrency);
         for (var i = 0; i < fresh.Count; i++)
         {
-            var left = WebhookLimits.InlineBudget - clock.Elapsed;
+            var left = Left(deadline);
             if (left <= TimeSpan.Zero || !await slots.WaitAsync(left, cancellationToken))
             {
                 break;
@@ -97,7 +102,7 @@ public sealed class InlineDelivery(WebhookEndpointStore endpoints, DeliveryStore
             sends[i] = ReleasingAsync(send(fresh[i]), slots);
         }
 
-        var remaining = WebhookLimits.InlineBudget - clock.Elapsed;
+        var remaining = Left(deadline);
         var all = Task.WhenAll(sends.OfType<Task<SendResult>>());
         if (remaining > TimeSpan.Zero)
         {
@@ -108,6 +113,8 @@ public sealed class InlineDelivery(WebhookEndpointStore endpoints, DeliveryStore
         cancellationToken.ThrowIfCancellationRequested();
         return sends;
     }
+
+    private static TimeSpan Left(long deadline) => TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
 
     private static async Task<SendResult> ReleasingAsync(Task<SendResult> send, SemaphoreSlim slots)
     {

@@ -43,7 +43,7 @@ public static class WebhookLimits
     /// How long the relay waits for a page's inline sends to one endpoint (<see cref="InlineDelivery"/>): a receiver that
     /// answers at once is done within it; what is not is left to the endpoint's worker.
     /// </summary>
-    public static readonly TimeSpan InlineBudget = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan InlineBudget = TimeSpan.FromSeconds(3);
 
     /// <summary>How long an endpoint that did not answer a page within <see cref="InlineBudget"/> goes through its worker only.</summary>
     public static readonly TimeSpan InlineSlowPause = TimeSpan.FromMinutes(1);

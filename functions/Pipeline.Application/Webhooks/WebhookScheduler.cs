@@ -28,6 +28,7 @@ public sealed class WebhookScheduler(WebhookEndpointStore endpoints, DeliverySto
 
         var byEndpoint = scheduled.GroupBy(s => s.Endpoint.Id, StringComparer.Ordinal).ToList();
         var woken = new ConcurrentBag<EndpointWork>();
+        var deadline = InlineDelivery.DeadlineFromNow();
         await Parallel.ForEachAsync(byEndpoint, new ParallelOptions { MaxDegreeOfParallelism = EndpointsAtOnce, CancellationToken = cancellationToken },
             async (group, token) =>
             {
@@ -35,7 +36,7 @@ public sealed class WebhookScheduler(WebhookEndpointStore endpoints, DeliverySto
                 var fresh = group.Select(s => deliveries.New(endpoint.MerchantId, endpoint.Id, s.Envelope.Id, s.Envelope.Type, BodyOf(s.Envelope))).ToList();
                 if (inline.Takes(endpoint))
                 {
-                    if (!await inline.DeliverAsync(endpoint, fresh, token))
+                    if (!await inline.DeliverAsync(endpoint, fresh, deadline, token))
                     {
                         return;
                     }

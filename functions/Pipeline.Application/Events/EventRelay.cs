@@ -61,6 +61,14 @@ public sealed class EventRelay(
                 using var response = await feed.ReadNextAsync(stop.Token);
                 if (response.StatusCode == HttpStatusCode.NotModified)
                 {
+                    // Caught up: what was handed on meanwhile is recorded now, not after the linger (a crash would hand it on again).
+                    (cursor, var caughtUp, var supersededIdle) = await RecordDoneAsync(cursor, containerName, handing, int.MaxValue, stop.Token);
+                    relayed += caughtUp;
+                    if (supersededIdle)
+                    {
+                        return await SupersededAsync(containerName, relayed, handing);
+                    }
+
                     if (clock.Elapsed >= linger)
                     {
                         break;
@@ -77,9 +85,9 @@ public sealed class EventRelay(
                 // The log in the feed's order, page after page: it gives out the merchants' positions.
                 await log.AppendAsync(events, stop.Token);
                 handing.Enqueue(new HandingOn(HandOnAsync(events, stop.Token), response.ContinuationToken, events.Count));
-                (cursor, var moved) = await RecordDoneAsync(cursor, containerName, handing, EventLimits.RelayPagesHandedOnMax - 1, stop.Token);
+                (cursor, var moved, var superseded) = await RecordDoneAsync(cursor, containerName, handing, EventLimits.RelayPagesHandedOnMax - 1, stop.Token);
                 relayed += moved;
-                if (cursor is null)
+                if (superseded)
                 {
                     return await SupersededAsync(containerName, relayed, handing);
                 }
@@ -99,9 +107,9 @@ public sealed class EventRelay(
                 }
             }
 
-            (cursor, var last) = await RecordDoneAsync(cursor, containerName, handing, 0, stop.Token);
+            (_, var last, var supersededAtEnd) = await RecordDoneAsync(cursor, containerName, handing, 0, stop.Token);
             relayed += last;
-            if (cursor is null)
+            if (supersededAtEnd)
             {
                 return await SupersededAsync(containerName, relayed, handing);
             }
@@ -125,9 +133,10 @@ public sealed class EventRelay(
 
     /// <summary>
     /// Records the cursor past the pages handed on, oldest first, waiting for the oldest while more than
-    /// <paramref name="leave"/> are under way. Returns the cursor (null: another relay moved it) and the events recorded.
+    /// <paramref name="leave"/> are under way. Returns the cursor, the events recorded, and whether another relay moved
+    /// the cursor (this one must stop; there is no cursor at all before the first page is recorded, so null is not that).
     /// </summary>
-    private async Task<(RelayCursor? Cursor, int Events)> RecordDoneAsync(
+    private async Task<(RelayCursor? Cursor, int Events, bool Superseded)> RecordDoneAsync(
         RelayCursor? cursor, string containerName, Queue<HandingOn> handing, int leave, CancellationToken cancellationToken)
     {
         var events = 0;
@@ -136,20 +145,21 @@ public sealed class EventRelay(
             var done = handing.Peek();
             await done.Work;
             handing.Dequeue();
-            cursor = await RecordAsync(cursor, containerName, done.Continuation, done.Events, cancellationToken);
-            if (cursor is null)
+            var moved = await RecordAsync(cursor, containerName, done.Continuation, done.Events, cancellationToken);
+            if (moved is null)
             {
-                return (null, events);
+                return (cursor, events, true);
             }
 
+            cursor = moved;
             events += done.Events;
         }
 
-        return (cursor, events);
+        return (cursor, events, false);
     }
 
     /// <summary>
-    /// Hands a page's events on to the sinks (webhook deliveries), then the publisher (Service Bus). Up to
+    /// Hands a page's events on to the sinks (webhook deliveries) and the publisher (Service Bus). Up to
     /// <see cref="EventLimits.RelayPagesHandedOnMax"/> pages are handed on at once, so the webhooks a page sends do not
     /// hold the reading of the next: receivers' answers do not pace the relay.
     /// </summary>
@@ -160,12 +170,8 @@ public sealed class EventRelay(
             return;
         }
 
-        foreach (var sink in sinks)
-        {
-            await sink.AcceptAsync(events, cancellationToken);
-        }
-
-        await publisher.PublishAsync([.. events.Select(e => e.Envelope)], cancellationToken);
+        // The publisher beside the sinks, not after them: a receiver slow to answer a webhook does not hold Service Bus.
+        await Task.WhenAll([.. sinks.Select(sink => sink.AcceptAsync(events, cancellationToken)), publisher.PublishAsync([.. events.Select(e => e.Envelope)], cancellationToken)]);
     }
 
     /// <summary>Another relay moved the cursor: this one stops, once the pages it is handing on are done with (they only repeat its work).</summary>

@@ -58,9 +58,11 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
     /// up to 100 per transactional batch: one request for a page's worth. A batch that meets one stored before (a page
     /// handed over again) is done one by one instead, and the one stored before stays as it is.
     /// </summary>
-    public async Task ScheduleAllAsync(string endpointId, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    /// <returns>False when some had been stored before.</returns>
+    public async Task<bool> ScheduleAllAsync(string endpointId, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deliveries);
+        var allNew = true;
         foreach (var chunk in deliveries.Chunk(BatchMax))
         {
             var batch = container.CreateTransactionalBatch(new PartitionKey(endpointId));
@@ -74,10 +76,12 @@ public sealed class DeliveryStore(Database database, TimeProvider time)
             {
                 foreach (var delivery in chunk)
                 {
-                    await CreateAsync(delivery, cancellationToken);
+                    allNew &= await CreateAsync(delivery, cancellationToken);
                 }
             }
         }
+
+        return allNew;
     }
 
     /// <summary>

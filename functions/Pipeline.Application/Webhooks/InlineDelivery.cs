@@ -36,11 +36,30 @@ public sealed class InlineDelivery(WebhookEndpointStore endpoints, DeliveryStore
     /// (<see cref="DeadlineFromNow"/>: however many endpoints a page has, the relay waits at most the budget) and stores
     /// them with their outcomes.
     /// </summary>
-    /// <returns>Whether some were left pending: the caller wakes the endpoint's worker.</returns>
-    public async Task<bool> DeliverAsync(WebhookEndpoint endpoint, IReadOnlyList<WebhookDelivery> fresh, long deadline, CancellationToken cancellationToken)
+    /// <returns>
+    /// Whether the endpoint's worker must be woken: some were left pending, or some had been stored before (a page handed
+    /// over again, whose first hand-over may have died before its wake-up). When the fast path fails (the secret store
+    /// unreachable, a write refused), the deliveries are stored pending instead: one endpoint's trouble never fails the
+    /// relay's page for the others (found in review).
+    /// </returns>
+    public async Task<bool> TryDeliverAsync(WebhookEndpoint endpoint, IReadOnlyList<WebhookDelivery> fresh, long deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(fresh);
+        try
+        {
+            return await DeliverAsync(endpoint, fresh, deadline, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Webhooks to endpoint {EndpointId} could not be sent inline; {Count} go through its worker", endpoint.Id, fresh.Count);
+            await deliveries.ScheduleAllAsync(endpoint.Id, fresh, cancellationToken);
+            return true;
+        }
+    }
+
+    private async Task<bool> DeliverAsync(WebhookEndpoint endpoint, IReadOnlyList<WebhookDelivery> fresh, long deadline, CancellationToken cancellationToken)
+    {
         var secrets = await endpoints.SigningSecretsAsync(endpoint, cancellationToken);
         var url = new Uri(endpoint.Url);
         var sends = await SendUntilAsync(fresh, d => sender.SendAsync(url, d, secrets, cancellationToken), deadline, cancellationToken);
@@ -50,14 +69,14 @@ public sealed class InlineDelivery(WebhookEndpointStore endpoints, DeliveryStore
         {
             stored.Add(sends[i] switch
             {
-                null => fresh[i], // not sent: due now, for the worker
+                null or { IsFaulted: true } or { IsCanceled: true } => fresh[i], // not sent (or it broke): due now, for the worker
                 { IsCompletedSuccessfully: true, Result.Succeeded: true } done => deliveries.AfterAttempt(fresh[i], done.Result.Attempt, true) with { Body = null },
                 { IsCompletedSuccessfully: true } failed => deliveries.AfterAttempt(fresh[i], failed.Result.Attempt, false),
                 var inFlight => InFlight(fresh[i], inFlight, late),
             });
         }
 
-        await deliveries.ScheduleAllAsync(endpoint.Id, stored, cancellationToken);
+        var storedBefore = !await deliveries.ScheduleAllAsync(endpoint.Id, stored, cancellationToken);
         foreach (var (delivery, send) in late)
         {
             _ = RecordLateAsync(delivery, send);
@@ -77,7 +96,7 @@ public sealed class InlineDelivery(WebhookEndpointStore endpoints, DeliveryStore
                 endpoint.Id, late.Count, fresh.Count, WebhookLimits.InlineBudget, WebhookLimits.InlineSlowPause);
         }
 
-        return stored.Any(d => d.State == DeliveryState.Pending);
+        return storedBefore || stored.Any(d => d.State == DeliveryState.Pending);
     }
 
     /// <summary>
@@ -106,8 +125,13 @@ public sealed class InlineDelivery(WebhookEndpointStore endpoints, DeliveryStore
         var all = Task.WhenAll(sends.OfType<Task<SendResult>>());
         if (remaining > TimeSpan.Zero)
         {
-            await Task.WhenAny(all, Task.Delay(remaining, cancellationToken));
+            using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(all, Task.Delay(remaining, waited.Token));
+            await waited.CancelAsync(); // the timer, when the sends ended first
         }
+
+        // A send that broke is stored for the worker below; its exception is observed here.
+        _ = all.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
         // The host stopping cancels the sends: the relay's pass ends and the page is handed over again later.
         cancellationToken.ThrowIfCancellationRequested();

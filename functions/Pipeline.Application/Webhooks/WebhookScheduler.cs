@@ -34,16 +34,13 @@ public sealed class WebhookScheduler(WebhookEndpointStore endpoints, DeliverySto
             {
                 var endpoint = group.First().Endpoint;
                 var fresh = group.Select(s => deliveries.New(endpoint.MerchantId, endpoint.Id, s.Envelope.Id, s.Envelope.Type, BodyOf(s.Envelope))).ToList();
-                if (inline.Takes(endpoint))
-                {
-                    if (!await inline.DeliverAsync(endpoint, fresh, deadline, token))
-                    {
-                        return;
-                    }
-                }
-                else
+                if (!inline.Takes(endpoint))
                 {
                     await deliveries.ScheduleAllAsync(endpoint.Id, fresh, token);
+                }
+                else if (!await inline.TryDeliverAsync(endpoint, fresh, deadline, token))
+                {
+                    return;
                 }
 
                 woken.Add(new EndpointWork(endpoint.MerchantId, endpoint.Id));

@@ -116,6 +116,29 @@ public sealed class EventRelayTests(CosmosFixture cosmos)
         Assert.True(passes.Sum(p => p.Events) >= 40);
     }
 
+    /// <summary>
+    /// Pages handed on a few at once, by a publisher that takes its time, from a feed with no cursor yet: the pass records
+    /// its cursor past every page, in order, and is not taken for one another relay superseded — it was, and the relay
+    /// handed its first page over again forever (found in review).
+    /// </summary>
+    [Fact]
+    public async Task Pages_handed_on_at_once_by_a_slow_publisher_are_each_recorded_once_from_a_first_pass()
+    {
+        var (database, payments, wallet) = await SetUpAsync("mer_a");
+        for (var i = 0; i < 12; i++)
+        {
+            await payments.CreateAsync("mer_a", Automatic(wallet, 10 + i), null, default);
+        }
+
+        var published = new LocalEventLog(clock);
+        var relay = Relay(database, new SlowPublisher(published), pageSize: 4);
+
+        Assert.Equal(new RelayPassResult(12, false), await relay.RunPassAsync(PaymentStore.ContainerName, TimeSpan.Zero, default));
+        Assert.Equal(new RelayPassResult(0, false), await relay.RunPassAsync(PaymentStore.ContainerName, TimeSpan.Zero, default));
+        Assert.Equal(12, published.Snapshot().Count);
+        Assert.Equal(0, published.Duplicates);
+    }
+
     [Fact]
     public async Task Concurrent_appends_to_one_merchant_give_every_event_one_position()
     {
@@ -147,6 +170,16 @@ public sealed class EventRelayTests(CosmosFixture cosmos)
 
     private EventRelay Relay(Database database, IEventPublisher publisher, int? pageSize = null) =>
         new(database, new EventLog(database), [], publisher, [new OutboxSource(PaymentStore.ContainerName)], clock, NullLogger<EventRelay>.Instance) { PageSize = pageSize ?? EventLimits.RelayPageSize };
+
+    /// <summary>A publisher that answers later, as Service Bus does: the relay has several pages under way meanwhile.</summary>
+    private sealed class SlowPublisher(LocalEventLog inner) : IEventPublisher
+    {
+        public async Task PublishAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken)
+        {
+            await Task.Delay(50, cancellationToken);
+            await inner.PublishAsync(events, cancellationToken);
+        }
+    }
 
     /// <summary>A publisher whose first sends fail (a Service Bus outage), then pass through.</summary>
     private sealed class FailingPublisher(LocalEventLog inner, int failures) : IEventPublisher

@@ -6,8 +6,10 @@ namespace Pipeline.Local.Tests;
 
 /// <summary>
 /// A host on emulators that outlive it, so the test can restart it: Cosmos DB and Azurite (the Durable task hub) keep
-/// what the first host wrote. Sessions end within seconds (short idle timeout and grace); the hold's window is 40
-/// seconds, its captures close 5 seconds before, and a session's deadline comes a quarter earlier still: at 26 seconds.
+/// what the first host wrote. Sessions end within seconds (short idle timeout and grace); the hold's window is 60
+/// seconds, its captures close 5 seconds before, and a session's deadline comes a quarter earlier still: at 41 seconds.
+/// (With a 40-second window the deadline's 9 seconds of margin were once not enough for the timer and the capture
+/// while the other test classes loaded both cores: the capture came after the captures closed.)
 /// </summary>
 public sealed class RestartableChargingFixture : LocalHostFixture
 {
@@ -20,7 +22,7 @@ public sealed class RestartableChargingFixture : LocalHostFixture
         ["Pipeline:Local:StorageConnectionString"] = azurite!.ConnectionString,
         ["Pipeline:Charging:IdleTimeout"] = "00:00:06",
         ["Pipeline:Charging:EndedGrace"] = "00:00:04",
-        ["Pipeline:Payments:AuthorizationWindow"] = "00:00:40",
+        ["Pipeline:Payments:AuthorizationWindow"] = "00:01:00",
     };
 
     public override async Task InitializeAsync()
@@ -69,7 +71,7 @@ public sealed class ChargingRestartTests(RestartableChargingFixture fixture) : I
         var client = await ChargingSessionClient.CreateAsync(fixture, 5_000);
         await client.SendOkAsync(client.Event("tx-deadline", 0, "Started", 0, 1_000, "Charging", client.IdToken, "Authorized"));
         // Events keep coming (no idle timeout), the station never ends the session.
-        for (var i = 1; i <= 11; i++)
+        for (var i = 1; i <= 16; i++)
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
             var answer = await client.SendOkAsync(client.Event("tx-deadline", i, "Updated", i, 1_000 + (i * 1_000)));

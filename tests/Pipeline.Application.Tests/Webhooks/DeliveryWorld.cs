@@ -23,7 +23,7 @@ internal sealed record DeliveryWorld(
     DeliveryWorld.RecordingWorkers Workers, DeliveryPass Pass, WebhookScheduler Scheduler, EventRelay Relay, FakeTimeProvider Clock)
 {
     public static async Task<DeliveryWorld> CreateAsync(
-        CosmosFixture cosmos, string merchant, FakeTimeProvider clock, InMemorySecretStore secrets, IHostResolver resolver, string allowed = "127.0.0.0/8")
+        CosmosFixture cosmos, string merchant, FakeTimeProvider clock, ISecretStore secrets, IHostResolver resolver, string allowed = "127.0.0.0/8")
     {
         var database = await cosmos.CreateLedgerDatabaseAsync();
         var ledger = new CosmosLedgerStore(database, clock);

@@ -135,6 +135,33 @@ public sealed class InlineDeliveryTests(CosmosFixture cosmos)
         Assert.Equal(2, receiver.Received.Count);
     }
 
+    /// <summary>
+    /// The fast path's own trouble — here the secret store unreachable — sends that endpoint's page through its worker;
+    /// it failed the relay's whole page, for every merchant, and the relay handed it over again every 5 s (found in review).
+    /// </summary>
+    [Fact]
+    public async Task An_endpoint_whose_fast_path_fails_gets_its_page_through_its_worker_and_the_relay_goes_on()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var store = new FlakySecretStore();
+        var world = await DeliveryWorld.CreateAsync(cosmos, Merchant, clock, store, new DeliveryWorld.StaticResolver());
+        var endpoint = (await world.Endpoints.CreateAsync(Merchant, receiver.Url.ToString(), [PaymentEvents.Succeeded], null, null, default))!.Endpoint;
+        await PayAsync(world, 2);
+        store.Down = true;
+
+        Assert.Equal(new RelayPassResult(2, false), await world.Relay.RunPassAsync(PaymentStore.ContainerName, TimeSpan.Zero, default));
+
+        Assert.Empty(receiver.Received);
+        Assert.Contains(new EndpointWork(Merchant, endpoint.Id), world.Workers.Woken);
+        var now = CosmosTime.ToMicros(clock.GetUtcNow());
+        var pending = await world.Deliveries.NextPendingAsync(endpoint.Id, default);
+        Assert.Equal(2, pending.Count);
+        Assert.All(pending, d => Assert.True(d.RoundAttempts == 0 && d.DueMicros <= now, "Due at once, not yet tried."));
+        store.Down = false;
+        await world.Pass.RunAsync(new EndpointWork(Merchant, endpoint.Id), default);
+        Assert.Equal(2, receiver.Received.Count(r => r.Answered == 200));
+    }
+
     private Task<DeliveryWorld> WorldAsync() => DeliveryWorld.CreateAsync(cosmos, Merchant, clock, secrets, new DeliveryWorld.StaticResolver());
 
     private static async Task PayAsync(DeliveryWorld world, int count)
@@ -150,5 +177,18 @@ public sealed class InlineDeliveryTests(CosmosFixture cosmos)
         using var response = await world.Database.GetContainer(WebhookDelivery.ContainerName).ReadItemStreamAsync(id, new PartitionKey(endpointId));
         using var document = await JsonDocument.ParseAsync(response.Content);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>A secret store that is unreachable while <see cref="Down"/> (Key Vault throttling or an outage).</summary>
+    private sealed class FlakySecretStore : ISecretStore
+    {
+        private readonly InMemorySecretStore inner = new();
+
+        public bool Down { get; set; }
+
+        public Task SetAsync(string name, string value, CancellationToken cancellationToken) => inner.SetAsync(name, value, cancellationToken);
+
+        public Task<string?> GetAsync(string name, CancellationToken cancellationToken) =>
+            Down ? throw new HttpRequestException("The secret store is unreachable.") : inner.GetAsync(name, cancellationToken);
     }
 }

@@ -25,8 +25,8 @@ public sealed class EventLog(Database database)
     /// <summary>
     /// The relays of several containers append to one merchant's log at once (a payment's event and its wallet's); racing
     /// on the head If-Match, each loser's whole batch of up to 99 events was sent, refused and sent again. Taking turns in
-    /// the process removed that race: the relay's cost on the payments' rate fell from about a quarter to within the
-    /// noise (measured: docs/PERFORMANCE.md). Other processes still race, safely, on the head.
+    /// the process removes that race here (its effect on the payments' rate is within this machine's noise:
+    /// docs/PERFORMANCE.md). Other processes still race, safely, on the head.
     /// </summary>
     private readonly SemaphoreSlim[] appending = [.. Enumerable.Range(0, AppendStripes).Select(_ => new SemaphoreSlim(1, 1))];
 

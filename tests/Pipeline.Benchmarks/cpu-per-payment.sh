@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# CPU per payment by process (the host, the Cosmos DB emulator, Azurite) at a fixed rate, for one events mode of
+# wrk-events.sh: events-off, relayed (an empty argument), relayed-bare or events-on. 45 s of full load (warm-up), then
+# 30 s paced (each of 16 connections waits 25 ms between requests: about 450 payments/s, below saturation, so every
+# mode does the same work per second), with the processes' user + system time from /proc before and after.
+# Usage: bash tests/Pipeline.Benchmarks/cpu-per-payment.sh [MODE]   (after a Release build of tests/Pipeline.Benchmarks)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mode=${1:-}
+folder=$(mktemp -d)
+coproc TARGET { dotnet run -c Release --no-build --project tests/Pipeline.Benchmarks -- wrk-target "$folder" "$mode"; }
+while read -r line <&"${TARGET[0]}"; do
+  [[ $line == ready* ]] && break
+done
+url=$(echo "$line" | cut -d' ' -f2)
+cp "$folder/payments.lua" "$folder/paced.lua"
+printf '\nfunction delay() return 25 end\n' >> "$folder/paced.lua"
+wrk -t2 -c16 -d45s -s "$folder/payments.lua" "$url" > /dev/null
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+host=$(pgrep -n -f "wrk-target $folder")
+cosmos=$(pgrep -f "cosmos/server.js" | head -1)
+azurite=$(pgrep -f "azurite.js" | head -1)
+before=("$(ticks "$host")" "$(ticks "$cosmos")" "$(ticks "$azurite")")
+out=$(wrk -t2 -c16 -d30s -s "$folder/paced.lua" "$url")
+after=("$(ticks "$host")" "$(ticks "$cosmos")" "$(ticks "$azurite")")
+requests=$(echo "$out" | awk '/requests in/ {print $1}')
+per() { echo "scale=3; ($2 - $1) * 1000 / $(getconf CLK_TCK) / $requests" | bc; }
+echo "${mode:-relayed}: $requests payments in 30 s; CPU ms per payment: host $(per "${before[0]}" "${after[0]}"), cosmos emulator $(per "${before[1]}" "${after[1]}"), azurite $(per "${before[2]}" "${after[2]}")"
+eval "exec ${TARGET[1]}>&-"
+cat <&"${TARGET[0]}" > /dev/null || true
+wait || true

@@ -45,7 +45,10 @@ public static class WebhookLimits
     /// </summary>
     public static readonly TimeSpan InlineBudget = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long an endpoint that did not answer a page within <see cref="InlineBudget"/> goes through its worker only.</summary>
+    /// <summary>An inline answer slower than this marks its endpoint slow, as one not there by the budget's end does.</summary>
+    public static readonly TimeSpan InlineSlowAnswer = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an endpoint that was slow on a page (<see cref="InlineBudget"/>, <see cref="InlineSlowAnswer"/>) goes through its worker only.</summary>
     public static readonly TimeSpan InlineSlowPause = TimeSpan.FromMinutes(1);
 
     /// <summary>How long one delivery activity works an endpoint's due deliveries before its orchestration looks again.</summary>

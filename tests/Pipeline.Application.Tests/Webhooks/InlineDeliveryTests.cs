@@ -162,6 +162,30 @@ public sealed class InlineDeliveryTests(CosmosFixture cosmos)
         Assert.Equal(2, receiver.Received.Count(r => r.Answered == 200));
     }
 
+    /// <summary>
+    /// A receiver that always answers, but just within the budget, would pace the relay's pages (every merchant's with
+    /// them): its slow answers take it off the fast path as a late one does (found in review).
+    /// </summary>
+    [Fact]
+    public async Task A_receiver_answering_slowly_within_the_budget_gets_its_next_page_through_its_worker()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = WebhookLimits.InlineSlowAnswer + TimeSpan.FromMilliseconds(300);
+        var world = await WorldAsync();
+        var endpoint = (await world.Endpoints.CreateAsync(Merchant, receiver.Url.ToString(), [PaymentEvents.Succeeded], null, null, default))!.Endpoint;
+        await PayAsync(world, 1);
+
+        await world.RelayAsync();
+        Assert.Equal(DeliveryState.Succeeded, Assert.Single((await world.Deliveries.ListAsync(endpoint.Id, null, 10, null, default)).Deliveries).State);
+
+        await PayAsync(world, 1);
+        await world.RelayAsync();
+        Assert.Single(receiver.Received);
+        var pending = Assert.Single(await world.Deliveries.NextPendingAsync(endpoint.Id, default));
+        Assert.Equal(0, pending.RoundAttempts);
+        Assert.Contains(new EndpointWork(Merchant, endpoint.Id), world.Workers.Woken);
+    }
+
     private Task<DeliveryWorld> WorldAsync() => DeliveryWorld.CreateAsync(cosmos, Merchant, clock, secrets, new DeliveryWorld.StaticResolver());
 
     private static async Task PayAsync(DeliveryWorld world, int count)

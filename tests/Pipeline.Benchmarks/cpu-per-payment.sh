@@ -8,11 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-}
 folder=$(mktemp -d)
-coproc TARGET { dotnet run -c Release --no-build --project tests/Pipeline.Benchmarks -- wrk-target "$folder" "$mode"; }
-while read -r line <&"${TARGET[0]}"; do
-  [[ $line == ready* ]] && break
-done
-url=$(echo "$line" | cut -d' ' -f2)
+source tests/Pipeline.Benchmarks/wrk-target.sh
+start_target "$folder" "$mode"
 cp "$folder/payments.lua" "$folder/paced.lua"
 printf '\nfunction delay() return 25 end\n' >> "$folder/paced.lua"
 wrk -t2 -c16 -d45s -s "$folder/payments.lua" "$url" > /dev/null
@@ -26,6 +23,4 @@ after=("$(ticks "$host")" "$(ticks "$cosmos")" "$(ticks "$azurite")")
 requests=$(echo "$out" | awk '/requests in/ {print $1}')
 per() { echo "scale=3; ($2 - $1) * 1000 / $(getconf CLK_TCK) / $requests" | bc; }
 echo "${mode:-relayed}: $requests payments in 30 s; CPU ms per payment: host $(per "${before[0]}" "${after[0]}"), cosmos emulator $(per "${before[1]}" "${after[1]}"), azurite $(per "${before[2]}" "${after[2]}")"
-eval "exec ${TARGET[1]}>&-"
-cat <&"${TARGET[0]}" > /dev/null || true
-wait || true
+stop_target > /dev/null

@@ -13,20 +13,15 @@ seconds=${1:-20}
 connections=${2:-16}
 rounds=${3:-2}
 dotnet build -c Release tests/Pipeline.Benchmarks > /dev/null
+source tests/Pipeline.Benchmarks/wrk-target.sh
 phase() {
   local mode=$1 folder
   folder=$(mktemp -d)
-  coproc TARGET { dotnet run -c Release --no-build --project tests/Pipeline.Benchmarks -- wrk-target "$folder" "$mode"; }
-  while read -r line <&"${TARGET[0]}"; do
-    [[ $line == ready* ]] && break
-  done
-  url=$(echo "$line" | cut -d' ' -f2)
+  start_target "$folder" "$mode"
   echo "== ${mode:-relayed}: POST /api/v1/payments (automatic capture)"
   wrk -t2 -c"$connections" -d60s -s "$folder/payments.lua" "$url" > /dev/null
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$folder/payments.lua" "$url" | grep -E "Requests/sec|Non-2xx|^ +(50|99)%"
-  eval "exec ${TARGET[1]}>&-"
-  cat <&"${TARGET[0]}"
-  wait || true
+  stop_target
 }
 for _ in $(seq "$rounds"); do
   phase events-off

@@ -8,18 +8,12 @@ seconds=${1:-15}
 connections=${2:-16}
 folder=$(mktemp -d)
 dotnet build -c Release tests/Pipeline.Benchmarks > /dev/null
-coproc TARGET { dotnet run -c Release --no-build --project tests/Pipeline.Benchmarks -- wrk-target "$folder"; }
-while read -r line <&"${TARGET[0]}"; do
-  echo "$line"
-  [[ $line == ready* ]] && break
-done
-url=$(echo "$line" | cut -d' ' -f2)
+source tests/Pipeline.Benchmarks/wrk-target.sh
+ECHO=1 start_target "$folder"
 echo "== GET /api/v1/openapi.json (baseline: no I/O)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency "${url}api/v1/openapi.json"
 echo "== POST /api/v1/transfers"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$folder/transfers.lua" "$url"
 echo "== POST /api/v1/payments (automatic capture)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$folder/payments.lua" "$url"
-eval "exec ${TARGET[1]}>&-"
-cat <&"${TARGET[0]}"
-wait
+stop_target

@@ -18,6 +18,7 @@ using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Secrets;
 using Pipeline.Application.Settings;
+using Pipeline.Application.Settlement;
 using Pipeline.Application.Webhooks;
 using Pipeline.Local.Durable;
 using Pipeline.Local.Emulators;
@@ -197,9 +198,11 @@ public sealed class LocalHost : IAsyncDisposable
                 .AddOrchestrator<LedgerMaintenanceOrchestrator>().AddActivity<LedgerMaintenanceActivity>()
                 .AddOrchestrator<EventRelayOrchestrator>().AddActivity<EventRelayActivity>()
                 .AddOrchestrator<WebhookEndpointOrchestrator>().AddActivity<DeliverDueActivity>()
-                .AddOrchestrator<ChargingSessionOrchestrator>().AddActivity<CheckSessionActivity>(),
+                .AddOrchestrator<ChargingSessionOrchestrator>().AddActivity<CheckSessionActivity>()
+                .AddOrchestrator<SettlementRunOrchestrator>().AddActivity<ListMerchantsActivity>().AddActivity<SettleMerchantsActivity>().AddActivity<CompleteRunActivity>(),
             worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()).AddSingleton(relay).AddSingleton(services.GetRequiredService<DeliveryPass>())
-                .AddSingleton(services.GetRequiredService<SessionFinalizer>()));
+                .AddSingleton(services.GetRequiredService<SessionFinalizer>())
+                .AddSingleton(services.GetRequiredService<MerchantSettler>()).AddSingleton(services.GetRequiredService<SettlementRuns>()));
         services.GetRequiredService<DurableClientSlot>().Client = durable.Client;
         await EnsureOrchestrationsAsync(durable.Client, services, CancellationToken.None);
         return durable;
@@ -220,6 +223,8 @@ public sealed class LocalHost : IAsyncDisposable
         }
 
         await DurableWebhookWorkers.EnsureRunningAsync(client, services.GetRequiredService<DeliveryStore>(), cancellationToken);
+        await SettlementScheduler.EnsureDailyRunAsync(
+            client, services.GetRequiredService<SettlementRuns>(), services.GetRequiredService<IOptions<SettlementOptions>>().Value, services.GetRequiredService<TimeProvider>(), cancellationToken);
     }
 
     /// <summary>The Functions app's 5-minute timers, on one machine: until the host stops.</summary>

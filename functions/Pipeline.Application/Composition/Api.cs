@@ -137,9 +137,10 @@ public static class Api
 
     private static ApiResponse? Authorize(Caller caller, Access access) => (access, caller.Kind) switch
     {
-        (Access.Anyone, _) or (Access.Admin, CallerKind.Admin) or (Access.Merchant, CallerKind.Merchant) => null,
+        (Access.Anyone, _) or (Access.Admin, CallerKind.Admin) or (Access.Merchant, CallerKind.Merchant)
+            or (Access.MerchantOrAdmin, CallerKind.Merchant or CallerKind.Admin) => null,
         (_, CallerKind.Anonymous) => ApiResponse.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Send your key as 'Authorization: Bearer <key>'."),
-        _ => ApiResponse.Problem(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, $"This route needs a {access.ToString().ToLowerInvariant()} key."),
+        _ => ApiResponse.Problem(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, access == Access.MerchantOrAdmin ? "This route needs a merchant or admin key." : $"This route needs a {access.ToString().ToLowerInvariant()} key."),
     };
 
     /// <summary>Every response carries a request id, to quote in a support request and to find in the logs.</summary>

@@ -7,6 +7,7 @@ using Pipeline.Application.Http;
 using Pipeline.Application.Ledger;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;
+using Pipeline.Application.Settlement;
 using Pipeline.Application.Wallets;
 using Pipeline.Application.Webhooks;
 
@@ -23,6 +24,8 @@ public static class ApiRoutes
         MerchantRoutes.Me,
         MerchantRoutes.RotateKey,
         MerchantRoutes.SetPricing,
+        SettlementSettingsRoutes.SetSettings,
+        SettlementSettingsRoutes.SetPayoutAccount,
         DeviceRoutes.Register,
         DeviceRoutes.CheckIn,
         DeviceRoutes.RotateSecret,
@@ -64,5 +67,12 @@ public static class ApiRoutes
         SessionRoutes.TransactionEvent,
         SessionRoutes.Get,
         SessionRoutes.List,
+        SettlementRoutes.StartRun,
+        SettlementRoutes.GetRun,
+        SettlementRoutes.List,
+        SettlementRoutes.Get,
+        PayoutRoutes.Get,
+        PayoutRoutes.Pain001,
+        PayoutRoutes.Return,
     ];
 }

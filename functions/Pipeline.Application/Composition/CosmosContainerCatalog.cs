@@ -7,6 +7,7 @@ using Pipeline.Application.Idempotency;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;
+using Pipeline.Application.Settlement;
 using Pipeline.Application.Wallets;
 using Pipeline.Application.Webhooks;
 
@@ -29,6 +30,8 @@ public static class CosmosContainerCatalog
         SignatureReplayGuard.ContainerProperties(),
         WalletStore.ContainerProperties(),
         PaymentStore.ContainerProperties(),
+        SettlementStore.ContainerProperties(),
+        SettlementRuns.ContainerProperties(),
         EventLog.ContainerProperties(),
         RelayCursor.ContainerProperties(),
         WebhookEndpointStore.ContainerProperties(),

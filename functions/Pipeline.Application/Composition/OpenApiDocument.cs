@@ -214,6 +214,7 @@ public static class OpenApiDocument
         Access.Anyone => [],
         Access.Merchant => [new JsonObject { ["merchantKey"] = new JsonArray() }],
         Access.Admin => [new JsonObject { ["adminKey"] = new JsonArray() }],
+        Access.MerchantOrAdmin => [new JsonObject { ["merchantKey"] = new JsonArray() }, new JsonObject { ["adminKey"] = new JsonArray() }],
         Access.Device => [new JsonObject { ["deviceId"] = new JsonArray(), ["deviceTimestamp"] = new JsonArray(), ["deviceSignature"] = new JsonArray() }],
         _ => throw new ArgumentOutOfRangeException(nameof(access)),
     };

@@ -18,6 +18,7 @@ using Pipeline.Application.Maintenance;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Payments;
 using Pipeline.Application.Settings;
+using Pipeline.Application.Settlement;
 using Pipeline.Application.Wallets;
 using Pipeline.Application.Webhooks;
 
@@ -57,6 +58,7 @@ public static class PipelineServices
         services.AddSingleton<IEventSource>(new OutboxSource(PaymentStore.ContainerName));
         services.AddSingleton<IEventSource>(new OutboxSource(WebhookEndpointStore.ContainerName));
         services.AddSingleton<IEventSource>(new OutboxSource(ChargingSessionStore.ContainerName));
+        services.AddSingleton<IEventSource>(new OutboxSource(SettlementStore.ContainerName));
         services.AddSingleton<IEventSource, WalletCreatedSource>();
         services.AddSingleton<IEventSource, WalletBalanceSource>();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -83,6 +85,11 @@ public static class PipelineServices
         services.AddSingleton<InlineDelivery>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<EventRelay>();
+        services.AddOptions<SettlementOptions>().Bind(configuration.GetSection(SettlementOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SettlementLedger>();
+        services.AddSingleton<SettlementStore>();
+        services.AddSingleton<MerchantSettler>();
+        services.AddSingleton<SettlementRuns>();
         return services;
     }
 }

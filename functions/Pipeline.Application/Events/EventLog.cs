@@ -73,6 +73,28 @@ public sealed class EventLog(Database database)
         return new EventsPage([.. page.Select(e => e.Envelope)], Numbers.Literal(next), found.Count > limit);
     }
 
+    /// <summary>
+    /// The merchant's events of <paramref name="types"/> at positions (<paramref name="after"/>, <paramref name="upTo"/>],
+    /// oldest first, at most <paramref name="limit"/>, with their positions (settlement reads captures and refunds so).
+    /// </summary>
+    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(
+        string merchantId, IReadOnlyCollection<string> types, long after, long upTo, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var query = new QueryDefinition(
+            $"SELECT TOP {limit} * FROM c WHERE c.position > {Numbers.Literal(after)} AND c.position <= {Numbers.Literal(upTo)} AND ARRAY_CONTAINS(@types, c.type) ORDER BY c.position ASC")
+            .WithParameter("@types", types.ToArray());
+        return container.QueryAllAsync<LoggedEvent>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) }, cancellationToken);
+    }
+
+    /// <summary>The position of the merchant's first event after <paramref name="after"/> still in the log, or null: a reader that finds more than one past its position has missed expired events.</summary>
+    public async Task<long?> FirstPositionAfterAsync(string merchantId, long after, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition($"SELECT TOP 1 VALUE c.position FROM c WHERE c.position > {Numbers.Literal(after)} ORDER BY c.position ASC");
+        var found = await container.QueryAllAsync<long>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) }, cancellationToken);
+        return found.Count > 0 ? found[0] : null;
+    }
+
     /// <summary>The merchant's event with this id, or null (another merchant's event is not in this merchant's log).</summary>
     public async Task<EventEnvelope?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
         EventIds.IsValid(id)

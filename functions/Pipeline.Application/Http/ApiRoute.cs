@@ -7,6 +7,9 @@ public enum Access
     Admin,
     Merchant,
 
+    /// <summary>A merchant (its own data) or the admin (any merchant's, named in the request).</summary>
+    MerchantOrAdmin,
+
     /// <summary>Signed by a registered device (X-Device-* headers).</summary>
     Device,
 }

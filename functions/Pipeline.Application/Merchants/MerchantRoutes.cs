@@ -1,13 +1,11 @@
 using Pipeline.Application.Http;
+using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Merchants;
 
 /// <summary>Admin routes that onboard merchants: create (API key shown once), rotate keys, set pricing.</summary>
 public static class MerchantRoutes
 {
-    public const int PercentBpsMax = 10_000;
-    public const long FixedFeeMinorMax = 1_000_000;
-
     public static readonly ApiRoute Create = new("CreateMerchant", "POST", "v1/merchants", Access.Admin,
         "Creates a merchant; the response holds its API key, shown only this once (a replay of the Idempotency-Key, or a retry that finds "
         + "the merchant its first attempt made, answers without it, with secretNotice).", CreateAsync, typeof(CreateMerchantRequest), typeof(CreatedMerchant));
@@ -17,7 +15,8 @@ public static class MerchantRoutes
         + "one stays valid until the next rotation.", RotateKeyAsync, null, typeof(RotatedKey));
 
     public static readonly ApiRoute SetPricing = new("SetMerchantPricing", "PUT", "v1/merchants/{id}/pricing", Access.Admin,
-        "Sets what the platform charges the merchant per payment.", SetPricingAsync, typeof(PricingRequest), typeof(MerchantView));
+        "Sets what the platform charges the merchant per captured payment in the pricing's currency, from now on (captures made before keep "
+        + "their price); fees are taken at settlement (docs/SETTLEMENT.md).", SetPricingAsync, typeof(PricingRequest), typeof(MerchantView));
 
     public static readonly ApiRoute Me = new("GetOwnMerchant", "GET", "v1/merchants/me", Access.Merchant,
         "The calling merchant, as its API key identifies it.", MeAsync, null, typeof(MerchantView));
@@ -86,14 +85,14 @@ public static class MerchantRoutes
         public IReadOnlyDictionary<string, string[]> Validate()
         {
             var errors = new Dictionary<string, string[]>();
-            if (PercentBps is < 0 or > PercentBpsMax)
+            if (PercentBps is < 0 or > FeeRule.PercentBpsMax)
             {
-                errors["percentBps"] = [$"Use 0 to {PercentBpsMax} basis points."];
+                errors["percentBps"] = [$"Use 0 to {FeeRule.PercentBpsMax} basis points."];
             }
 
-            if (FixedMinor is < 0 or > FixedFeeMinorMax)
+            if (FixedMinor is < 0 or > FeeRule.FixedMinorMax)
             {
-                errors["fixedMinor"] = [$"Use 0 to {FixedFeeMinorMax} minor units."];
+                errors["fixedMinor"] = [$"Use 0 to {FeeRule.FixedMinorMax} minor units."];
             }
 
             if (!Domain.Monetary.Currency.TryParse(Currency, out _))

@@ -1,8 +1,11 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
+using Pipeline.Application.Settlement;
+using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Merchants;
 
@@ -139,10 +142,42 @@ public sealed class MerchantStore(Database database, TimeProvider time) : IApiKe
         return key;
     }
 
+    /// <summary>Sets the price in the pricing's currency from now on: captures before now keep the price they were made under.</summary>
     public async Task<MerchantView?> SetPricingAsync(string id, Pricing pricing, CancellationToken cancellationToken)
     {
-        var before = await UpdateAsync(id, m => m with { Pricing = pricing }, cancellationToken);
-        return before is null ? null : MerchantView.From(before with { Pricing = pricing });
+        ArgumentNullException.ThrowIfNull(pricing);
+        var now = CosmosTime.ToMicros(time.GetUtcNow());
+        var entry = new PricedFrom(pricing.Currency, new FeeRule(pricing.PercentBps, pricing.FixedMinor), now);
+        return await ChangeAsync(id, m => m with { Pricing = pricing, Prices = [.. MerchantPricing.ScheduleOf(m).With(entry).Entries] }, cancellationToken);
+    }
+
+    public Task<MerchantView?> SetSettlementSettingsAsync(string id, SettlementSettings settings, CancellationToken cancellationToken) =>
+        ChangeAsync(id, m => m with { Settlement = settings }, cancellationToken);
+
+    public Task<MerchantView?> SetPayoutAccountAsync(string id, PayoutAccount account, CancellationToken cancellationToken) =>
+        ChangeAsync(id, m => m with { PayoutAccount = account }, cancellationToken);
+
+    /// <summary>What settling the merchant needs: its prices over time, its settings and payout account; null when there is no such merchant.</summary>
+    public async Task<MerchantTerms?> GetTermsAsync(string id, CancellationToken cancellationToken) =>
+        await ReadAsync(id, cancellationToken) is { } m
+            ? new MerchantTerms(m.Id, m.Name, MerchantPricing.ScheduleOf(m), m.Settlement ?? SettlementSettings.Default, m.PayoutAccount)
+            : null;
+
+    /// <summary>A page of merchant ids (in no particular order) and the continuation to the next page, null after the last.</summary>
+    public async Task<(IReadOnlyList<string> Ids, string? Next)> ListIdsAsync(string? continuation, int pageSize, CancellationToken cancellationToken)
+    {
+        using var iterator = merchants.GetItemQueryIterator<IdOnly>(
+            new QueryDefinition("SELECT c.id FROM c"), continuation, new QueryRequestOptions { MaxItemCount = pageSize });
+        var page = await iterator.ReadNextAsync(cancellationToken);
+        return ([.. page.Select(m => m.Id)], iterator.HasMoreResults ? page.ContinuationToken : null);
+    }
+
+    private sealed record IdOnly([property: JsonPropertyName("id")] string Id);
+
+    private async Task<MerchantView?> ChangeAsync(string id, Func<MerchantDocument, MerchantDocument> change, CancellationToken cancellationToken)
+    {
+        var before = await UpdateAsync(id, change, cancellationToken);
+        return before is null ? null : MerchantView.From(change(before));
     }
 
     /// <summary>Compare-and-swap on the merchant document; returns the document as it was before, or null when missing.</summary>
@@ -159,9 +194,24 @@ public sealed class MerchantStore(Database database, TimeProvider time) : IApiKe
 /// <summary>A new merchant and its first API key; the key is null when an earlier attempt under the same Idempotency-Key made the merchant.</summary>
 public sealed record MerchantCreation(MerchantView Merchant, string? ApiKey);
 
+/// <summary>What settling a merchant needs.</summary>
+public sealed record MerchantTerms(string Id, string Name, PricingSchedule Pricing, SettlementSettings Settlement, PayoutAccount? PayoutAccount);
+
 /// <summary>A merchant as the API shows it (never its keys).</summary>
-public sealed record MerchantView(string Id, string Name, Pricing? Pricing, DateTimeOffset CreatedAt)
+/// <param name="Pricing">The price set last.</param>
+/// <param name="Prices">The price in force in each priced currency, and since when.</param>
+public sealed record MerchantView(
+    string Id, string Name, Pricing? Pricing, IReadOnlyList<PriceView> Prices, SettlementSettings Settlement, PayoutAccount? PayoutAccount, DateTimeOffset CreatedAt)
 {
-    internal static MerchantView From(MerchantDocument document) =>
-        new(document.Id, document.Name, document.Pricing, new DateTimeOffset(CosmosTime.ToTicks(document.CreatedMicros), TimeSpan.Zero));
+    internal static MerchantView From(MerchantDocument document)
+    {
+        var prices = MerchantPricing.ScheduleOf(document).Entries
+            .GroupBy(e => e.Currency)
+            .Select(g => g.MaxBy(e => e.EffectiveFromMicros)!)
+            .OrderBy(e => e.Currency, StringComparer.Ordinal)
+            .Select(e => new PriceView(e.Currency, e.Rule.PercentBps, e.Rule.FixedMinor, At(e.EffectiveFromMicros)));
+        return new(document.Id, document.Name, document.Pricing, [.. prices], document.Settlement ?? SettlementSettings.Default, document.PayoutAccount, At(document.CreatedMicros));
+    }
+
+    private static DateTimeOffset At(long micros) => new(CosmosTime.ToTicks(micros), TimeSpan.Zero);
 }

@@ -10,4 +10,9 @@ public static class TransferCodes
     public const ushort PaymentCapture = 5;
     public const ushort PaymentRelease = 6;
     public const ushort PaymentRefund = 7;
+    public const ushort SettlementFee = 8;
+    public const ushort ReserveHold = 9;
+    public const ushort ReserveRelease = 10;
+    public const ushort Payout = 11;
+    public const ushort PayoutReturn = 12;
 }

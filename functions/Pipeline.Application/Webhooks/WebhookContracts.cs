@@ -1,4 +1,5 @@
 using Pipeline.Application.Http;
+using Pipeline.Application.Settlement;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Payments;
 
@@ -7,7 +8,7 @@ namespace Pipeline.Application.Webhooks;
 /// <summary>The event types an endpoint may subscribe to (docs/EVENTS.md), or <see cref="WebhookEndpoint.AllEvents"/>.</summary>
 public static class SubscribableEvents
 {
-    public static IReadOnlySet<string> Types { get; } = new HashSet<string>([.. PaymentEvents.Types, .. WalletEvents.Types, .. WebhookEndpointEvents.Types], StringComparer.Ordinal);
+    public static IReadOnlySet<string> Types { get; } = new HashSet<string>([.. PaymentEvents.Types, .. WalletEvents.Types, .. WebhookEndpointEvents.Types, .. SettlementEvents.Types], StringComparer.Ordinal);
 
     public static void Check(IReadOnlyList<string>? events, Dictionary<string, string[]> errors)
     {

@@ -5,8 +5,11 @@ namespace Pipeline.Domain.Settlement;
 /// <param name="CarriedInMinor">The previous settlement's carried-out amount (negative: a debt).</param>
 /// <param name="ReservePercentBps">Share of the captured amount held back (basis points, rounded half up once per settlement).</param>
 /// <param name="MinimumPayoutMinor">A net below this (or not positive) is carried forward instead of paid out.</param>
+/// <param name="CarriedInReference">The settlement the carried amount comes from.</param>
+/// <param name="Returned">Payouts returned since the previous settlement.</param>
 public sealed record SettlementTerms(
-    IReadOnlyList<ReserveTranche> DueTranches, long CarriedInMinor, int ReservePercentBps, long MinimumPayoutMinor, string CarriedInReference);
+    IReadOnlyList<ReserveTranche> DueTranches, long CarriedInMinor, int ReservePercentBps, long MinimumPayoutMinor, string CarriedInReference,
+    IReadOnlyList<ReturnedPayout> Returned);
 
 public sealed record SettlementOutcome(IReadOnlyList<SettlementLine> Lines, SettlementTotals Totals);
 
@@ -24,12 +27,12 @@ public static class SettlementCalculation
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(pricing);
         ArgumentNullException.ThrowIfNull(terms);
-        if (items.Any(i => i.Currency != currency) || terms.DueTranches.Any(t => t.Currency != currency))
+        if (items.Any(i => i.Currency != currency) || terms.DueTranches.Any(t => t.Currency != currency) || terms.Returned.Any(r => r.Currency != currency))
         {
             throw new ArgumentException($"A settlement in {currency} was given items or reserve of another currency.", nameof(items));
         }
 
-        var lines = new List<SettlementLine>(items.Count * 2 + terms.DueTranches.Count + 2);
+        var lines = new List<SettlementLine>((items.Count * 2) + terms.DueTranches.Count + terms.Returned.Count + 2);
         if (terms.CarriedInMinor != 0)
         {
             lines.Add(new(SettlementLineKind.CarriedIn, terms.CarriedInReference, null, terms.CarriedInMinor, cutoffMicros));
@@ -60,6 +63,7 @@ public static class SettlementCalculation
         }
 
         lines.AddRange(terms.DueTranches.Where(t => t.AmountMinor > 0).Select(t => new SettlementLine(SettlementLineKind.ReserveReleased, t.Id, null, t.AmountMinor, cutoffMicros)));
+        lines.AddRange(terms.Returned.Select(r => new SettlementLine(SettlementLineKind.PayoutReturned, r.Id, null, r.AmountMinor, cutoffMicros)));
         var net = lines.Sum(l => l.AmountMinor);
         var payout = net > 0 && net >= terms.MinimumPayoutMinor ? net : 0;
         var totals = new SettlementTotals(
@@ -69,6 +73,7 @@ public static class SettlementCalculation
             held,
             SumOf(lines, SettlementLineKind.ReserveReleased),
             terms.CarriedInMinor,
+            SumOf(lines, SettlementLineKind.PayoutReturned),
             net,
             payout,
             net - payout);

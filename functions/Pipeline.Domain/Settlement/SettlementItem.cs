@@ -20,3 +20,7 @@ public sealed record SettlementItem(SettlementItemKind Kind, string PaymentId, s
 /// <summary>A part of the reserve held by an earlier settlement, released on <see cref="ReleaseOn"/> (the merchant's settlement date).</summary>
 /// <param name="Id">The settlement that held it.</param>
 public sealed record ReserveTranche(string Id, string Currency, long AmountMinor, DateOnly ReleaseOn);
+
+/// <summary>A payout the bank sent back: its amount is owed to the merchant again, in the next settlement of its currency.</summary>
+/// <param name="Id">The payout.</param>
+public sealed record ReturnedPayout(string Id, string Currency, long AmountMinor);

@@ -1,0 +1,40 @@
+using System.Text;
+using Pipeline.Application.Cosmos;
+
+namespace Pipeline.Application.Settlement;
+
+/// <summary>The bank file of a payout: ISO 20022 pain.001.001.09 for SEPA (EUR) payouts, checked against the EPC schema before it is served.</summary>
+public static class PayoutFiles
+{
+    public static bool IsSepa(string currency) => currency == "EUR";
+
+    /// <summary>The payout's pain.001 document (UTF-8); the payout must be a SEPA one.</summary>
+    public static byte[] Pain001Of(PayoutDocument payout, SettlementOptions platform)
+    {
+        ArgumentNullException.ThrowIfNull(payout);
+        ArgumentNullException.ThrowIfNull(platform);
+        var xml = Pain001.Write(new Pain001Transfer(
+            MessageId: payout.Id,
+            CreatedAt: CreatedAtOf(payout),
+            InitiatingPartyName: platform.DebtorName,
+            DebtorName: platform.DebtorName,
+            DebtorIban: platform.DebtorIban,
+            DebtorBic: platform.DebtorBic,
+            PaymentInformationId: payout.Id,
+            RequestedExecutionDate: payout.ExecutionDate,
+            EndToEndId: payout.Id,
+            AmountMinor: payout.AmountMinor,
+            Currency: payout.Currency,
+            CreditorName: payout.Account.Name,
+            CreditorIban: payout.Account.Iban,
+            CreditorBic: payout.Account.Bic,
+            RemittanceInformation: $"Settlement {payout.SettlementId}"));
+        var errors = Pain001.Validate(xml);
+        return errors.Count == 0
+            ? Encoding.UTF8.GetBytes(xml)
+            : throw new InvalidOperationException($"The pain.001 of payout {payout.Id} breaks the EPC schema: {string.Join("; ", errors)}");
+    }
+
+    /// <summary>When the payout was created: the file's creation time, so the same payout always gives the same file.</summary>
+    private static DateTimeOffset CreatedAtOf(PayoutDocument payout) => new(CosmosTime.ToTicks(payout.CreatedMicros), TimeSpan.Zero);
+}

@@ -1,0 +1,160 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Events;
+using Pipeline.Application.Http;
+using Pipeline.Domain.Settlement;
+
+namespace Pipeline.Application.Settlement;
+
+/// <summary>A page of settlements, newest first, and the cursor to the next page (null after the last).</summary>
+public sealed record SettlementsPage(IReadOnlyList<SettlementView> Settlements, string? Next);
+
+/// <summary>What became of a request to book a payout as returned.</summary>
+public enum ReturnOutcome
+{
+    Returned,
+    AlreadyReturned,
+    NotFound,
+}
+
+/// <summary>
+/// The settlements container (partition = merchant): each merchant's settlement state, settlements with their report
+/// lines, payouts, and their events (an outbox the relay reads, like the payments'). What the routes read and the one
+/// change a bank's answer makes: a payout returned.
+/// </summary>
+public sealed class SettlementStore(Database database, SettlementLedger ledger, TimeProvider time)
+{
+    public const string ContainerName = "settlements";
+
+    public const int PageSizeDefault = 25;
+    public const int PageSizeMax = 100;
+
+    private const string SettlementPrefix = "stl_";
+    private const string PayoutPrefix = "po_";
+
+    private readonly Container container = database.GetContainer(ContainerName);
+
+    public static ContainerProperties ContainerProperties()
+    {
+        // -1: only the events (which carry a ttl) expire; settlements, lines and payouts are kept.
+        var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
+        properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
+        {
+            new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },
+            new() { Path = "/id", Order = CompositePathSortOrder.Descending },
+        });
+        return properties;
+    }
+
+    public static bool IsSettlementId(string id) => ResourceIds.IsValid(id, SettlementPrefix);
+
+    public static bool IsPayoutId(string id) => ResourceIds.IsValid(id, PayoutPrefix);
+
+    /// <summary>The merchant's settlements, newest first, optionally of one date and status, after the cursor of the previous page.</summary>
+    public async Task<SettlementsPage> ListAsync(string merchantId, DateOnly? date, string? status, int limit, (long Micros, string Id)? after, CancellationToken cancellationToken)
+    {
+        var text = $"SELECT TOP {limit + 1} * FROM c WHERE c.kind = '{SettlementKinds.Settlement}'";
+        text += date is null ? "" : " AND c.date = @date";
+        text += status switch { "paid_out" => " AND IS_STRING(c.payoutId)", "carried" => " AND NOT IS_STRING(c.payoutId)", _ => "" };
+        text += after is { } a ? $" AND (c.createdMicros < {Numbers.Literal(a.Micros)} OR (c.createdMicros = {Numbers.Literal(a.Micros)} AND c.id < @afterId))" : "";
+        var query = new QueryDefinition(text + " ORDER BY c.createdMicros DESC, c.id DESC")
+            .WithParameter("@date", date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "")
+            .WithParameter("@afterId", after?.Id ?? "");
+        var found = await container.QueryAllAsync<SettlementDocument>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId), MaxItemCount = limit + 1 }, cancellationToken);
+        var page = found.Take(limit).ToList();
+        return new SettlementsPage([.. page.Select(SettlementView.Of)], found.Count > limit ? $"{page[^1].CreatedMicros}:{page[^1].Id}" : null);
+    }
+
+    /// <summary>A settlement cursor "&lt;created micros&gt;:&lt;settlement id&gt;", or null when the text is not one.</summary>
+    public static (long Micros, string Id)? ParseCursor(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon is > 0 and <= 18 && text[..colon].All(char.IsAsciiDigit)
+            && long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var micros) && IsSettlementId(text[(colon + 1)..])
+            ? (micros, text[(colon + 1)..])
+            : null;
+    }
+
+    /// <summary>The settlement; <paramref name="merchantId"/> null (the admin) looks in every merchant's partition.</summary>
+    public Task<SettlementDocument?> GetAsync(string? merchantId, string id, CancellationToken cancellationToken) =>
+        IsSettlementId(id) ? FindAsync<SettlementDocument>(merchantId, id, SettlementKinds.Settlement, cancellationToken) : Task.FromResult<SettlementDocument?>(null);
+
+    public Task<PayoutDocument?> GetPayoutAsync(string? merchantId, string id, CancellationToken cancellationToken) =>
+        IsPayoutId(id) ? FindAsync<PayoutDocument>(merchantId, id, SettlementKinds.Payout, cancellationToken) : Task.FromResult<PayoutDocument?>(null);
+
+    /// <summary>The settlement's report lines, in order.</summary>
+    public async Task<IReadOnlyList<SettlementLine>> LinesAsync(SettlementDocument settlement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settlement);
+        var lines = new List<SettlementLine>(settlement.LineCount);
+        for (var i = 0; i < settlement.LineChunks; i++)
+        {
+            var chunk = await container.ReadOrNullAsync<SettlementLinesDocument>(SettlementLinesDocument.IdOf(settlement.Id, i), settlement.MerchantId, cancellationToken)
+                ?? throw new InvalidOperationException($"Settlement {settlement.Id} lacks its line chunk {i}.");
+            lines.AddRange(chunk.Lines);
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// Books a payout the bank returned: back from clearing to the merchant's revenue (ledger first: a retry finds it
+    /// done), then, in one batch, the payout marked returned with its event and the amount owed again in the merchant's
+    /// settlement state — so the next settlement of the currency pays it once more. Safe to repeat.
+    /// </summary>
+    public async Task<(ReturnOutcome Outcome, PayoutDocument? Payout)> ReturnPayoutAsync(string payoutId, string reason, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
+        {
+            if (await GetPayoutAsync(null, payoutId, cancellationToken) is not { } payout)
+            {
+                return (ReturnOutcome.NotFound, null);
+            }
+
+            if (payout.Status == PayoutStatus.Returned)
+            {
+                return (ReturnOutcome.AlreadyReturned, payout);
+            }
+
+            await ledger.ReturnAsync(payout, cancellationToken);
+            var now = CosmosTime.ToMicros(time.GetUtcNow());
+            var returned = payout with { Status = PayoutStatus.Returned, ReturnedMicros = now, ReturnReason = reason, EventSequence = payout.EventSequence + 1, ETag = null };
+            var state = await container.ReadOrNullAsync<SettlementState>(SettlementState.DocumentId, payout.MerchantId, cancellationToken)
+                ?? throw new InvalidOperationException($"Payout {payout.Id} has no settlement state.");
+            var owed = state with { Returned = [.. state.Returned, new ReturnedPayout(payout.Id, payout.Currency, payout.AmountMinor)], ETag = null };
+            using var response = await container.CreateTransactionalBatch(new PartitionKey(payout.MerchantId))
+                .ReplaceItem(payout.Id, returned, new TransactionalBatchItemRequestOptions { IfMatchEtag = payout.ETag, EnableContentResponseOnWrite = false })
+                .CreateItem(SettlementEvents.PayoutEventOf(returned, now), NoContent.BatchItem)
+                .ReplaceItem(SettlementState.DocumentId, owed, new TransactionalBatchItemRequestOptions { IfMatchEtag = state.ETag, EnableContentResponseOnWrite = false })
+                .ExecuteAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return (ReturnOutcome.Returned, returned);
+            }
+
+            if (response.StatusCode is not (HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict))
+            {
+                throw new CosmosException($"Returning payout {payout.Id} failed: {response.ErrorMessage}", response.StatusCode, 0, response.ActivityId, response.RequestCharge);
+            }
+
+            await Contention.BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"Payout {payoutId} kept changing; gave up after {Contention.AttemptsMax} attempts.");
+    }
+
+    private async Task<T?> FindAsync<T>(string? merchantId, string id, string kind, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (merchantId is not null)
+        {
+            return await container.ReadOrNullAsync<T>(id, merchantId, cancellationToken);
+        }
+
+        var query = new QueryDefinition($"SELECT * FROM c WHERE c.id = @id AND c.kind = '{kind}'").WithParameter("@id", id);
+        return (await container.QueryAllAsync<T>(query, null, cancellationToken)).FirstOrDefault();
+    }
+}

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Application.Durable;
 using Pipeline.Application.Http;
 

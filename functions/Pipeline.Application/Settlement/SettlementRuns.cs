@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using DurableTask.Core.Exceptions;
 using Microsoft.Azure.Cosmos;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;

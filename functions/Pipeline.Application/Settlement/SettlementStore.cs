@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Cosmos;
-using Pipeline.Application.Events;
 using Pipeline.Application.Http;
 using Pipeline.Domain.Settlement;
 

@@ -4,7 +4,7 @@ using Pipeline.Domain.Ledgers;
 namespace Pipeline.Application.Tests.Payments;
 
 /// <summary>
-/// A ledger whose caller dies on its Nth transfer: before handing the transfer over, or after the ledger applied
+/// A ledger whose caller dies on its Nth transfer (or batch of transfers): before handing the transfer over, or after the ledger applied
 /// it but before the answer came back. Everything else goes straight through.
 /// </summary>
 internal sealed class DyingLedger(ILedgerStore inner, int dieOnCall, bool afterApplying) : ILedgerStore
@@ -27,7 +27,7 @@ internal sealed class DyingLedger(ILedgerStore inner, int dieOnCall, bool afterA
 
     public Task DrainAsync(CancellationToken cancellationToken) => inner.DrainAsync(cancellationToken);
 
-    private async Task<TransferResult> DieAroundAsync(Func<Task<TransferResult>> call)
+    private async Task<T> DieAroundAsync<T>(Func<Task<T>> call)
     {
         var dies = Interlocked.Increment(ref calls) == dieOnCall;
         if (dies && !afterApplying)
@@ -46,8 +46,9 @@ internal sealed class DyingLedger(ILedgerStore inner, int dieOnCall, bool afterA
 
     public Task<Account?> GetAccountAsync(LedgerId id, CancellationToken cancellationToken = default) => inner.GetAccountAsync(id, cancellationToken);
 
+    /// <summary>A batch (a settlement's linked chain) counts as one call.</summary>
     public Task<TransferResult[]> CreateTransfersAsync(IReadOnlyList<Transfer> batch, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Payments make one transfer at a time.");
+        DieAroundAsync(() => inner.CreateTransfersAsync(batch, cancellationToken));
 
     public Task<TransferRecord?> GetTransferAsync(LedgerId id, CancellationToken cancellationToken = default) => inner.GetTransferAsync(id, cancellationToken);
 

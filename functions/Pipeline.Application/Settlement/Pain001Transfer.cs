@@ -6,7 +6,7 @@ namespace Pipeline.Application.Settlement;
 /// characters; <see cref="Pain001.Write"/> transliterates them into the SEPA set. Identifiers and accounts must
 /// already be valid, because they are what reconciliation matches the bank's statement against.
 /// </summary>
-/// <param name="MessageId">GrpHdr/MsgId: unique per file; the bank refuses a second file with the same id.</param>
+/// <param name="MessageId">GrpHdr/MsgId: unique per file; banks use it to spot a file sent twice.</param>
 /// <param name="CreatedAt">GrpHdr/CreDtTm, written in UTC to the second.</param>
 /// <param name="InitiatingPartyName">Who sends the file (the platform operator).</param>
 /// <param name="DebtorBic">The debtor's bank; null or blank writes "NOTPROVIDED", as the EPC guideline allows.</param>

@@ -14,15 +14,15 @@ public static class PayoutFiles
         ArgumentNullException.ThrowIfNull(payout);
         ArgumentNullException.ThrowIfNull(platform);
         var xml = Pain001.Write(new Pain001Transfer(
-            MessageId: payout.Id,
+            MessageId: EpcIdOf(payout.Id),
             CreatedAt: CreatedAtOf(payout),
             InitiatingPartyName: platform.DebtorName,
             DebtorName: platform.DebtorName,
             DebtorIban: platform.DebtorIban,
             DebtorBic: platform.DebtorBic,
-            PaymentInformationId: payout.Id,
+            PaymentInformationId: EpcIdOf(payout.Id),
             RequestedExecutionDate: payout.ExecutionDate,
-            EndToEndId: payout.Id,
+            EndToEndId: EpcIdOf(payout.Id),
             AmountMinor: payout.AmountMinor,
             Currency: payout.Currency,
             CreditorName: payout.Account.Name,
@@ -34,6 +34,14 @@ public static class PayoutFiles
             ? Encoding.UTF8.GetBytes(xml)
             : throw new InvalidOperationException($"The pain.001 of payout {payout.Id} breaks the EPC schema: {string.Join("; ", errors)}");
     }
+
+    /// <summary>
+    /// The payout's id as the EPC identifier set allows it ("_" is not in it): "po-…". It is the end-to-end id the bank
+    /// reports back on the statement, where <see cref="PayoutIdOf"/> turns it back.
+    /// </summary>
+    public static string EpcIdOf(string payoutId) => payoutId.Replace('_', '-');
+
+    public static string PayoutIdOf(string epcId) => epcId.Replace('-', '_');
 
     /// <summary>When the payout was created: the file's creation time, so the same payout always gives the same file.</summary>
     private static DateTimeOffset CreatedAtOf(PayoutDocument payout) => new(CosmosTime.ToTicks(payout.CreatedMicros), TimeSpan.Zero);

@@ -102,10 +102,11 @@ internal sealed class SettlementWorld
         await Ledger.RecoverAsync(TimeSpan.Zero);
     }
 
-    /// <summary>Relays, then settles the merchant for <paramref name="date"/> as a run starting now would.</summary>
+    /// <summary>Relays, then settles the merchant for <paramref name="date"/> as a run starting a second later would.</summary>
     public async Task<MerchantSettled> SettleAsync(DateOnly date, MerchantSettler? settler = null, string runId = "run_test")
     {
         await RelayAsync();
+        Clock.Advance(TimeSpan.FromSeconds(1));
         return await (settler ?? Settler()).SettleAsync(MerchantId, runId, date, CosmosTime.ToMicros(Clock.GetUtcNow()), default);
     }
 

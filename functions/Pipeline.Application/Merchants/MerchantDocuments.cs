@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Pipeline.Application.Settlement;
 using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Merchants;

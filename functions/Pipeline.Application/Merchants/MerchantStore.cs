@@ -4,7 +4,6 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Caching.Memory;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
-using Pipeline.Application.Settlement;
 using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Merchants;

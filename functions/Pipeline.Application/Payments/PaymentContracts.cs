@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Payments;
+using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Payments;
 
@@ -83,6 +86,7 @@ public sealed record RefundView(string TransferId, long Amount, DateTimeOffset C
 
 /// <param name="Amount">What was authorised: the charge, or the first hold plus every increment.</param>
 /// <param name="ChargeTransferId">For an automatic payment, the ledger transfer that moved the money.</param>
+/// <param name="CapturedAt">When the money was captured (the charge, or the capture); null before.</param>
 public sealed record PaymentView(
     string Id,
     PaymentStatus Status,
@@ -101,8 +105,25 @@ public sealed record PaymentView(
     string? ChargeTransferId,
     IReadOnlyList<HoldView> Holds,
     IReadOnlyList<RefundView> Refunds,
+    DateTimeOffset? CapturedAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The platform's fee on the captured amount, under the merchant's price in force at <see cref="CapturedAt"/>: what
+    /// settlement takes (docs/SETTLEMENT.md). Shown by GET /payments and GET /payments/{id}; not in events, whose data is
+    /// the payment alone.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Fee { get; init; }
+
+    /// <summary>The view with its fee under <paramref name="pricing"/> (none before a capture).</summary>
+    public PaymentView WithFee(PricingSchedule pricing)
+    {
+        ArgumentNullException.ThrowIfNull(pricing);
+        return CapturedAt is { } at ? this with { Fee = pricing.FeeOf(Currency, AmountCaptured, CosmosTime.ToMicros(at)) } : this;
+    }
+}
 
 /// <param name="Next">The cursor for the next page (?after=), or null on the last page.</param>
 public sealed record PaymentsPage(IReadOnlyList<PaymentView> Payments, string? Next);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Pipeline.Application.Http;
+using Pipeline.Application.Merchants;
 using Pipeline.Domain.Payments;
+using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Payments;
 
@@ -60,7 +62,7 @@ public static class PaymentRoutes
         var payment = await request.Service<PaymentStore>().GetAsync(request.Caller.MerchantId!, request.Route("id"), request.Aborted);
         return payment is null
             ? ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No payment of yours has this id.")
-            : ApiResponse.Ok(payment);
+            : ApiResponse.Ok(payment.WithFee(await PricingAsync(request)));
     }
 
     private static async Task<ApiResponse> ListAsync(ApiRequest request)
@@ -85,7 +87,8 @@ public static class PaymentRoutes
         try
         {
             var page = await request.Service<PaymentStore>().ListAsync(request.Caller.MerchantId!, status, limit, query["after"].FirstOrDefault(), request.Aborted);
-            return ApiResponse.Ok(page);
+            var pricing = await PricingAsync(request);
+            return ApiResponse.Ok(page with { Payments = [.. page.Payments.Select(p => p.WithFee(pricing))] });
         }
         catch (ArgumentException)
         {
@@ -118,6 +121,10 @@ public static class PaymentRoutes
         var outcome = await request.Service<PaymentStore>().RunAsync(request.Caller.MerchantId!, request.Route("id"), kind, amount(body), request.IdempotencyKey, request.Aborted);
         return Answer(outcome, successStatus);
     }
+
+    /// <summary>The calling merchant's prices over time (fees are shown on reads only: creating a payment reads no merchant).</summary>
+    private static async Task<PricingSchedule> PricingAsync(ApiRequest request) =>
+        (await request.Service<MerchantStore>().GetTermsAsync(request.Caller.MerchantId!, request.Aborted))?.Pricing ?? PricingSchedule.None;
 
     /// <summary>The one place a payment refusal becomes an HTTP status.</summary>
     internal static int StatusOf(PaymentRefusalKind kind) => kind switch

@@ -32,6 +32,7 @@ public static class PaymentViews
                 h.AmountCaptured,
                 h.ResolvedBy is { } by ? p.TransferIdOf(by, h.Index).ToString() : null))],
             [.. p.Refunds.Select(r => new RefundView(p.TransferIdOf(StepKind.Refund, r.Index).ToString(), r.Amount, At(r.CreatedMicros)))],
+            PaymentRules.CapturedAtMicros(p) is { } captured ? At(captured) : null,
             At(p.CreatedMicros),
             At(p.UpdatedMicros));
     }

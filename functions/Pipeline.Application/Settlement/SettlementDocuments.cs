@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pipeline.Application.Merchants;
 using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Settlement;

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask.Client;
+using Pipeline.Application.Merchants;
 
 namespace Pipeline.Application.Settlement;
 

@@ -1,4 +1,5 @@
 using Pipeline.Application.Cosmos;
+using Pipeline.Application.Merchants;
 
 namespace Pipeline.Application.Settlement;
 

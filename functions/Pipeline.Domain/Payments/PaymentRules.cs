@@ -41,6 +41,19 @@ public static class PaymentRules
         };
     }
 
+    /// <summary>
+    /// When the payment's money was captured (Unix microseconds): the charge of an automatic payment or the capture of an
+    /// authorisation — the time of its payment.succeeded event, which prices its fee. Null while nothing is captured.
+    /// </summary>
+    public static long? CapturedAtMicros(Payment payment)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        return payment.AmountCaptured == 0
+            ? null
+            : payment.History.FirstOrDefault(r => r.Failure is null
+                && (r.Kind == PaymentOperationKind.Capture || (r.Kind == PaymentOperationKind.Authorize && payment.CaptureMethod == CaptureMethod.Automatic)))?.AtMicros;
+    }
+
     public static string NewOperationId() => Guid.NewGuid().ToString("N");
 
     /// <summary>

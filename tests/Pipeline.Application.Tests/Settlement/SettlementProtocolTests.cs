@@ -1,3 +1,4 @@
+using Pipeline.Application.Merchants;
 using Pipeline.Application.Settlement;
 using Pipeline.Application.Tests.Payments;
 

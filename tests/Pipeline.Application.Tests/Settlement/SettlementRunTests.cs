@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using Pipeline.Application.Merchants;
 using Pipeline.Application.Settlement;
 using Pipeline.Application.Tests.Payments;
 

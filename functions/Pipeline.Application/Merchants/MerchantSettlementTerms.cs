@@ -1,6 +1,6 @@
 using Pipeline.Domain.Settlement;
 
-namespace Pipeline.Application.Settlement;
+namespace Pipeline.Application.Merchants;
 
 /// <summary>
 /// How a merchant is settled (<c>PUT /merchants/{id}/settlement-settings</c>, kept on the merchant): its days end at

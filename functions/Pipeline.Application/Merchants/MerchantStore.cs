@@ -185,6 +185,8 @@ public sealed class MerchantStore(Database database, TimeProvider time) : IApiKe
             ? merchants.UpdateAsync<MerchantDocument>(id, id, m => change(m) with { ETag = null }, m => m.ETag, cancellationToken)
             : Task.FromResult<MerchantDocument?>(null);
 
+    public static bool IsMerchantId(string? id) => id is not null && ResourceIds.IsValid(id, IdPrefix);
+
     /// <summary>The merchant, or null: an id without a merchant id's shape (from a URL) names none and is never looked up.</summary>
     private Task<MerchantDocument?> ReadAsync(string id, CancellationToken cancellationToken) =>
         ResourceIds.IsValid(id, IdPrefix) ? merchants.ReadOrNullAsync<MerchantDocument>(id, id, cancellationToken) : Task.FromResult<MerchantDocument?>(null);

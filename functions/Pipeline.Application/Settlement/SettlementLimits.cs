@@ -38,6 +38,9 @@ public static class SettlementLimits
     /// <summary>Merchants one activity settles at once.</summary>
     public const int MerchantsInParallel = 8;
 
+    /// <summary>Merchants a run can be limited to: one page, as a generation of a run over every merchant takes.</summary>
+    public const int RunMerchantIdsMax = 1_000;
+
     /// <summary>Failed merchants a run names (all are counted).</summary>
     public const int FailedMerchantsNamedMax = 20;
 

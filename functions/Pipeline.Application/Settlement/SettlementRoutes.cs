@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pipeline.Application.Durable;
 using Pipeline.Application.Http;
+using Pipeline.Application.Merchants;
 
 namespace Pipeline.Application.Settlement;
 
@@ -52,7 +53,7 @@ public static class SettlementRoutes
         var client = request.Service<DurableClientSlot>().Client
             ?? throw new InvalidOperationException("No Durable client: the host hands it over before settlement runs can start.");
         var runId = SettlementRuns.RequestedRunIdOf(request.Caller.IdempotencyScope, request.IdempotencyKey);
-        var run = await request.Service<SettlementRuns>().StartAsync(client, runId, body.Date, "request", request.Aborted);
+        var run = await request.Service<SettlementRuns>().StartAsync(client, runId, body.Date, "request", body.MerchantIds?.Distinct(StringComparer.Ordinal).ToList(), request.Aborted);
         return new ApiResponse(StatusCodes.Status202Accepted, ApiResponse.Serialize(run), "application/json");
     }
 
@@ -133,9 +134,23 @@ public static class SettlementRoutes
 
     private static ApiResponse NotFound(string detail) => ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, detail);
 
-    public sealed record StartRunRequest(DateOnly Date) : IValidatable
+    /// <param name="MerchantIds">Only these merchants (e.g. one settled again after a fix); every merchant when left out.</param>
+    public sealed record StartRunRequest(DateOnly Date, IReadOnlyList<string>? MerchantIds = null) : IValidatable
     {
-        public IReadOnlyDictionary<string, string[]> Validate() =>
-            Date == default ? new Dictionary<string, string[]> { ["date"] = ["Give the settlement date, yyyy-MM-dd."] } : new Dictionary<string, string[]>();
+        public IReadOnlyDictionary<string, string[]> Validate()
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (Date == default)
+            {
+                errors["date"] = ["Give the settlement date, yyyy-MM-dd."];
+            }
+
+            if (MerchantIds is { } ids && (ids.Count is 0 or > SettlementLimits.RunMerchantIdsMax || ids.Any(id => !MerchantStore.IsMerchantId(id))))
+            {
+                errors["merchantIds"] = [$"Give 1 to {SettlementLimits.RunMerchantIdsMax} merchant ids (mer_…), or leave it out to settle every merchant."];
+            }
+
+            return errors;
+        }
     }
 }

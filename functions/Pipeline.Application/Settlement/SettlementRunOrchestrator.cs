@@ -42,7 +42,7 @@ public sealed class SettlementRunOrchestrator : TaskOrchestrator<SettlementRunIn
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var page = await context.CallActivityAsync<MerchantPage>(nameof(ListMerchantsActivity), input.Continuation);
+        var page = input.MerchantIds is { } named ? new MerchantPage(named, null) : await context.CallActivityAsync<MerchantPage>(nameof(ListMerchantsActivity), input.Continuation);
         var batches = page.Ids.Chunk(SettlementLimits.MerchantsPerActivity)
             .Select(ids => context.CallActivityAsync<SettlementRunTotals>(nameof(SettleMerchantsActivity), new SettleBatch(input.RunId, input.Date, input.RunMicros, ids)));
         var totals = (await Task.WhenAll(batches)).Aggregate(input.SoFar, (sum, batch) => sum.Plus(batch));

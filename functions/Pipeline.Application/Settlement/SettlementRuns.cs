@@ -35,6 +35,9 @@ public sealed record SettlementRunDocument
     public required long RunMicros { get; init; }
 
     public required string Trigger { get; init; }
+
+    /// <summary>The merchants the run settles; null: every merchant.</summary>
+    public IReadOnlyList<string>? MerchantIds { get; init; }
     public string Status { get; init; } = "running";
     public SettlementRunTotals? Totals { get; init; }
     public long? CompletedMicros { get; init; }
@@ -44,7 +47,8 @@ public sealed record SettlementRunDocument
 }
 
 /// <summary>The input of a run's orchestration, and of each generation of it (a page of merchants per generation).</summary>
-public sealed record SettlementRunInput(string RunId, DateOnly Date, long RunMicros, string? Continuation, SettlementRunTotals SoFar);
+/// <param name="MerchantIds">The merchants to settle; null: every merchant, a page per generation from <paramref name="Continuation"/>.</param>
+public sealed record SettlementRunInput(string RunId, DateOnly Date, long RunMicros, string? Continuation, SettlementRunTotals SoFar, IReadOnlyList<string>? MerchantIds = null);
 
 /// <summary>Starting runs (admin request or daily timer) and recording how they ended.</summary>
 public sealed class SettlementRuns(Database database, MerchantStore merchants, TimeProvider time)
@@ -66,10 +70,12 @@ public sealed class SettlementRuns(Database database, MerchantStore merchants, T
     /// Records the run and starts its orchestration unless it exists: safe to call again (a crash between the record and
     /// the start is mended by the next call). Returns the run as recorded (an earlier call's, if any).
     /// </summary>
-    public async Task<SettlementRunDocument> StartAsync(DurableTaskClient client, string runId, DateOnly date, string trigger, CancellationToken cancellationToken)
+    /// <param name="merchantIds">Only these merchants (an operator settling one merchant again); null: every merchant.</param>
+    public async Task<SettlementRunDocument> StartAsync(
+        DurableTaskClient client, string runId, DateOnly date, string trigger, IReadOnlyList<string>? merchantIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var run = new SettlementRunDocument { Id = runId, Date = date, RunMicros = CosmosTime.ToMicros(time.GetUtcNow()), Trigger = trigger };
+        var run = new SettlementRunDocument { Id = runId, Date = date, RunMicros = CosmosTime.ToMicros(time.GetUtcNow()), Trigger = trigger, MerchantIds = merchantIds };
         try
         {
             await container.CreateItemAsync(run, new PartitionKey(runId), NoContent.Item, cancellationToken);
@@ -84,7 +90,7 @@ public sealed class SettlementRuns(Database database, MerchantStore merchants, T
             try
             {
                 await client.ScheduleNewOrchestrationInstanceAsync(
-                    nameof(SettlementRunOrchestrator), new SettlementRunInput(runId, run.Date, run.RunMicros, null, SettlementRunTotals.Zero), new StartOrchestrationOptions(runId), cancellationToken);
+                    nameof(SettlementRunOrchestrator), new SettlementRunInput(runId, run.Date, run.RunMicros, null, SettlementRunTotals.Zero, run.MerchantIds), new StartOrchestrationOptions(runId), cancellationToken);
             }
             catch (OrchestrationAlreadyExistsException)
             {

@@ -30,7 +30,7 @@ public static class SettlementScheduler
         }
 
         var date = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1);
-        await runs.StartAsync(client, SettlementRuns.DailyRunIdOf(date), date, "daily", cancellationToken);
+        await runs.StartAsync(client, SettlementRuns.DailyRunIdOf(date), date, "daily", null, cancellationToken);
         return date;
     }
 }

@@ -100,7 +100,7 @@ public sealed class EdgeTests(LocalHostFixture fixture)
         var concrete = pathIds.Aggregate(route.Path, (path, name) => path.Replace($"{{{name}}}", world.ResourceFor(route.Path), StringComparison.Ordinal));
         var valid = schema is null ? null : world.ValidBodyOf(route.OperationId);
         var validBytes = valid is null ? [] : Encoding.UTF8.GetBytes(valid.ToJsonString());
-        var ownKey = route.Access switch { "merchant" => world.Merchant.ApiKey, "admin" => world.AdminKey, _ => null };
+        var ownKey = route.Access switch { "merchant" or "merchantoradmin" => world.Merchant.ApiKey, "admin" => world.AdminKey, _ => null };
 
         // Who calls: nobody, a garbage key, the wrong kind of key, another merchant (on this merchant's resources).
         if (route.Access != "anyone")
@@ -108,13 +108,16 @@ public sealed class EdgeTests(LocalHostFixture fixture)
             yield return new($"{route} without a key", route.Method, concrete, null, validBytes);
             yield return new($"{route} with a garbage key", route.Method, concrete, "sk_garbage_" + new string('x', 40), validBytes);
             yield return new($"{route} with a key that is not a bearer token", route.Method, concrete, null, validBytes, Raw: ("Authorization", "Basic YTpi"));
-            yield return new($"{route} with the wrong kind of key", route.Method, concrete, route.Access == "admin" ? world.Merchant.ApiKey : world.AdminKey, validBytes);
+            if (route.Access != "merchantoradmin")
+            {
+                yield return new($"{route} with the wrong kind of key", route.Method, concrete, route.Access == "admin" ? world.Merchant.ApiKey : world.AdminKey, validBytes);
+            }
         }
 
         // A PUT creates or replaces under an id its caller chooses: with a valid body, another merchant or an unknown id of
         // the right shape would rightly create. Those cases send an empty object instead, which no PUT accepts.
         var idCaseBytes = route.Method == "PUT" ? "{}"u8.ToArray() : validBytes;
-        if (route.Access == "merchant" && (pathIds.Count > 0 || world.NamesOwnResources(route.OperationId)))
+        if (route.Access is "merchant" or "merchantoradmin" && (pathIds.Count > 0 || world.NamesOwnResources(route.OperationId)))
         {
             yield return new($"{route} as another merchant", route.Method, concrete, world.OtherMerchantKey, idCaseBytes);
         }
@@ -286,6 +289,7 @@ internal sealed class EdgeWorld
         world.resources["/api/v1/devices/{id}"] = deviceId;
         world.resources["/api/v1/wallets/{id}"] = wallet;
         world.resources["/api/v1/payments/{id}"] = payment;
+        await world.SettleAsync(fixture, merchantId, wallet);
         // Subscribed to refunds, which nothing here makes: no delivery runs in the background while the snapshots are compared.
         using (var endpoint = await merchant.PostAsync("api/v1/webhook-endpoints", new { url = "https://hooks.example.com/edge", events = new[] { "payment.refunded" } }))
         {
@@ -333,6 +337,10 @@ internal sealed class EdgeWorld
         {
             ["CreateMerchant"] = """{"name":"Edge"}""",
             ["SetMerchantPricing"] = """{"percentBps":100,"fixedMinor":10,"currency":"EUR"}""",
+            ["SetMerchantSettlementSettings"] = """{"timeZone":"Europe/Berlin","cutoffLocalTime":"18:00","reservePercentBps":500,"reserveDays":7,"minimumPayouts":{"EUR":1000}}""",
+            ["SetMerchantPayoutAccount"] = """{"name":"Edge GmbH","iban":"DE89370400440532013000","bic":"COBADEFFXXX"}""",
+            ["StartSettlementRun"] = """{"date":"2026-01-01","merchantIds":["mer_000000000000000000000000"]}""",
+            ["ReturnPayout"] = """{"reason":"AC04"}""",
             ["RegisterDevice"] = """{"kind":"charger","externalId":"edge-device"}""",
             ["RotateDeviceSecret"] = """{"revokePrevious":true}""",
             ["CreateWallet"] = """{"owner":{"type":"customer","reference":"edge"},"currency":"EUR","overdraftLimit":0}""",
@@ -369,6 +377,41 @@ internal sealed class EdgeWorld
         }
 
         return world;
+    }
+
+    /// <summary>
+    /// A payment settled by a run of this merchant alone (other tests' merchants are left alone), waited for with its
+    /// events relayed: the run, the settlement and its payout to aim at.
+    /// </summary>
+    private async Task SettleAsync(LocalHostFixture fixture, string merchantId, string wallet)
+    {
+        using (var account = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Put, $"api/v1/merchants/{merchantId}/payout-account", AdminKey, new { name = "Edge", iban = "DE89370400440532013000" })))
+        {
+            await PaymentClient.ExpectAsync(account, HttpStatusCode.OK);
+        }
+
+        var paid = (await Merchant.PayAsync(wallet, 500, "automatic")).GetProperty("id").GetString()!;
+        await Merchant.EventsAsync(1, TimeSpan.FromSeconds(30), of: e => e.GetProperty("subject").GetString() == paid);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var start = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/settlements/runs", AdminKey, new { date = today, merchantIds = new[] { merchantId } }));
+        var run = (await PaymentClient.ExpectAsync(start, HttpStatusCode.Accepted)).GetProperty("id").GetString()!;
+        for (var polls = 0; ; polls++)
+        {
+            using var read = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/settlements/runs/{run}", AdminKey));
+            if ((await PaymentClient.ExpectAsync(read, HttpStatusCode.OK)).GetProperty("status").GetString() == "completed")
+            {
+                break;
+            }
+
+            Assert.True(polls < 300, $"Settlement run {run} did not complete.");
+            await Task.Delay(100);
+        }
+
+        var settlement = (await Merchant.GetAsync("api/v1/settlements")).GetProperty("settlements")[0];
+        resources["/api/v1/settlements/runs/{id}"] = run;
+        resources["/api/v1/settlements/{id}"] = settlement.GetProperty("id").GetString()!;
+        resources["/api/v1/payouts/{id}"] = settlement.GetProperty("payoutId").GetString()!;
+        await Merchant.EventsAsync(2, TimeSpan.FromSeconds(30), of: e => e.GetProperty("type").GetString() is "settlement.completed" or "payout.created");
     }
 
     /// <summary>The id of this merchant's resource that a path with <c>{id}</c> names.</summary>

@@ -51,6 +51,7 @@ public sealed class OpenApiDocumentTests(ClientHostFixture fixture)
                 Access.Anyone => [],
                 Access.Merchant => ["merchantKey"],
                 Access.Admin => ["adminKey"],
+                Access.MerchantOrAdmin => ["adminKey", "merchantKey"],
                 _ => ["deviceId", "deviceSignature", "deviceTimestamp"],
             };
             Assert.True(expected.SequenceEqual(schemes), $"{route.Method} {route.Path} states {string.Join(",", schemes)}; it is {route.Access}.");

@@ -11,7 +11,10 @@ public static class SettlementRoutes
     public static readonly ApiRoute StartRun = new("StartSettlementRun", "POST", "v1/settlements/runs", Access.Admin,
         "Starts a settlement run for a date: every merchant is settled up to that day's cut-off in its time zone (or up to now, for a day not over). "
         + "Runs again change nothing already settled; a later run the same day settles only what came after.",
-        StartRunAsync, typeof(StartRunRequest), typeof(SettlementRunDocument));
+        StartRunAsync, typeof(StartRunRequest), typeof(SettlementRunDocument))
+    {
+        SuccessStatus = StatusCodes.Status202Accepted,
+    };
 
     public static readonly ApiRoute GetRun = new("GetSettlementRun", "GET", "v1/settlements/runs/{id}", Access.Admin,
         "A settlement run: running or completed, with merchants settled, settlements, payouts and failures.", GetRunAsync, null, typeof(SettlementRunDocument));

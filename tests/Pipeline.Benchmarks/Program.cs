@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using Pipeline.Benchmarks;
 
 // "ledger-store" runs the load test of the Cosmos ledger store on the local emulator, "http" the HTTP load test
-// of the local host, "charging-sim" the seeded simulation of charging sessions (ChargingSimulation), "wrk-target" the local host left serving for wrk (wrk.sh); anything else goes to BenchmarkDotNet (in-process benchmarks).
+// of the local host, "charging-sim" the seeded simulation of charging sessions (ChargingSimulation), "settlement-run" a settlement run over many
+// merchants (SettlementRunLoad), "wrk-target" the local host left serving for wrk (wrk.sh); anything else goes to BenchmarkDotNet (in-process benchmarks).
 if (args.Length > 0 && args[0] == "ledger-store")
 {
     await LedgerStoreLoad.RunAsync(args[1..]);
@@ -14,6 +15,10 @@ else if (args.Length > 0 && args[0] == "http")
 else if (args.Length > 0 && args[0] == "charging-sim")
 {
     await ChargingSimulation.RunAsync(args[1..]);
+}
+else if (args.Length > 0 && args[0] == "settlement-run")
+{
+    await SettlementRunLoad.RunAsync(args[1..]);
 }
 else if (args.Length > 0 && args[0] == "wrk-target")
 {

@@ -3,7 +3,7 @@ using Pipeline.Local.Emulators;
 
 namespace Pipeline.Benchmarks;
 
-/// <summary>The charging simulation's own local host, on emulators that outlive it so it can be restarted mid-run.</summary>
+/// <summary>A benchmark's own local host (the charging simulation, the settlement run), on emulators that outlive it so it can be restarted mid-run.</summary>
 internal sealed class OwnHost : IAsyncDisposable
 {
     private readonly AzuriteProcess azurite;
@@ -22,7 +22,7 @@ internal sealed class OwnHost : IAsyncDisposable
     public static async Task<OwnHost> StartAsync()
     {
         var root = CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory);
-        var azurite = await AzuriteProcess.StartAsync(root, Path.Combine(Path.GetTempPath(), "pipeline-charging-sim-" + Guid.NewGuid().ToString("N")));
+        var azurite = await AzuriteProcess.StartAsync(root, Path.Combine(Path.GetTempPath(), "pipeline-bench-host-" + Guid.NewGuid().ToString("N")));
         var cosmos = await CosmosEmulatorProcess.StartAsync(root);
         var settings = new Dictionary<string, string?>
         {

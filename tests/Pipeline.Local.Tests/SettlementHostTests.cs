@@ -6,8 +6,17 @@ using Pipeline.Application.Settlement;
 
 namespace Pipeline.Local.Tests;
 
-/// <summary>A host of its own: a settlement run settles every merchant of its database, and these tests count them.</summary>
-public sealed class SettlementHostFixture : LocalHostFixture;
+/// <summary>
+/// A host of its own: a settlement run settles every merchant of its database, and these tests count them. Prices take
+/// effect at once here (the tests price and pay in the same second).
+/// </summary>
+public sealed class SettlementHostFixture : LocalHostFixture
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Pipeline:Merchants:PriceTakesEffectAfter"] = "00:00:00",
+    };
+}
 
 /// <summary>Settlement through the local host: the run orchestration, the reports, the payouts and their SEPA files, over HTTP.</summary>
 public sealed class SettlementHostTests(SettlementHostFixture fixture) : IClassFixture<SettlementHostFixture>

@@ -35,6 +35,7 @@ public static class PipelineServices
         services.AddSingleton(TimeProvider.System);
         services.Configure<KestrelServerOptions>(kestrel => ServerLimits.Apply(kestrel.Limits));
         services.AddSingleton(database);
+        services.AddOptions<MerchantOptions>().Bind(configuration.GetSection(MerchantOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MerchantStore>();
         services.AddSingleton<IApiKeys>(sp => sp.GetRequiredService<MerchantStore>());
         services.AddSingleton<IdempotencyStore>();

@@ -87,13 +87,9 @@ public sealed class EventLog(Database database)
         return container.QueryAllAsync<LoggedEvent>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) }, cancellationToken);
     }
 
-    /// <summary>The position of the merchant's first event after <paramref name="after"/> still in the log, or null: a reader that finds more than one past its position has missed expired events.</summary>
-    public async Task<long?> FirstPositionAfterAsync(string merchantId, long after, CancellationToken cancellationToken)
-    {
-        var query = new QueryDefinition($"SELECT TOP 1 VALUE c.position FROM c WHERE c.position > {Numbers.Literal(after)} ORDER BY c.position ASC");
-        var found = await container.QueryAllAsync<long>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) }, cancellationToken);
-        return found.Count > 0 ? found[0] : null;
-    }
+    /// <summary>The merchant's head: the last position given out, and how many events of each type it holds; null before any event.</summary>
+    public Task<EventLogHead?> HeadAsync(string merchantId, CancellationToken cancellationToken) =>
+        container.ReadOrNullAsync<EventLogHead>(EventLogHead.DocumentId, merchantId, cancellationToken);
 
     /// <summary>The merchant's event with this id, or null (another merchant's event is not in this merchant's log).</summary>
     public async Task<EventEnvelope?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
@@ -127,7 +123,7 @@ public sealed class EventLog(Database database)
         {
             var head = await container.ReadOrNullAsync<EventLogHead>(EventLogHead.DocumentId, merchantId, cancellationToken);
             var last = head?.Last ?? 0;
-            var moved = new EventLogHead { MerchantId = merchantId, Last = last + events.Count };
+            var moved = new EventLogHead { MerchantId = merchantId, Last = last + events.Count, Counts = CountsAfter(head, events) };
             var batch = container.CreateTransactionalBatch(partition);
             batch = head is null
                 ? batch.CreateItem(moved, NoContent.BatchItem)
@@ -161,6 +157,23 @@ public sealed class EventLog(Database database)
         {
             throw new InvalidOperationException($"The event log of {merchantId} could not be appended to after {Contention.AttemptsMax} attempts.");
         }
+    }
+
+    /// <summary>The head's counts with the batch's events added; unknown (null) stays unknown.</summary>
+    private static Dictionary<string, long>? CountsAfter(EventLogHead? head, List<EventEnvelope> events)
+    {
+        if (head is { Counts: null })
+        {
+            return null;
+        }
+
+        var counts = new Dictionary<string, long>(head?.Counts ?? new Dictionary<string, long>(), StringComparer.Ordinal);
+        foreach (var type in events.Select(e => e.Type))
+        {
+            counts[type] = counts.GetValueOrDefault(type) + 1;
+        }
+
+        return counts;
     }
 
     private async Task<HashSet<string>> LoggedIdsAsync(PartitionKey partition, List<EventEnvelope> events, CancellationToken cancellationToken)

@@ -51,6 +51,6 @@ internal static class MerchantPricing
     /// </summary>
     public static PricingSchedule ScheduleOf(MerchantDocument merchant) =>
         merchant.Prices is { } prices ? new(prices)
-        : merchant.Pricing is { } pricing ? PricingSchedule.None.With(new PricedFrom(pricing.Currency, new FeeRule(pricing.PercentBps, pricing.FixedMinor), 0))
+        : merchant.Pricing is { } pricing ? PricingSchedule.None.With(new PricedFrom(pricing.Currency, new FeeRule(pricing.PercentBps, pricing.FixedMinor), 0), 0)
         : PricingSchedule.None;
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
 using Pipeline.Domain.Settlement;
@@ -9,7 +10,8 @@ using Pipeline.Domain.Settlement;
 namespace Pipeline.Application.Merchants;
 
 /// <summary>Merchants and the index of their API keys, in Cosmos DB.</summary>
-public sealed class MerchantStore(Database database, TimeProvider time) : IApiKeys
+/// <param name="options">Null: the defaults (tests).</param>
+public sealed class MerchantStore(Database database, TimeProvider time, IOptions<MerchantOptions>? options = null) : IApiKeys
 {
     public const string MerchantsContainer = "merchants";
     public const string ApiKeysContainer = "api-keys";
@@ -141,13 +143,16 @@ public sealed class MerchantStore(Database database, TimeProvider time) : IApiKe
         return key;
     }
 
-    /// <summary>Sets the price in the pricing's currency from now on: captures before now keep the price they were made under.</summary>
+    /// <summary>
+    /// Sets the price in the pricing's currency for captures from <see cref="MerchantOptions.PriceTakesEffectAfter"/> on;
+    /// captures before keep the price they were made under. The same price saved again changes nothing.
+    /// </summary>
     public async Task<MerchantView?> SetPricingAsync(string id, Pricing pricing, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pricing);
-        var now = CosmosTime.ToMicros(time.GetUtcNow());
-        var entry = new PricedFrom(pricing.Currency, new FeeRule(pricing.PercentBps, pricing.FixedMinor), now);
-        return await ChangeAsync(id, m => m with { Pricing = pricing, Prices = [.. MerchantPricing.ScheduleOf(m).With(entry).Entries] }, cancellationToken);
+        var now = time.GetUtcNow();
+        var entry = new PricedFrom(pricing.Currency, new FeeRule(pricing.PercentBps, pricing.FixedMinor), CosmosTime.ToMicros(now + (options?.Value ?? new MerchantOptions()).PriceTakesEffectAfter));
+        return await ChangeAsync(id, m => m with { Pricing = pricing, Prices = [.. MerchantPricing.ScheduleOf(m).With(entry, CosmosTime.ToMicros(now)).Entries] }, cancellationToken);
     }
 
     public Task<MerchantView?> SetSettlementSettingsAsync(string id, SettlementSettings settings, CancellationToken cancellationToken) =>

@@ -34,7 +34,11 @@ public sealed class MerchantSettler(
             return new(0, 0);
         }
 
-        var cutoff = Math.Min(CosmosTime.ToMicros(terms.Settlement.Calendar().CutoffOf(date)), runMicros);
+        var calendar = terms.Settlement.Calendar();
+        var cutoff = Math.Min(CosmosTime.ToMicros(calendar.CutoffOf(date)), runMicros);
+        // A run for a day not begun yet (east of UTC) releases no reserve before its day.
+        var today = calendar.DayOf(SettlementView.At(runMicros));
+        var asOf = date < today ? date : today;
         var (rounds, settlements, payouts) = (0, 0, 0);
         for (var pass = 0; pass < SettlementLimits.RoundsPerRunMax + Contention.AttemptsMax; pass++)
         {
@@ -42,8 +46,19 @@ public sealed class MerchantSettler(
             var pending = state.Pending;
             if (pending is null)
             {
-                if (rounds == SettlementLimits.RoundsPerRunMax || await PlanAsync(state, terms, runId, date, cutoff, cancellationToken) is not { } planned)
+                if (rounds == SettlementLimits.RoundsPerRunMax)
                 {
+                    return new(settlements, payouts);
+                }
+
+                var plan = await PlanAsync(state, terms, runId, date, asOf, cutoff, cancellationToken);
+                if (plan.Round is not { } planned)
+                {
+                    if (plan.AdvanceTo > state.Position)
+                    {
+                        await AdvanceAsync(state, plan.AdvanceTo, plan.ItemsThrough, cancellationToken);
+                    }
+
                     return new(settlements, payouts);
                 }
 
@@ -98,48 +113,75 @@ public sealed class MerchantSettler(
         await container.ReadOrNullAsync<SettlementState>(SettlementState.DocumentId, merchantId, cancellationToken)
             ?? new SettlementState { MerchantId = merchantId };
 
-    /// <summary>The next round, or null when there is nothing new: no capture or refund before the cut-off, no reserve due, no payout returned.</summary>
-    private async Task<SettlementRound?> PlanAsync(SettlementState state, MerchantTerms terms, string runId, DateOnly date, long cutoff, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a look at the merchant found: the next round, or none — and then the position (and count of captures and
+    /// refunds through it) the state may move on to without settling anything, past events that are not for settlement.
+    /// </summary>
+    private sealed record Plan(SettlementRound? Round, long AdvanceTo, long? ItemsThrough);
+
+    /// <summary>
+    /// The next round: the captures and refunds logged after the state's position and before the cut-off, the reserve
+    /// due by <paramref name="asOf"/> and the payouts returned, in at most <see cref="SettlementLimits.CurrenciesPerRoundMax"/>
+    /// currencies. A round that takes everything the log holds moves the position to the log's head (past the events
+    /// settlement does not read, so their expiry is never taken for lost captures).
+    /// </summary>
+    private async Task<Plan> PlanAsync(SettlementState state, MerchantTerms terms, string runId, DateOnly date, DateOnly asOf, long cutoff, CancellationToken cancellationToken)
     {
-        if (await log.FirstPositionAfterAsync(state.MerchantId, state.Position, cancellationToken) is { } first && first != state.Position + 1)
+        var head = await log.HeadAsync(state.MerchantId, cancellationToken);
+        var headPosition = head?.Last ?? 0;
+        var logged = head?.CountOf(SettlementItems.Types);
+        var (read, all) = await SettlementItems.ReadAsync(log, state.MerchantId, state.Position, headPosition, cutoff, SettlementLimits.ItemsPerRoundMax, cancellationToken);
+        if (all && state.ItemsThrough is { } through && logged is { } total && total - through != read.Count)
         {
-            // Events past the position expired unsettled (a merchant not settled for the log's whole retention): stop loudly.
-            throw new InvalidOperationException($"Merchant {state.MerchantId}: the event log starts at {first}, after the settled position {state.Position}; captures were not settled in time.");
+            // Captures or refunds expired from the log before they were settled (a merchant left unsettled for its whole retention).
+            throw new InvalidOperationException($"Merchant {state.MerchantId}: {total - through - read.Count} capture or refund events after position {state.Position} expired unsettled.");
         }
 
-        var read = await SettlementItems.ReadAsync(log, state.MerchantId, state.Position, cutoff, SettlementLimits.ItemsPerRoundMax, cancellationToken);
-        var due = state.Reserves.Where(t => t.ReleaseOn <= date).ToList();
-        var (items, to) = WithinCurrencyBound(read, state.Position, [.. due.Select(t => t.Currency), .. state.Returned.Select(r => r.Currency)]);
-        var currencies = items.Select(i => i.Currency).Concat(due.Select(t => t.Currency)).Concat(state.Returned.Select(r => r.Currency))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var bound = state.Reserves.Where(t => t.ReleaseOn <= asOf).Select(t => t.Currency).Concat(state.Returned.Select(r => r.Currency))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(SettlementLimits.CurrenciesPerRoundMax).ToHashSet(StringComparer.Ordinal);
+        var due = state.Reserves.Where(t => t.ReleaseOn <= asOf && bound.Contains(t.Currency)).ToList();
+        var returned = state.Returned.Where(r => bound.Contains(r.Currency)).ToList();
+        var (items, to, cut) = WithinCurrencyBound(read, state.Position, bound);
+        var caughtUp = all && !cut;
+        var (end, itemsThrough) = caughtUp ? (headPosition, logged) : (to, state.ItemsThrough + items.Count);
+        var currencies = items.Select(i => i.Currency).Concat(bound).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (currencies.Count == 0)
         {
-            return null;
+            return new Plan(null, end, itemsThrough);
         }
 
-        var settings = terms.Settlement;
-        var settled = currencies.Select(currency =>
+        var settled = currencies.Select(currency => CurrencyOf(state, terms, currency, [.. items.Where(i => i.Currency == currency)],
+            [.. due.Where(t => t.Currency == currency)], [.. returned.Where(r => r.Currency == currency)], asOf, cutoff));
+        var round = new SettlementRound(runId, date, cutoff, state.Position, end, CosmosTime.ToMicros(time.GetUtcNow()), terms.PayoutAccount, terms.Pricing.Entries, [.. settled])
         {
-            var id = ResourceIds.Derived("stl_", $"{state.MerchantId}\n{state.Rounds}\n{currency}");
-            var carried = state.Carried.GetValueOrDefault(currency);
-            var minimum = settings.MinimumPayoutOf(currency);
-            var currencyTerms = new SettlementTerms(
-                [.. due.Where(t => t.Currency == currency)], carried?.AmountMinor ?? 0, settings.ReservePercentBps,
-                terms.PayoutAccount is null ? long.MaxValue : minimum, carried?.FromSettlementId ?? "", [.. state.Returned.Where(r => r.Currency == currency)]);
-            var totals = SettlementCalculation.Settle(id, currency, [.. items.Where(i => i.Currency == currency)], terms.Pricing, currencyTerms, cutoff).Totals;
-            var withheld = terms.PayoutAccount is null && totals.NetMinor > 0 && totals.NetMinor >= minimum ? "no_payout_account" : null;
-            return new CurrencySettlement(
-                id, currency, totals, currencyTerms, totals.PayoutMinor > 0 ? ResourceIds.Derived("po_", id) : null, withheld,
-                totals.ReserveHeldMinor > 0 ? date.AddDays(settings.ReserveDays) : null);
-        });
-        return new SettlementRound(runId, date, cutoff, state.Position, to, CosmosTime.ToMicros(time.GetUtcNow()), terms.PayoutAccount, terms.Pricing.Entries, [.. settled]);
+            ItemsThrough = itemsThrough,
+        };
+        return new Plan(round, end, itemsThrough);
+    }
+
+    /// <summary>One currency's settlement in a round: its id (from the merchant, the round and the currency), terms and totals.</summary>
+    private static CurrencySettlement CurrencyOf(
+        SettlementState state, MerchantTerms terms, string currency, IReadOnlyList<SettlementItem> items, IReadOnlyList<ReserveTranche> due,
+        IReadOnlyList<ReturnedPayout> returned, DateOnly asOf, long cutoff)
+    {
+        var settings = terms.Settlement;
+        var id = ResourceIds.Derived("stl_", $"{state.MerchantId}\n{state.Rounds}\n{currency}");
+        var carried = state.Carried.GetValueOrDefault(currency);
+        var minimum = settings.MinimumPayoutOf(currency);
+        var currencyTerms = new SettlementTerms(
+            due, carried?.AmountMinor ?? 0, settings.ReservePercentBps, terms.PayoutAccount is null ? long.MaxValue : minimum, carried?.FromSettlementId ?? "", returned);
+        var totals = SettlementCalculation.Settle(id, currency, items, terms.Pricing, currencyTerms, cutoff).Totals;
+        var withheld = terms.PayoutAccount is null && totals.NetMinor > 0 && totals.NetMinor >= minimum ? "no_payout_account" : null;
+        return new CurrencySettlement(
+            id, currency, totals, currencyTerms, totals.PayoutMinor > 0 ? ResourceIds.Derived("po_", id) : null, withheld,
+            totals.ReserveHeldMinor > 0 ? asOf.AddDays(settings.ReserveDays) : null);
     }
 
     /// <summary>
     /// The items up to the first that would make a round of more than <see cref="SettlementLimits.CurrenciesPerRoundMax"/>
-    /// currencies (the rest go to the next round), and the position of the last one taken.
+    /// currencies (the rest go to the next round), the position of the last one taken, and whether any was left.
     /// </summary>
-    private static (IReadOnlyList<SettlementItem> Items, long To) WithinCurrencyBound(IReadOnlyList<PositionedItem> read, long from, IEnumerable<string> others)
+    private static (IReadOnlyList<SettlementItem> Items, long To, bool Cut) WithinCurrencyBound(IReadOnlyList<PositionedItem> read, long from, IEnumerable<string> others)
     {
         var currencies = new HashSet<string>(others, StringComparer.Ordinal);
         var taken = new List<SettlementItem>(read.Count);
@@ -148,14 +190,30 @@ public sealed class MerchantSettler(
         {
             if (currencies.Add(item.Currency) && currencies.Count > SettlementLimits.CurrenciesPerRoundMax)
             {
-                break;
+                return (taken, to, true);
             }
 
             taken.Add(item);
             to = position;
         }
 
-        return (taken, to);
+        return (taken, to, false);
+    }
+
+    /// <summary>Moves the position on without a round (nothing to settle, only events settlement does not read); another writer first is fine.</summary>
+    private async Task AdvanceAsync(SettlementState state, long to, long? itemsThrough, CancellationToken cancellationToken)
+    {
+        var next = state with { Position = to, ItemsThrough = itemsThrough, ETag = null };
+        try
+        {
+            _ = state.ETag is null
+                ? await container.CreateItemAsync(next, new PartitionKey(state.MerchantId), NoContent.Item, cancellationToken)
+                : await container.ReplaceItemAsync(next, SettlementState.DocumentId, new PartitionKey(state.MerchantId), new ItemRequestOptions { IfMatchEtag = state.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        {
+            // Another run moved the state first; it found the same or more.
+        }
     }
 
     /// <summary>Records the round as pending; the state as written, or null when another writer changed it first.</summary>
@@ -209,13 +267,25 @@ public sealed class MerchantSettler(
             reserves.RemoveAll(t => settlement.Terms.DueTranches.Any(d => d.Id == t.Id && d.Currency == t.Currency));
             if (settlement.ReserveReleaseOn is { } releaseOn)
             {
-                reserves.Add(new ReserveTranche(settlement.SettlementId, settlement.Currency, settlement.Totals.ReserveHeldMinor, releaseOn));
+                // One tranche per currency and release date (intraday runs add to it): the state stays small however often runs come.
+                var same = reserves.FindIndex(t => t.Currency == settlement.Currency && t.ReleaseOn == releaseOn);
+                reserves.Add(same < 0
+                    ? new ReserveTranche(settlement.SettlementId, settlement.Currency, settlement.Totals.ReserveHeldMinor, releaseOn)
+                    : reserves[same] with { AmountMinor = reserves[same].AmountMinor + settlement.Totals.ReserveHeldMinor });
+                if (same >= 0)
+                {
+                    reserves.RemoveAt(same);
+                }
             }
 
             returned.RemoveAll(r => settlement.Terms.Returned.Any(s => s.Id == r.Id));
         }
 
-        var moved = state with { Position = round.ToPosition, Rounds = state.Rounds + 1, Carried = carried, Reserves = reserves, Returned = returned, Pending = null, ETag = null };
+        var moved = state with
+        {
+            Position = round.ToPosition, ItemsThrough = round.ItemsThrough, Rounds = state.Rounds + 1, Carried = carried, Reserves = reserves, Returned = returned,
+            Pending = null, ETag = null,
+        };
         batch = batch.ReplaceItem(SettlementState.DocumentId, moved, new TransactionalBatchItemRequestOptions { IfMatchEtag = state.ETag, EnableContentResponseOnWrite = false });
         using var response = await batch.ExecuteAsync(cancellationToken);
         if (response.IsSuccessStatusCode)

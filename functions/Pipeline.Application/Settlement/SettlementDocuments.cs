@@ -25,6 +25,12 @@ public sealed record SettlementState
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long Position { get; init; }
 
+    /// <summary>
+    /// How many capture and refund events the log held through <see cref="Position"/> (its head counts them): the next
+    /// round checks that none expired before it was read. Null when the log did not count them (a head from before).
+    /// </summary>
+    public long? ItemsThrough { get; init; } = 0;
+
     /// <summary>Settlement rounds completed: a round's settlement ids are derived from it.</summary>
     public int Rounds { get; init; }
 
@@ -52,7 +58,11 @@ public sealed record CarriedAmount(long AmountMinor, string FromSettlementId);
 /// </summary>
 public sealed record SettlementRound(
     string RunId, DateOnly Date, long CutoffMicros, long FromPosition, long ToPosition, long PlannedMicros, PayoutAccount? PayoutAccount,
-    IReadOnlyList<PricedFrom> Pricing, IReadOnlyList<CurrencySettlement> Currencies);
+    IReadOnlyList<PricedFrom> Pricing, IReadOnlyList<CurrencySettlement> Currencies)
+{
+    /// <summary>The state's <see cref="SettlementState.ItemsThrough"/> once the round is complete.</summary>
+    public long? ItemsThrough { get; init; }
+}
 
 /// <summary>A currency's settlement in a round, with the terms it was computed from (so a resumed round computes the same lines).</summary>
 public sealed record CurrencySettlement(

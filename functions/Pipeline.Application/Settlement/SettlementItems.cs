@@ -20,37 +20,38 @@ public static class SettlementItems
     public static IReadOnlyList<string> Types { get; } = [PaymentEvents.Succeeded, PaymentEvents.PartiallyRefunded, PaymentEvents.Refunded];
 
     /// <summary>
-    /// The captures and refunds after <paramref name="after"/> that happened before <paramref name="cutoffMicros"/>, in log
-    /// order, each with its position, stopping at the first that did not (a late one after it waits for the next day),
-    /// and at <paramref name="max"/>.
+    /// The captures and refunds at positions (<paramref name="after"/>, <paramref name="upTo"/>] that happened before
+    /// <paramref name="cutoffMicros"/>, in log order, each with its position, stopping at the first that did not (a late
+    /// one after it waits for the next day) and at <paramref name="max"/>. <c>All</c>: none was left in the range.
     /// </summary>
-    public static async Task<IReadOnlyList<PositionedItem>> ReadAsync(
-        EventLog log, string merchantId, long after, long cutoffMicros, int max, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<PositionedItem> Items, bool All)> ReadAsync(
+        EventLog log, string merchantId, long after, long upTo, long cutoffMicros, int max, CancellationToken cancellationToken)
     {
         var items = new List<PositionedItem>();
         var position = after;
         while (items.Count < max)
         {
-            var page = await log.ReadAsync(merchantId, [.. Types], position, long.MaxValue, Math.Min(SettlementLimits.LogPageSize, max - items.Count), cancellationToken);
+            var size = Math.Min(SettlementLimits.LogPageSize, max - items.Count);
+            var page = await log.ReadAsync(merchantId, [.. Types], position, upTo, size, cancellationToken);
             foreach (var logged in page)
             {
                 var item = ItemOf(logged.Envelope);
                 if (item.AtMicros >= cutoffMicros)
                 {
-                    return items;
+                    return (items, false);
                 }
 
                 items.Add(new PositionedItem(item, logged.Position));
                 position = logged.Position;
             }
 
-            if (page.Count < SettlementLimits.LogPageSize)
+            if (page.Count < size)
             {
-                break;
+                return (items, true);
             }
         }
 
-        return items;
+        return (items, false);
     }
 
     /// <summary>The captures and refunds at positions (<paramref name="from"/>, <paramref name="to"/>]: a round's, read again to write its lines.</summary>

@@ -4,6 +4,7 @@ using Pipeline.Application.Payments;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
+using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Settlement;
 
@@ -26,10 +27,19 @@ public sealed class SettlementLedger(ILedgerStore ledger)
 
     public static LedgerId ReserveAccountOf(string merchantId, Currency currency) => LedgerId.FromName($"merchant:{merchantId}:reserve:{currency}");
 
-    /// <summary>Applies a currency's settlement: fee, reserve held, reserve released, payout (the legs that move anything).</summary>
+    /// <summary>
+    /// Applies a currency's settlement: first the returns of the payouts it pays again (each once, by its own id: the
+    /// return may have been recorded by a request that died before it booked them), then its chain — fee, reserve held,
+    /// reserve released, payout (the legs that move anything).
+    /// </summary>
     public async Task ApplyAsync(string merchantId, CurrencySettlement settlement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settlement);
+        foreach (var returned in settlement.Terms.Returned)
+        {
+            await ReturnAsync(merchantId, returned, cancellationToken);
+        }
+
         var currency = Currency.Parse(settlement.Currency);
         var revenue = PaymentStore.RevenueAccountOf(merchantId, currency);
         var reserve = ReserveAccountOf(merchantId, currency);
@@ -70,14 +80,14 @@ public sealed class SettlementLedger(ILedgerStore ledger)
     }
 
     /// <summary>Books a returned payout back from clearing to the merchant's revenue (once: the id is derived from the payout).</summary>
-    public async Task ReturnAsync(PayoutDocument payout, CancellationToken cancellationToken)
+    public async Task ReturnAsync(string merchantId, ReturnedPayout payout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payout);
         var currency = Currency.Parse(payout.Currency);
         var result = await ledger.CreateTransferAsync(new Transfer
         {
             Id = LedgerId.FromName($"payout:{payout.Id}:returned"), DebitAccountId = PayoutClearingOf(currency),
-            CreditAccountId = PaymentStore.RevenueAccountOf(payout.MerchantId, currency), Amount = payout.AmountMinor, Currency = currency, Code = TransferCodes.PayoutReturn,
+            CreditAccountId = PaymentStore.RevenueAccountOf(merchantId, currency), Amount = payout.AmountMinor, Currency = currency, Code = TransferCodes.PayoutReturn,
         }, cancellationToken);
         if (!result.IsSuccess())
         {

@@ -100,9 +100,12 @@ public sealed class SettlementStore(Database database, SettlementLedger ledger, 
     }
 
     /// <summary>
-    /// Books a payout the bank returned: back from clearing to the merchant's revenue (ledger first: a retry finds it
-    /// done), then, in one batch, the payout marked returned with its event and the amount owed again in the merchant's
-    /// settlement state — so the next settlement of the currency pays it once more. Safe to repeat.
+    /// Books a payout the bank returned. First, in one batch, the payout marked returned with its event and the amount
+    /// owed again in the merchant's settlement state; then the money back from clearing to the merchant's revenue. A
+    /// request that dies between the two leaves the return recorded: the next settlement of the currency books the
+    /// money back (by the same transfer id) before it pays the amount again, and a repeat of the request does too.
+    /// (Booking the money first, as a first version did, left it in revenue unowed if the request died before the
+    /// batch — found in review.)
     /// </summary>
     public async Task<(ReturnOutcome Outcome, PayoutDocument? Payout)> ReturnPayoutAsync(string payoutId, string reason, CancellationToken cancellationToken)
     {
@@ -113,24 +116,26 @@ public sealed class SettlementStore(Database database, SettlementLedger ledger, 
                 return (ReturnOutcome.NotFound, null);
             }
 
+            var owed = new ReturnedPayout(payout.Id, payout.Currency, payout.AmountMinor);
             if (payout.Status == PayoutStatus.Returned)
             {
+                await ledger.ReturnAsync(payout.MerchantId, owed, cancellationToken);
                 return (ReturnOutcome.AlreadyReturned, payout);
             }
 
-            await ledger.ReturnAsync(payout, cancellationToken);
             var now = CosmosTime.ToMicros(time.GetUtcNow());
             var returned = payout with { Status = PayoutStatus.Returned, ReturnedMicros = now, ReturnReason = reason, EventSequence = payout.EventSequence + 1, ETag = null };
             var state = await container.ReadOrNullAsync<SettlementState>(SettlementState.DocumentId, payout.MerchantId, cancellationToken)
                 ?? throw new InvalidOperationException($"Payout {payout.Id} has no settlement state.");
-            var owed = state with { Returned = [.. state.Returned, new ReturnedPayout(payout.Id, payout.Currency, payout.AmountMinor)], ETag = null };
             using var response = await container.CreateTransactionalBatch(new PartitionKey(payout.MerchantId))
                 .ReplaceItem(payout.Id, returned, new TransactionalBatchItemRequestOptions { IfMatchEtag = payout.ETag, EnableContentResponseOnWrite = false })
                 .CreateItem(SettlementEvents.PayoutEventOf(returned, now), NoContent.BatchItem)
-                .ReplaceItem(SettlementState.DocumentId, owed, new TransactionalBatchItemRequestOptions { IfMatchEtag = state.ETag, EnableContentResponseOnWrite = false })
+                .ReplaceItem(SettlementState.DocumentId, state with { Returned = [.. state.Returned, owed], ETag = null },
+                    new TransactionalBatchItemRequestOptions { IfMatchEtag = state.ETag, EnableContentResponseOnWrite = false })
                 .ExecuteAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
+                await ledger.ReturnAsync(payout.MerchantId, owed, cancellationToken);
                 return (ReturnOutcome.Returned, returned);
             }
 

@@ -10,8 +10,18 @@ public sealed record PricedFrom(string Currency, FeeRule Rule, long EffectiveFro
 /// </summary>
 public sealed record PricingSchedule(IReadOnlyList<PricedFrom> Entries)
 {
-    /// <summary>How many rules are kept per currency (older ones are dropped once a newer one has been in force this long).</summary>
-    public const int EntriesPerCurrencyMax = 20;
+    /// <summary>
+    /// How long after it is set a price takes effect: captures until then keep the old price. A request's clock may be
+    /// behind, or the request paused between reading it and its write, while a run settles captures under the old
+    /// price (found in review); a minute ahead, the new price starts after any run that can have seen the old one.
+    /// </summary>
+    public static readonly TimeSpan TakesEffectAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A price superseded longer ago than this is dropped: no capture still unsettled can be under it, since captures are
+    /// settled from the event log, which keeps 30 days (a merchant that far behind stops settling loudly anyway).
+    /// </summary>
+    public static readonly TimeSpan SupersededKeptFor = TimeSpan.FromDays(90);
 
     public static PricingSchedule None { get; } = new([]);
 
@@ -33,12 +43,22 @@ public sealed record PricingSchedule(IReadOnlyList<PricedFrom> Entries)
     /// <summary>The fee of a capture of <paramref name="capturedMinor"/> at <paramref name="atMicros"/>.</summary>
     public long FeeOf(string currency, long capturedMinor, long atMicros) => RuleAt(currency, atMicros)?.FeeOf(capturedMinor) ?? 0;
 
-    /// <summary>The schedule with <paramref name="entry"/> added; the currency's oldest rules beyond the bound are dropped.</summary>
-    public PricingSchedule With(PricedFrom entry)
+    /// <summary>
+    /// The schedule with <paramref name="entry"/> added — unchanged when the currency's latest price is the same rule (a
+    /// price saved again keeps the time it took effect) — and the prices superseded more than
+    /// <see cref="SupersededKeptFor"/> before <paramref name="nowMicros"/> dropped.
+    /// </summary>
+    public PricingSchedule With(PricedFrom entry, long nowMicros)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var same = Entries.Where(e => e.Currency == entry.Currency).OrderBy(e => e.EffectiveFromMicros).ToList();
-        var dropped = same.Take(Math.Max(0, same.Count + 1 - EntriesPerCurrencyMax)).ToHashSet();
-        return new([.. Entries.Where(e => !dropped.Contains(e)), entry]);
+        if (Entries.Where(e => e.Currency == entry.Currency).MaxBy(e => e.EffectiveFromMicros)?.Rule == entry.Rule)
+        {
+            return this;
+        }
+
+        var all = Entries.Append(entry).ToList();
+        var keepAfter = nowMicros - (SupersededKeptFor.Ticks / TimeSpan.TicksPerMicrosecond);
+        return new([.. all.Where(e => !all.Any(later => later.Currency == e.Currency && later.EffectiveFromMicros > e.EffectiveFromMicros
+            && later.EffectiveFromMicros < keepAfter))]);
     }
 }

@@ -13,6 +13,7 @@ using Pipeline.Application.Tests.Payments;
 using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
 using Pipeline.Domain.Payments;
+using Pipeline.Domain.Settlement;
 
 namespace Pipeline.Application.Tests.Settlement;
 
@@ -60,6 +61,7 @@ internal sealed class SettlementWorld
         var merchant = (await merchants.CreateAsync("Shop", null, default))!.Merchant.Id;
         clock.Advance(TimeSpan.FromSeconds(1));
         await merchants.SetPricingAsync(merchant, new Pricing(290, 30, "EUR"), default);
+        clock.Advance(PricingSchedule.TakesEffectAfter);
         if (settings is not null)
         {
             await merchants.SetSettlementSettingsAsync(merchant, settings, default);

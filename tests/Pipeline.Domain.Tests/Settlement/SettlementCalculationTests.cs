@@ -17,8 +17,8 @@ public sealed class SettlementCalculationTests
 
     private static readonly Gen<PricingSchedule> Pricing = Gen.Select(Gen.Int[0, 1_000], Gen.Long[0, 500], Gen.Int[0, 1_000], Gen.Long[0, 500], (bps1, fixed1, bps2, fixed2) =>
         PricingSchedule.None
-            .With(new PricedFrom("EUR", new FeeRule(bps1, fixed1), 0))
-            .With(new PricedFrom("EUR", new FeeRule(bps2, fixed2), 43_200_000_000)));
+            .With(new PricedFrom("EUR", new FeeRule(bps1, fixed1), 0), 0)
+            .With(new PricedFrom("EUR", new FeeRule(bps2, fixed2), 43_200_000_000), 43_200_000_000));
 
     private static readonly Gen<SettlementTerms> Terms = Gen.Select(
         Gen.Long[0, 1_000_000].Array[0, 3], Gen.Long[-2_000_000, 2_000_000], Gen.Int[0, 2_000], Gen.Long[0, 100_000], Gen.Long[1, 1_000_000].Array[0, 2],
@@ -52,7 +52,7 @@ public sealed class SettlementCalculationTests
     [Fact]
     public void A_day_is_settled_line_by_line_with_the_price_in_force_at_each_capture()
     {
-        var pricing = PricingSchedule.None.With(new PricedFrom("EUR", new FeeRule(290, 30), 0)).With(new PricedFrom("EUR", new FeeRule(100, 0), 5_000));
+        var pricing = PricingSchedule.None.With(new PricedFrom("EUR", new FeeRule(290, 30), 0), 0).With(new PricedFrom("EUR", new FeeRule(100, 0), 5_000), 5_000);
         SettlementItem[] items =
         [
             new(SettlementItemKind.Payment, "pay_a", "pay_a", "EUR", 10_000, 1_000), // fee 290 + 30

@@ -100,6 +100,18 @@ param alertEmailAddress string = ''
 @description('Resource id of an existing action group the alerts notify (on-call, chat, ticketing); empty for none.')
 param alertActionGroupId string = ''
 
+@description('The platform account payouts are paid from: the debtor name in every pain.001 file (docs/SETTLEMENT.md).')
+param payoutDebtorName string = 'Pipeline Payments'
+
+@description('Its IBAN. The default is the ISO 13616 example account, a placeholder: set your own before paying anyone.')
+param payoutDebtorIban string = 'DE89370400440532013000'
+
+@description('Its bank\'s BIC; empty writes NOTPROVIDED, as the EPC guidelines allow.')
+param payoutDebtorBic string = ''
+
+@description('When the daily settlement run starts ("HH:mm", UTC), for the previous UTC date; empty for no daily run.')
+param settlementDailyRunAtUtc string = '02:00'
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -244,6 +256,10 @@ module api 'app/api.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     zoneRedundant: zoneRedundant
     virtualNetworkSubnetId: network.?outputs.appSubnetId ?? ''
+    payoutDebtorName: payoutDebtorName
+    payoutDebtorIban: payoutDebtorIban
+    payoutDebtorBic: payoutDebtorBic
+    settlementDailyRunAtUtc: settlementDailyRunAtUtc
   }
   // The app starts as soon as it exists: its identity must already hold its data roles.
   dependsOn: [rbac]

@@ -22,6 +22,10 @@ param instanceMemoryMB int
 param zoneRedundant bool
 @description('Subnet for VNet integration, or empty for none.')
 param virtualNetworkSubnetId string
+param payoutDebtorName string
+param payoutDebtorIban string
+param payoutDebtorBic string
+param settlementDailyRunAtUtc string
 
 // The Durable task hub in the runtime storage account; host.json reads it as %PIPELINE_TASKHUB% (a name without
 // "__": the host looks %name% up as a configuration key, and an app setting with "__" is stored under ":").
@@ -136,6 +140,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pipeline__Charging__EndedGrace', value: '00:10:00' }
         { name: 'Pipeline__Charging__MaxDuration', value: '1.00:00:00' }
         { name: 'Pipeline__Charging__HoldEnergyWh', value: '80000' }
+        // A price takes effect this long after it is set (MerchantOptions): above clock differences and request pauses.
+        { name: 'Pipeline__Merchants__PriceTakesEffectAfter', value: '00:01:00' }
+        // Settlement (SettlementOptions, docs/SETTLEMENT.md): the platform's payout account and the daily run.
+        { name: 'Pipeline__Settlement__DebtorName', value: payoutDebtorName }
+        { name: 'Pipeline__Settlement__DebtorIban', value: payoutDebtorIban }
+        { name: 'Pipeline__Settlement__DebtorBic', value: payoutDebtorBic }
+        { name: 'Pipeline__Settlement__DailyRunAtUtc', value: settlementDailyRunAtUtc }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.
         { name: 'Pipeline__AdminKey', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=admin-key)' }
       ]

@@ -107,6 +107,28 @@ var containers = [
     ]
   }
   {
+    // Settlement, one partition per merchant: its state, settlements with their report lines, payouts, and their outbox
+    // events (which carry a ttl); serves the settlement list's ORDER BY createdMicros DESC, id DESC.
+    name: 'settlements'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: -1
+    uniqueKeys: []
+    compositeIndexes: [
+      [
+        { path: '/createdMicros', order: 'descending' }
+        { path: '/id', order: 'descending' }
+      ]
+    ]
+  }
+  {
+    // Settlement runs, one document each (the run's orchestration has the same id).
+    name: 'settlement-runs'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
     // Each merchant's relayed events (GET /events: ORDER BY position, optionally of one type); events expire after
     // 30 days (their ttl), the head that numbers them does not.
     name: 'events'

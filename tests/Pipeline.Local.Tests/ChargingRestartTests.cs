@@ -1,46 +1,24 @@
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Application.Ledger;
-using Pipeline.Local.Emulators;
 
 namespace Pipeline.Local.Tests;
 
 /// <summary>
-/// A host on emulators that outlive it, so the test can restart it: Cosmos DB and Azurite (the Durable task hub) keep
-/// what the first host wrote. Sessions end within seconds of their Ended event (short grace); the hold's window is 60
+/// Sessions end within seconds of their Ended event (short grace); the hold's window is 60
 /// seconds, its captures close 5 seconds before, and a session's deadline comes a quarter earlier still: at 41 seconds.
 /// (With a 40-second window the deadline's 9 seconds of margin were once not enough for the timer and the capture
 /// while the other test classes loaded both cores: the capture came after the captures closed.) No test here waits
 /// for the idle timeout, so it is 30 seconds: the deadline test's events, 3 seconds apart, once took more than 6
 /// seconds between two of them under that load, and the session ended idle instead of at its deadline.
 /// </summary>
-public sealed class RestartableChargingFixture : LocalHostFixture
+public sealed class RestartableChargingFixture : RestartableHostFixture
 {
-    private AzuriteProcess? azurite;
-    private CosmosEmulatorProcess? cosmos;
-
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    protected override IReadOnlyDictionary<string, string?> HostSettings => new Dictionary<string, string?>
     {
-        ["Pipeline:Cosmos:Endpoint"] = cosmos!.Endpoint.ToString(),
-        ["Pipeline:Local:StorageConnectionString"] = azurite!.ConnectionString,
         ["Pipeline:Charging:IdleTimeout"] = "00:00:30",
         ["Pipeline:Charging:EndedGrace"] = "00:00:04",
         ["Pipeline:Payments:AuthorizationWindow"] = "00:01:00",
     };
-
-    public override async Task InitializeAsync()
-    {
-        var root = CosmosEmulatorProcess.FindRepositoryRoot(AppContext.BaseDirectory);
-        azurite = await AzuriteProcess.StartAsync(root, Path.Combine(Path.GetTempPath(), "pipeline-charging-restart-" + Guid.NewGuid().ToString("N")));
-        cosmos = await CosmosEmulatorProcess.StartAsync(root);
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await cosmos!.DisposeAsync();
-        await azurite!.DisposeAsync();
-    }
 }
 
 /// <summary>Sessions across a restart of the host, at their deadline, and under concurrent requests.</summary>

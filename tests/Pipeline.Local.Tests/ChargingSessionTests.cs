@@ -2,13 +2,17 @@ using System.Net;
 
 namespace Pipeline.Local.Tests;
 
-/// <summary>Sessions end within seconds here: the idle timeout and the grace for missing events after Ended are short.</summary>
+/// <summary>
+/// Sessions end within seconds here: the idle timeout and the grace for missing events after Ended are short. Prices
+/// take effect at once (a test prices the merchant and charges at once).
+/// </summary>
 public sealed class ChargingHostFixture : LocalHostFixture
 {
     protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
     {
         ["Pipeline:Charging:IdleTimeout"] = "00:00:06",
         ["Pipeline:Charging:EndedGrace"] = "00:00:04",
+        ["Pipeline:Merchants:PriceTakesEffectAfter"] = "00:00:00",
     };
 }
 
@@ -40,6 +44,34 @@ public sealed class ChargingSessionTests(ChargingHostFixture fixture) : IClassFi
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// The session's capture is a payment: it pays the merchant's fee (5 % of 5.76 = 0.288, half up 0.29, + 0.10), and
+    /// settlement splits it between the operator (the payout) and the platform (the fee account) as ledger transfers.
+    /// </summary>
+    [Fact]
+    public async Task A_sessions_capture_is_split_between_the_operator_and_the_platform_fee_by_settlement()
+    {
+        var client = await ChargingSessionClient.CreateAsync(fixture, 5_000);
+        var merchantId = client.Merchant.MerchantId;
+        using (var pricing = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Put, $"api/v1/merchants/{merchantId}/pricing", fixture.AdminKey, new { percentBps = 500, fixedMinor = 10, currency = "EUR" })))
+        using (var account = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Put, $"api/v1/merchants/{merchantId}/payout-account", fixture.AdminKey, new { name = "CPO", iban = "NL91ABNA0417164300" })))
+        {
+            await PaymentClient.ExpectAsync(pricing, HttpStatusCode.OK);
+            await PaymentClient.ExpectAsync(account, HttpStatusCode.OK);
+        }
+
+        await NormalSessionAsync("tx-fee", [0, 1, 2, 3], client);
+        var session = await client.SessionAsync("tx-fee", "completed", Within);
+        var paymentId = session.GetProperty("authorization").GetProperty("paymentId").GetString()!;
+        Assert.Equal((576L, 39L), ((await client.Merchant.PaymentAsync(paymentId)).GetProperty("amountCaptured").GetInt64(), (await client.Merchant.PaymentAsync(paymentId)).GetProperty("fee").GetInt64()));
+        await client.Merchant.EventsAsync(1, Within, e => e.GetProperty("type").GetString() == "payment.succeeded" && e.GetProperty("subject").GetString() == paymentId);
+
+        await SettlementRunner.RunAsync(fixture, [merchantId]);
+        var settlement = (await client.Merchant.GetAsync("api/v1/settlements")).GetProperty("settlements")[0];
+        Assert.Equal((576L, 39L, 537L), (settlement.GetProperty("capturedAmount").GetInt64(), settlement.GetProperty("feesAmount").GetInt64(), settlement.GetProperty("payoutAmount").GetInt64()));
+        await client.Merchant.AssertBooksBalancedAsync();
     }
 
     [Fact]

@@ -12,6 +12,8 @@ internal sealed class PaymentClient(HttpClient http, string merchantId, string a
 {
     public string ApiKey { get; } = apiKey;
 
+    public string MerchantId { get; } = merchantId;
+
     public async Task<string> OpenWalletAsync(long topUp, string currency = "EUR")
     {
         using var created = await PostAsync("api/v1/wallets", new { owner = new { type = "customer", reference = "cust-" + Guid.NewGuid() }, currency });
@@ -94,7 +96,7 @@ internal sealed class PaymentClient(HttpClient http, string merchantId, string a
     {
         var audit = await services.GetRequiredService<ILedgerStore>().AuditAsync();
         Assert.True(audit.Balanced, "The ledger audit is not balanced.");
-        Assert.Empty(await services.GetRequiredService<PaymentLedgerCheck>().FindDisagreementsAsync(merchantId, default));
+        Assert.Empty(await services.GetRequiredService<PaymentLedgerCheck>().FindDisagreementsAsync(MerchantId, default));
     }
 
     public static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode status)

@@ -116,25 +116,7 @@ public sealed class SettlementHostTests(SettlementHostFixture fixture) : IClassF
         return (id, new PaymentClient(fixture.Http, id, key, fixture.Host.App.Services));
     }
 
-    /// <summary>Starts a run for today (UTC) and waits until it has completed; returns the run.</summary>
-    private async Task<JsonElement> RunAsync()
-    {
-        var started = await AdminAsync(HttpMethod.Post, "api/v1/settlements/runs", new { date = DateTime.UtcNow.ToString("yyyy-MM-dd") }, HttpStatusCode.Accepted);
-        var id = started.GetProperty("id").GetString()!;
-        var deadline = DateTimeOffset.UtcNow + Within;
-        while (true)
-        {
-            var run = await AdminAsync(HttpMethod.Get, $"api/v1/settlements/runs/{id}", null, HttpStatusCode.OK);
-            if (run.GetProperty("status").GetString() == "completed")
-            {
-                Assert.Equal(0, run.GetProperty("totals").GetProperty("failed").GetInt32());
-                return run;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Run {id} did not complete within {Within}.");
-            await Task.Delay(200);
-        }
-    }
+    private Task<JsonElement> RunAsync() => SettlementRunner.RunAsync(fixture);
 
     private async Task<JsonElement> AdminAsync(HttpMethod method, string path, object? body, HttpStatusCode expected)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.ObjectModel;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
@@ -40,17 +39,7 @@ public sealed partial class PaymentStore(
     private readonly Container container = database.GetContainer(ContainerName);
     private readonly ConcurrentDictionary<LedgerId, bool> openedAccounts = new();
 
-    public static ContainerProperties ContainerProperties()
-    {
-        // Payments never expire; their events (in the same partition) carry a ttl: -1 makes only those expire.
-        var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
-        properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
-        {
-            new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },
-            new() { Path = "/id", Order = CompositePathSortOrder.Descending },
-        });
-        return properties;
-    }
+    public static ContainerProperties ContainerProperties() => OutboxContainers.ListedNewestFirst(ContainerName);
 
     /// <summary>Where a merchant's payments are credited in a currency (credit-normal; refunds are debited from it).</summary>
     public static LedgerId RevenueAccountOf(string merchantId, Currency currency) => LedgerId.FromName($"merchant:{merchantId}:revenue:{currency}");

@@ -41,6 +41,11 @@ public static class SettlementLimits
     /// <summary>Merchants a run can be limited to: one page, as a generation of a run over every merchant takes.</summary>
     public const int RunMerchantIdsMax = 1_000;
 
+    /// <summary>Tries of one activity of a run before the run fails (the next run takes its merchants up again).</summary>
+    public const int ActivityAttemptsMax = 3;
+
+    public static readonly TimeSpan ActivityRetryDelay = TimeSpan.FromSeconds(5);
+
     /// <summary>Failed merchants a run names (all are counted).</summary>
     public const int FailedMerchantsNamedMax = 20;
 

@@ -38,13 +38,21 @@ public sealed class CompleteRunActivity(SettlementRuns runs) : TaskActivity<RunC
 /// </summary>
 public sealed class SettlementRunOrchestrator : TaskOrchestrator<SettlementRunInput, SettlementRunTotals>
 {
+    /// <summary>
+    /// An activity that throws (Cosmos DB unreachable for a moment: each merchant's own failures are caught inside) is
+    /// tried again: every activity of a run is safe to repeat.
+    /// </summary>
+    private static readonly TaskOptions Retried = TaskOptions.FromRetryPolicy(new RetryPolicy(SettlementLimits.ActivityAttemptsMax, SettlementLimits.ActivityRetryDelay));
+
     public override async Task<SettlementRunTotals> RunAsync(TaskOrchestrationContext context, SettlementRunInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var page = input.MerchantIds is { } named ? new MerchantPage(named, null) : await context.CallActivityAsync<MerchantPage>(nameof(ListMerchantsActivity), input.Continuation);
+        var page = input.MerchantIds is { } named
+            ? new MerchantPage(named, null)
+            : await context.CallActivityAsync<MerchantPage>(nameof(ListMerchantsActivity), input.Continuation, Retried);
         var batches = page.Ids.Chunk(SettlementLimits.MerchantsPerActivity)
-            .Select(ids => context.CallActivityAsync<SettlementRunTotals>(nameof(SettleMerchantsActivity), new SettleBatch(input.RunId, input.Date, input.RunMicros, ids)));
+            .Select(ids => context.CallActivityAsync<SettlementRunTotals>(nameof(SettleMerchantsActivity), new SettleBatch(input.RunId, input.Date, input.RunMicros, ids), Retried));
         var totals = (await Task.WhenAll(batches)).Aggregate(input.SoFar, (sum, batch) => sum.Plus(batch));
         if (page.Next is not null)
         {
@@ -52,7 +60,7 @@ public sealed class SettlementRunOrchestrator : TaskOrchestrator<SettlementRunIn
             return totals;
         }
 
-        await context.CallActivityAsync<bool>(nameof(CompleteRunActivity), new RunCompletion(input.RunId, totals));
+        await context.CallActivityAsync<bool>(nameof(CompleteRunActivity), new RunCompletion(input.RunId, totals), Retried);
         return totals;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Net;
 using Microsoft.Azure.Cosmos;
@@ -36,17 +35,7 @@ public sealed class SettlementStore(Database database, SettlementLedger ledger, 
 
     private readonly Container container = database.GetContainer(ContainerName);
 
-    public static ContainerProperties ContainerProperties()
-    {
-        // -1: only the events (which carry a ttl) expire; settlements, lines and payouts are kept.
-        var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
-        properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
-        {
-            new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },
-            new() { Path = "/id", Order = CompositePathSortOrder.Descending },
-        });
-        return properties;
-    }
+    public static ContainerProperties ContainerProperties() => OutboxContainers.ListedNewestFirst(ContainerName);
 
     public static bool IsSettlementId(string id) => ResourceIds.IsValid(id, SettlementPrefix);
 

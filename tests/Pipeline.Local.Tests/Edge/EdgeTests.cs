@@ -392,21 +392,7 @@ internal sealed class EdgeWorld
 
         var paid = (await Merchant.PayAsync(wallet, 500, "automatic")).GetProperty("id").GetString()!;
         await Merchant.EventsAsync(1, TimeSpan.FromSeconds(30), of: e => e.GetProperty("subject").GetString() == paid);
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        using var start = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Post, "api/v1/settlements/runs", AdminKey, new { date = today, merchantIds = new[] { merchantId } }));
-        var run = (await PaymentClient.ExpectAsync(start, HttpStatusCode.Accepted)).GetProperty("id").GetString()!;
-        for (var polls = 0; ; polls++)
-        {
-            using var read = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/settlements/runs/{run}", AdminKey));
-            if ((await PaymentClient.ExpectAsync(read, HttpStatusCode.OK)).GetProperty("status").GetString() == "completed")
-            {
-                break;
-            }
-
-            Assert.True(polls < 300, $"Settlement run {run} did not complete.");
-            await Task.Delay(100);
-        }
-
+        var run = (await SettlementRunner.RunAsync(fixture, [merchantId])).GetProperty("id").GetString()!;
         var settlement = (await Merchant.GetAsync("api/v1/settlements")).GetProperty("settlements")[0];
         resources["/api/v1/settlements/runs/{id}"] = run;
         resources["/api/v1/settlements/{id}"] = settlement.GetProperty("id").GetString()!;

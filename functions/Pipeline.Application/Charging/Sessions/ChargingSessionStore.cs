@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
@@ -23,17 +22,7 @@ public sealed class ChargingSessionStore(Database database)
 
     private readonly Container container = database.GetContainer(ContainerName);
 
-    public static ContainerProperties ContainerProperties()
-    {
-        // Sessions never expire; their events (in the same partition) carry a ttl: -1 makes only those expire.
-        var properties = new ContainerProperties(ContainerName, "/merchantId") { DefaultTimeToLive = -1 };
-        properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
-        {
-            new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },
-            new() { Path = "/id", Order = CompositePathSortOrder.Descending },
-        });
-        return properties;
-    }
+    public static ContainerProperties ContainerProperties() => OutboxContainers.ListedNewestFirst(ContainerName);
 
     /// <summary>A session's id: OCPP's transactionId is unique within its station, so the id is derived from both (and the merchant).</summary>
     public static string IdOf(string merchantId, string stationId, string transactionId) =>

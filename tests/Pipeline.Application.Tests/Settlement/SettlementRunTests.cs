@@ -56,6 +56,40 @@ public sealed class SettlementRunTests(CosmosFixture cosmos)
     }
 
     [Fact]
+    public async Task Settlements_are_listed_newest_first_by_date_and_status_a_page_at_a_time()
+    {
+        var world = await SettlementWorld.CreateAsync(cosmos, new SettlementSettings("UTC", "24:00", 0, 0, new Dictionary<string, long> { ["EUR"] = 5_000 }));
+        await world.PayAsync(10_000);
+        await world.SettleAsync(SettlementWorld.Day1); // paid out
+        await world.PayAsync(1_000);
+        await world.SettleAsync(SettlementWorld.Day1, runId: "run_2"); // below the minimum: carried
+        world.Clock.Advance(TimeSpan.FromDays(1));
+        await world.PayAsync(9_000);
+        await world.SettleAsync(SettlementWorld.Day1.AddDays(1), runId: "run_3"); // paid out, with what was carried
+
+        var all = await world.Store.ListAsync(world.MerchantId, null, null, 10, null, default);
+        Assert.Equal(["run_3", "run_2", "run_test"], all.Settlements.Select(s => s.RunId));
+        Assert.Equal(["run_2", "run_test"], (await world.Store.ListAsync(world.MerchantId, SettlementWorld.Day1, null, 10, null, default)).Settlements.Select(s => s.RunId));
+        Assert.Equal(["run_2"], (await world.Store.ListAsync(world.MerchantId, null, "carried", 10, null, default)).Settlements.Select(s => s.RunId));
+        Assert.Equal(["run_3", "run_test"], (await world.Store.ListAsync(world.MerchantId, null, "paid_out", 10, null, default)).Settlements.Select(s => s.RunId));
+
+        var pages = new List<string>();
+        (long, string)? after = null;
+        do
+        {
+            var page = await world.Store.ListAsync(world.MerchantId, null, null, 1, after, default);
+            pages.AddRange(page.Settlements.Select(s => s.RunId));
+            after = page.Next is { } next ? SettlementStore.ParseCursor(next) : null;
+        }
+        while (after is not null);
+
+        Assert.Equal(["run_3", "run_2", "run_test"], pages);
+        Assert.Null(await world.Store.GetAsync(world.MerchantId, "stl_000000000000000000000000", default));
+        Assert.NotNull(await world.Store.GetAsync(null, all.Settlements[0].Id, default)); // the admin finds it in any partition
+        Assert.Null(await world.Store.GetAsync("mer_000000000000000000000000", all.Settlements[0].Id, default)); // not another merchant's
+    }
+
+    [Fact]
     public async Task More_refunds_than_captures_carry_a_debt_that_the_next_days_captures_pay_off()
     {
         var world = await SettlementWorld.CreateAsync(cosmos);

@@ -112,6 +112,15 @@ param payoutDebtorBic string = ''
 @description('When the daily settlement run starts ("HH:mm", UTC), for the previous UTC date; empty for no daily run.')
 param settlementDailyRunAtUtc string = '02:00'
 
+@description('Country of the virtual collection accounts (docs/COLLECTION.md).')
+param collectionCountryCode string = 'DE'
+
+@description('The collecting bank\'s account range the virtual accounts are given out from (its bank code and your range). The default is the ISO 13616 example bank, a placeholder: set yours before the first collection.')
+param collectionBankPrefix string = '37040044'
+
+@description('The collecting bank\'s BIC, for payment instructions; empty leaves it out.')
+param collectionBankBic string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -260,6 +269,9 @@ module api 'app/api.bicep' = {
     payoutDebtorIban: payoutDebtorIban
     payoutDebtorBic: payoutDebtorBic
     settlementDailyRunAtUtc: settlementDailyRunAtUtc
+    collectionCountryCode: collectionCountryCode
+    collectionBankPrefix: collectionBankPrefix
+    collectionBankBic: collectionBankBic
   }
   // The app starts as soon as it exists: its identity must already hold its data roles.
   dependsOn: [rbac]

@@ -26,6 +26,9 @@ param payoutDebtorName string
 param payoutDebtorIban string
 param payoutDebtorBic string
 param settlementDailyRunAtUtc string
+param collectionCountryCode string
+param collectionBankPrefix string
+param collectionBankBic string
 
 // The Durable task hub in the runtime storage account; host.json reads it as %PIPELINE_TASKHUB% (a name without
 // "__": the host looks %name% up as a configuration key, and an app setting with "__" is stored under ":").
@@ -147,6 +150,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pipeline__Settlement__DebtorIban', value: payoutDebtorIban }
         { name: 'Pipeline__Settlement__DebtorBic', value: payoutDebtorBic }
         { name: 'Pipeline__Settlement__DailyRunAtUtc', value: settlementDailyRunAtUtc }
+        // Collection (CollectionOptions, docs/COLLECTION.md): the bank range virtual accounts are given out from.
+        { name: 'Pipeline__Collection__CountryCode', value: collectionCountryCode }
+        { name: 'Pipeline__Collection__BankPrefix', value: collectionBankPrefix }
+        { name: 'Pipeline__Collection__BankBic', value: collectionBankBic }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.
         { name: 'Pipeline__AdminKey', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=admin-key)' }
       ]

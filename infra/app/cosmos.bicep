@@ -121,6 +121,28 @@ var containers = [
     ]
   }
   {
+    // Collections, one partition per merchant (their outbox events beside them carry a ttl); serves the list's
+    // ORDER BY createdMicros DESC, id DESC.
+    name: 'collections'
+    partitionKeyPath: '/merchantId'
+    defaultTtl: -1
+    uniqueKeys: []
+    compositeIndexes: [
+      [
+        { path: '/createdMicros', order: 'descending' }
+        { path: '/id', order: 'descending' }
+      ]
+    ]
+  }
+  {
+    // Virtual collection accounts: each IBAN's owner, each payer's IBAN, and the serial counter (partition = id).
+    name: 'virtual-accounts'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
     // Settlement runs, one document each (the run's orchestration has the same id).
     name: 'settlement-runs'
     partitionKeyPath: '/id'

@@ -45,6 +45,9 @@ public sealed class FunctionsWorkerTests(CompiledInfrastructure infra)
         ["Pipeline__Settlement__DebtorIban"] = "DE89370400440532013000",
         ["Pipeline__Settlement__DebtorBic"] = "",
         ["Pipeline__Settlement__DailyRunAtUtc"] = "02:00",
+        ["Pipeline__Collection__CountryCode"] = "DE",
+        ["Pipeline__Collection__BankPrefix"] = "37040044",
+        ["Pipeline__Collection__BankBic"] = "",
     };
 
     [Fact]

@@ -1,5 +1,6 @@
 using Pipeline.Application.Charging.Sessions;
 using Pipeline.Application.Charging;
+using Pipeline.Application.Collection;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Events;
 using Pipeline.Application.Health;
@@ -74,5 +75,8 @@ public static class ApiRoutes
         PayoutRoutes.Get,
         PayoutRoutes.Pain001,
         PayoutRoutes.Return,
+        CollectionRoutes.Create,
+        CollectionRoutes.Get,
+        CollectionRoutes.Cancel,
     ];
 }

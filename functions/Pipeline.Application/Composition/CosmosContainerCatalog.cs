@@ -1,6 +1,7 @@
 using Pipeline.Application.Charging.Sessions;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Charging;
+using Pipeline.Application.Collection;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Events;
 using Pipeline.Application.Idempotency;
@@ -32,6 +33,8 @@ public static class CosmosContainerCatalog
         PaymentStore.ContainerProperties(),
         SettlementStore.ContainerProperties(),
         SettlementRuns.ContainerProperties(),
+        CollectionStore.ContainerProperties(),
+        VirtualAccounts.ContainerProperties(),
         EventLog.ContainerProperties(),
         RelayCursor.ContainerProperties(),
         WebhookEndpointStore.ContainerProperties(),

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Application.Charging;
+using Pipeline.Application.Collection;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Durable;
 using Pipeline.Application.Events;
@@ -60,6 +61,7 @@ public static class PipelineServices
         services.AddSingleton<IEventSource>(new OutboxSource(WebhookEndpointStore.ContainerName));
         services.AddSingleton<IEventSource>(new OutboxSource(ChargingSessionStore.ContainerName));
         services.AddSingleton<IEventSource>(new OutboxSource(SettlementStore.ContainerName));
+        services.AddSingleton<IEventSource>(new OutboxSource(CollectionStore.ContainerName));
         services.AddSingleton<IEventSource, WalletCreatedSource>();
         services.AddSingleton<IEventSource, WalletBalanceSource>();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -91,6 +93,9 @@ public static class PipelineServices
         services.AddSingleton<SettlementStore>();
         services.AddSingleton<MerchantSettler>();
         services.AddSingleton<SettlementRuns>();
+        services.AddOptions<CollectionOptions>().Bind(configuration.GetSection(CollectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<VirtualAccounts>();
+        services.AddSingleton<CollectionStore>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Pipeline.Application.Collection;
 using Pipeline.Application.Http;
 using Pipeline.Application.Settlement;
 using Pipeline.Application.Wallets;
@@ -8,7 +9,7 @@ namespace Pipeline.Application.Webhooks;
 /// <summary>The event types an endpoint may subscribe to (docs/EVENTS.md), or <see cref="WebhookEndpoint.AllEvents"/>.</summary>
 public static class SubscribableEvents
 {
-    public static IReadOnlySet<string> Types { get; } = new HashSet<string>([.. PaymentEvents.Types, .. WalletEvents.Types, .. WebhookEndpointEvents.Types, .. SettlementEvents.Types], StringComparer.Ordinal);
+    public static IReadOnlySet<string> Types { get; } = new HashSet<string>([.. PaymentEvents.Types, .. WalletEvents.Types, .. WebhookEndpointEvents.Types, .. SettlementEvents.Types, .. CollectionEvents.Types], StringComparer.Ordinal);
 
     public static void Check(IReadOnlyList<string>? events, Dictionary<string, string[]> errors)
     {

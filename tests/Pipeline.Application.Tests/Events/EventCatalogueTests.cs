@@ -1,3 +1,4 @@
+using Pipeline.Application.Collection;
 using Pipeline.Application.Settlement;
 using Pipeline.Application.Wallets;
 using Pipeline.Application.Webhooks;
@@ -16,7 +17,7 @@ public sealed class EventCatalogueTests
     [Fact]
     public void The_catalogue_names_every_event_type()
     {
-        var types = PaymentEvents.Types.Concat(WalletEvents.Types).Concat(WebhookEndpointEvents.Types).Concat(SettlementEvents.Types).ToList();
+        var types = PaymentEvents.Types.Concat(WalletEvents.Types).Concat(WebhookEndpointEvents.Types).Concat(SettlementEvents.Types).Concat(CollectionEvents.Types).ToList();
         Assert.All(types, type => Assert.Contains($"| `{type}` |", Document, StringComparison.Ordinal));
         Assert.Equal(types.Order(), SubscribableEvents.Types.Order());
     }

@@ -290,6 +290,13 @@ internal sealed class EdgeWorld
         world.resources["/api/v1/wallets/{id}"] = wallet;
         world.resources["/api/v1/payments/{id}"] = payment;
         await world.SettleAsync(fixture, merchantId, wallet);
+        var due = DateTimeOffset.UtcNow.AddDays(14).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        using (var collection = await merchant.PostAsync("api/v1/collections", new { amount = 1_000, currency = "EUR", payer = new { name = "Edge payer", reference = "edge-payer" }, dueAt = due }))
+        {
+            world.resources["/api/v1/collections/{id}"] = (await PaymentClient.ExpectAsync(collection, HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        }
+
+        world.bodies["CreateCollection"] = JsonNode.Parse($$"""{"amount":2500,"currency":"EUR","payer":{"name":"Edge GmbH","reference":"cust-7"},"dueAt":"{{due}}","orderReference":"PO-7","toleranceMinor":10,"walletId":"{{wallet}}"}""")!.AsObject();
         // Subscribed to refunds, which nothing here makes: no delivery runs in the background while the snapshots are compared.
         using (var endpoint = await merchant.PostAsync("api/v1/webhook-endpoints", new { url = "https://hooks.example.com/edge", events = new[] { "payment.refunded" } }))
         {

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using Pipeline.Application.Settings;
+using Pipeline.Domain.Banking;
+using Pipeline.Domain.Collection;
+
+namespace Pipeline.Application.Collection;
+
+/// <summary>
+/// Settings of collection (section "Pipeline:Collection"): the collecting bank's account range the virtual accounts are
+/// given out from (docs/COLLECTION.md). The defaults are the ISO 13616 example bank (Commerzbank Köln, 37040044): a
+/// placeholder to replace with the range your bank gives you.
+/// </summary>
+[SettingsSection(Section)]
+public sealed class CollectionOptions : IValidatableObject
+{
+    public const string Section = "Pipeline:Collection";
+
+    /// <summary>The country of the virtual accounts' IBANs.</summary>
+    [Required]
+    public string CountryCode { get; set; } = "DE";
+
+    /// <summary>The BBAN's start every virtual account shares (bank code, then the platform's range).</summary>
+    [Required]
+    public string BankPrefix { get; set; } = "37040044";
+
+    /// <summary>The collecting bank's BIC, for payment instructions and QR codes; empty: left out (SEPA does not need it).</summary>
+    public string? BankBic { get; set; }
+
+    public VirtualAccountScheme Scheme() =>
+        VirtualAccountScheme.TryCreate(CountryCode, BankPrefix, out var error) ?? throw new InvalidOperationException(error);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (VirtualAccountScheme.TryCreate(CountryCode ?? "", BankPrefix ?? "", out var error) is null)
+        {
+            yield return new ValidationResult(error, [nameof(CountryCode), nameof(BankPrefix)]);
+        }
+
+        if (!string.IsNullOrEmpty(BankBic) && !Bic.TryNormalize(BankBic, out _))
+        {
+            yield return new ValidationResult("BankBic is not a BIC of 8 or 11 characters (ISO 9362).", [nameof(BankBic)]);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Events;
+using Pipeline.Application.Http;
+using Pipeline.Application.Merchants;
+using Pipeline.Application.Wallets;
+using Pipeline.Domain.Banking;
+using Pipeline.Domain.Collection;
+
+namespace Pipeline.Application.Collection;
+
+/// <summary>What became of a request on a collection.</summary>
+public enum CollectionRefusal
+{
+    NotFound,
+    WalletNotFound,
+    WalletCurrencyMismatch,
+    NotCancelable,
+    IdempotencyKeyReused,
+}
+
+/// <summary>
+/// Collections (container "collections", partition = merchant) with their events beside them: each change and its
+/// event in one transactional batch, as payments do. Creating one gives its payer a virtual account (once per payer)
+/// and a creditor reference, and answers the payment instructions.
+/// </summary>
+public sealed class CollectionStore(
+    Database database, VirtualAccounts accounts, WalletStore wallets, MerchantStore merchants, IOptions<CollectionOptions> options, TimeProvider time)
+{
+    public const string ContainerName = "collections";
+
+    private const string IdPrefix = "col_";
+
+    /// <summary>A creditor reference carries the collection id's first 20 hexadecimal digits (80 bits): RF, 2 check digits, 20.</summary>
+    private const int ReferenceDigits = 20;
+
+    private readonly Container container = database.GetContainer(ContainerName);
+
+    public static ContainerProperties ContainerProperties() => OutboxContainers.ListedNewestFirst(ContainerName);
+
+    public async Task<(CollectionView? Collection, CollectionRefusal? Refusal)> CreateAsync(
+        string merchantId, CreateCollectionRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.WalletId is { } walletId)
+        {
+            var wallet = await wallets.GetAsync(merchantId, walletId, cancellationToken);
+            if (wallet is null)
+            {
+                return (null, CollectionRefusal.WalletNotFound);
+            }
+
+            if (wallet.Currency != request.Currency)
+            {
+                return (null, CollectionRefusal.WalletCurrencyMismatch);
+            }
+        }
+
+        var id = ResourceIds.NewOrDerived(IdPrefix, $"merchant:{merchantId}", idempotencyKey);
+        if (await ReadAsync(merchantId, id, cancellationToken) is { } earlier)
+        {
+            return IsSame(earlier, request) ? (await ViewAsync(earlier, cancellationToken), null) : (null, CollectionRefusal.IdempotencyKeyReused);
+        }
+
+        var now = CosmosTime.ToMicros(time.GetUtcNow());
+        var collection = new CollectionDocument
+        {
+            Id = id, MerchantId = merchantId, AmountMinor = request.Amount, Currency = request.Currency,
+            Payer = new CollectionPayer(request.Payer.Name.Trim(), request.Payer.Reference), DueAtMicros = CosmosTime.ToMicros(request.DueAt),
+            OrderReference = request.OrderReference, ToleranceMinor = request.ToleranceMinor ?? 0, WalletId = request.WalletId,
+            VirtualAccount = await accounts.OfPayerAsync(merchantId, request.Payer.Reference, cancellationToken),
+            CreditorReference = CreditorReference.Create(id[IdPrefix.Length..][..ReferenceDigits]),
+            Status = CollectionStatus.Open, CreatedMicros = now, UpdatedMicros = now,
+        };
+        var stored = await WriteAsync(null, collection, CollectionEvents.Created, cancellationToken);
+        return stored is not null
+            ? (await ViewAsync(stored, cancellationToken), null)
+            : await CreateAsync(merchantId, request, idempotencyKey, cancellationToken); // Created meanwhile under the same key: answer from it.
+    }
+
+    public async Task<CollectionView?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
+        await ReadAsync(merchantId, id, cancellationToken) is { } collection ? await ViewAsync(collection, cancellationToken) : null;
+
+    /// <summary>Cancels an open or partially paid collection (what it received stays where it landed); refused once it is paid, expired or canceled.</summary>
+    public async Task<(CollectionView? Collection, CollectionRefusal? Refusal)> CancelAsync(string merchantId, string id, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
+        {
+            if (await ReadAsync(merchantId, id, cancellationToken) is not { } collection)
+            {
+                return (null, CollectionRefusal.NotFound);
+            }
+
+            if (collection.Status is not (CollectionStatus.Open or CollectionStatus.PartiallyPaid))
+            {
+                return (await ViewAsync(collection, cancellationToken), CollectionRefusal.NotCancelable);
+            }
+
+            var canceled = collection with { Status = CollectionStatus.Canceled, UpdatedMicros = CosmosTime.ToMicros(time.GetUtcNow()) };
+            if (await WriteAsync(collection, canceled, CollectionEvents.Canceled, cancellationToken) is { } stored)
+            {
+                return (await ViewAsync(stored, cancellationToken), null);
+            }
+
+            await Contention.BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"Collection {id} kept changing; gave up after {Contention.AttemptsMax} attempts.");
+    }
+
+    private Task<CollectionDocument?> ReadAsync(string merchantId, string id, CancellationToken cancellationToken) =>
+        ResourceIds.IsValid(id, IdPrefix) ? container.ReadOrNullAsync<CollectionDocument>(id, merchantId, cancellationToken) : Task.FromResult<CollectionDocument?>(null);
+
+    private static bool IsSame(CollectionDocument collection, CreateCollectionRequest request) =>
+        collection.AmountMinor == request.Amount && collection.Currency == request.Currency && collection.Payer.Reference == request.Payer.Reference
+        && collection.DueAtMicros == CosmosTime.ToMicros(request.DueAt) && collection.OrderReference == request.OrderReference
+        && collection.ToleranceMinor == (request.ToleranceMinor ?? 0) && collection.WalletId == request.WalletId;
+
+    /// <summary>Writes the collection (created, or replaced If-Match) with the event its change emits; null when another writer came first.</summary>
+    private async Task<CollectionDocument?> WriteAsync(CollectionDocument? before, CollectionDocument after, string eventType, CancellationToken cancellationToken)
+    {
+        var stored = after with { EventSequence = after.EventSequence + 1, ETag = null };
+        var data = JsonSerializer.SerializeToElement(await ViewAsync(stored, cancellationToken), ApiJson.Options);
+        var envelope = EventEnvelope.Of(eventType, $"/v1/collections/{stored.Id}", stored.Id, stored.EventSequence, stored.UpdatedMicros, data);
+        var batch = container.CreateTransactionalBatch(new PartitionKey(stored.MerchantId));
+        batch = before is null
+            ? batch.CreateItem(stored, NoContent.BatchItem)
+            : batch.ReplaceItem(stored.Id, stored, new TransactionalBatchItemRequestOptions { IfMatchEtag = before.ETag, EnableContentResponseOnWrite = false });
+        using var response = await batch.CreateItem(OutboxDocument.Of(stored.MerchantId, envelope, stored.UpdatedMicros), NoContent.BatchItem).ExecuteAsync(cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return stored with { ETag = response[0].ETag };
+        }
+
+        return response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed
+            ? null
+            : throw new CosmosException($"Writing collection {stored.Id} failed: {response.ErrorMessage}", response.StatusCode, 0, response.ActivityId, response.RequestCharge);
+    }
+
+    /// <summary>The collection as the API shows it; the beneficiary is the merchant (its name as onboarded).</summary>
+    private async Task<CollectionView> ViewAsync(CollectionDocument c, CancellationToken cancellationToken)
+    {
+        var beneficiary = (await merchants.GetTermsAsync(c.MerchantId, cancellationToken))?.Name ?? c.MerchantId;
+        var bic = string.IsNullOrEmpty(options.Value.BankBic) ? null : options.Value.BankBic;
+        var remaining = Math.Max(0, c.AmountMinor - c.PaidMinor);
+        var dueAt = new DateTimeOffset(CosmosTime.ToTicks(c.DueAtMicros), TimeSpan.Zero);
+        var qr = c.Currency == "EUR" && remaining is > 0 and <= EpcQrCode.AmountMinorMax
+            ? EpcQrCode.Of(beneficiary, c.VirtualAccount, bic, remaining, c.CreditorReference, c.OrderReference)
+            : null;
+        var instructions = new PaymentInstructions(beneficiary, c.VirtualAccount, Iban.Format(c.VirtualAccount), bic, remaining, c.Currency, c.CreditorReference, dueAt, qr);
+        return new CollectionView(c.Id, c.Status, c.AmountMinor, c.Currency, c.PaidMinor, remaining, c.Payer, c.VirtualAccount, c.CreditorReference, instructions,
+            c.OrderReference, c.ToleranceMinor, c.WalletId, dueAt, At(c.CreatedMicros), At(c.UpdatedMicros));
+    }
+
+    private static DateTimeOffset At(long micros) => new(CosmosTime.ToTicks(micros), TimeSpan.Zero);
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Pipeline.Local.Tests;
+
+/// <summary>Collections over HTTP: created with their instructions, read, canceled once, refused when asked wrong.</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class CollectionTests(LocalHostFixture fixture)
+{
+    [Fact]
+    public async Task A_collection_is_created_with_its_instructions_read_and_canceled_once()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var wallet = await client.OpenWalletAsync(0);
+        var due = DateTimeOffset.UtcNow.AddDays(30);
+        var created = await PaymentClient.ExpectAsync(await client.PostAsync("api/v1/collections",
+            new { amount = 250_000, currency = "EUR", payer = new { name = "ACME Bau GmbH", reference = "cust-42" }, dueAt = due, orderReference = "PO-42", walletId = wallet }),
+            HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString()!;
+        Assert.Equal(("open", 250_000L), (created.GetProperty("status").GetString(), created.GetProperty("amountRemaining").GetInt64()));
+        var instructions = created.GetProperty("paymentInstructions");
+        Assert.Equal(created.GetProperty("virtualAccount").GetString(), instructions.GetProperty("iban").GetString());
+        Assert.StartsWith("RF", instructions.GetProperty("reference").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("BCD\n002\n1\nSCT\n", instructions.GetProperty("epcQrPayload").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal(id, (await client.GetAsync($"api/v1/collections/{id}")).GetProperty("id").GetString());
+        var canceled = await PaymentClient.ExpectAsync(await client.PostAsync($"api/v1/collections/{id}/cancel"), HttpStatusCode.OK);
+        Assert.Equal("canceled", canceled.GetProperty("status").GetString());
+        var again = await PaymentClient.ExpectAsync(await client.PostAsync($"api/v1/collections/{id}/cancel"), HttpStatusCode.Conflict);
+        Assert.Equal("collection_not_cancelable", again.GetProperty("code").GetString());
+
+        var events = await client.EventsAsync(2, TimeSpan.FromSeconds(30), e => e.GetProperty("subject").GetString() == id);
+        Assert.Equal(["collection.created", "collection.canceled"], events.Select(e => e.GetProperty("type").GetString()));
+
+        var other = await fixture.PaymentClientAsync();
+        using var notTheirs = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, $"api/v1/collections/{id}", other.ApiKey));
+        await PaymentClient.ExpectAsync(notTheirs, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_collection_asked_wrong_is_refused_with_a_problem()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var dollars = await client.OpenWalletAsync(0, "USD");
+        var payer = new { name = "ACME", reference = "cust-1" };
+        var past = await PaymentClient.ExpectAsync(await client.PostAsync("api/v1/collections", new { amount = 100, currency = "EUR", payer, dueAt = DateTimeOffset.UtcNow.AddDays(-1) }),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.True(past.GetProperty("errors").TryGetProperty("dueAt", out _));
+        var currency = await PaymentClient.ExpectAsync(await client.PostAsync("api/v1/collections",
+            new { amount = 100, currency = "EUR", payer, dueAt = DateTimeOffset.UtcNow.AddDays(1), walletId = dollars }), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("currency_mismatch", currency.GetProperty("code").GetString());
+        var bad = await PaymentClient.ExpectAsync(await client.PostAsync("api/v1/collections", new { amount = -5, currency = "eur", payer = new { name = "", reference = "" }, dueAt = DateTimeOffset.UtcNow.AddDays(1) }),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["amount", "currency", "payer.name", "payer.reference"], bad.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+        Assert.Equal(JsonValueKind.Object, bad.ValueKind);
+    }
+}

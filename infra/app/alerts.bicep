@@ -60,6 +60,12 @@ var logAlerts = [
     description: 'An event relay pass failed: events wait in their outbox (7 days) until a pass gets through (docs/EVENTS.md, The relay).'
     query: 'union traces, exceptions | where * has "runs again from its cursor"'
   }
+  {
+    name: 'settlement-failed'
+    severity: 2
+    description: 'A merchant could not be settled in a run: it is left as it was (or with its round pending) and taken up by the next run (docs/OPERATIONS.md, Running a settlement again).'
+    query: 'union traces, exceptions | where * has "the next run takes it up again"'
+  }
 ]
 
 resource logSearchAlerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [

@@ -28,16 +28,17 @@ public sealed partial class ObservabilityTests(CompiledInfrastructure infra)
     {
         var alerts = infra.ModuleTemplate("alerts");
         var names = alerts["variables"]!["logAlerts"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["money-in-flight", "http-5xx-rate", "durable-failures", "events-stalled"], names);
+        Assert.Equal(["money-in-flight", "http-5xx-rate", "durable-failures", "events-stalled", "settlement-failed"], names);
         var rule = CompiledInfrastructure.Resources(alerts).Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/scheduledQueryRules");
         Assert.Equal("[variables('actionGroups')]", rule["properties"]!["actions"]!["actionGroups"]!.GetValue<string>());
         Assert.Contains("Microsoft.Insights/components", rule["properties"]!["scopes"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
-    /// <summary>The money-in-flight and events-stalled alerts match log messages by text: each fragment must still be logged by the code.</summary>
+    /// <summary>The money-in-flight, events-stalled and settlement-failed alerts match log messages by text: each fragment must still be logged by the code.</summary>
     [Theory]
     [InlineData("money-in-flight")]
     [InlineData("events-stalled")]
+    [InlineData("settlement-failed")]
     public void The_alerts_on_log_text_match_messages_the_code_logs(string alert)
     {
         var query = infra.ModuleTemplate("alerts")["variables"]!["logAlerts"]!.AsArray()

@@ -7,6 +7,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
+using Pipeline.Application.Collection;
 using Pipeline.Application.Composition;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Diagnostics;
@@ -199,10 +200,12 @@ public sealed class LocalHost : IAsyncDisposable
                 .AddOrchestrator<EventRelayOrchestrator>().AddActivity<EventRelayActivity>()
                 .AddOrchestrator<WebhookEndpointOrchestrator>().AddActivity<DeliverDueActivity>()
                 .AddOrchestrator<ChargingSessionOrchestrator>().AddActivity<CheckSessionActivity>()
-                .AddOrchestrator<SettlementRunOrchestrator>().AddActivity<ListMerchantsActivity>().AddActivity<SettleMerchantsActivity>().AddActivity<CompleteRunActivity>(),
+                .AddOrchestrator<SettlementRunOrchestrator>().AddActivity<ListMerchantsActivity>().AddActivity<SettleMerchantsActivity>().AddActivity<CompleteRunActivity>()
+                .AddOrchestrator<CollectionOrchestrator>().AddActivity<CheckCollectionActivity>(),
             worker => worker.AddSingleton(services.GetRequiredService<LedgerMaintenance>()).AddSingleton(relay).AddSingleton(services.GetRequiredService<DeliveryPass>())
                 .AddSingleton(services.GetRequiredService<SessionFinalizer>())
-                .AddSingleton(services.GetRequiredService<MerchantSettler>()).AddSingleton(services.GetRequiredService<SettlementRuns>()));
+                .AddSingleton(services.GetRequiredService<MerchantSettler>()).AddSingleton(services.GetRequiredService<SettlementRuns>())
+                .AddSingleton(services.GetRequiredService<CollectionStore>()));
         services.GetRequiredService<DurableClientSlot>().Client = durable.Client;
         await EnsureOrchestrationsAsync(durable.Client, services, CancellationToken.None);
         return durable;

@@ -37,6 +37,20 @@ public sealed class CollectionTests(LocalHostFixture fixture)
         await PaymentClient.ExpectAsync(notTheirs, HttpStatusCode.NotFound);
     }
 
+    /// <summary>Due in 4 seconds, within its 3-day reminder lead: its orchestration reminds at once, then expires it when due.</summary>
+    [Fact]
+    public async Task A_collection_not_paid_when_due_is_reminded_then_expired_by_its_orchestration()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var created = await PaymentClient.ExpectAsync(await client.PostAsync("api/v1/collections",
+            new { amount = 9_900, currency = "EUR", payer = new { name = "Late GmbH", reference = "cust-late" }, dueAt = DateTimeOffset.UtcNow.AddSeconds(4) }), HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString()!;
+
+        var events = await client.EventsAsync(3, TimeSpan.FromSeconds(40), e => e.GetProperty("subject").GetString() == id);
+        Assert.Equal(["collection.created", "collection.reminder", "collection.expired"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal("expired", (await client.GetAsync($"api/v1/collections/{id}")).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task A_collection_asked_wrong_is_refused_with_a_problem()
     {

@@ -29,6 +29,9 @@ public sealed record CollectionDocument
     public required long CreatedMicros { get; init; }
     public required long UpdatedMicros { get; init; }
 
+    /// <summary>When its reminder went out (Unix microseconds), or null.</summary>
+    public long? RemindedMicros { get; init; }
+
     /// <summary>How many events the collection has emitted: the last one's sequence.</summary>
     public long EventSequence { get; init; }
 

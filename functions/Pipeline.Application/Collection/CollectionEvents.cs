@@ -5,6 +5,8 @@ public static class CollectionEvents
 {
     public const string Created = "collection.created";
     public const string Canceled = "collection.canceled";
+    public const string Reminder = "collection.reminder";
+    public const string Expired = "collection.expired";
 
-    public static IReadOnlyList<string> Types { get; } = [Created, Canceled];
+    public static IReadOnlyList<string> Types { get; } = [Created, Canceled, Reminder, Expired];
 }

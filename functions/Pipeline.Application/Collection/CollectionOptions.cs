@@ -23,6 +23,10 @@ public sealed class CollectionOptions : IValidatableObject
     [Required]
     public string BankPrefix { get; set; } = "37040044";
 
+    /// <summary>How long before a collection is due its <c>collection.reminder</c> goes out (0: none), 3 days by default.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan ReminderLead { get; set; } = TimeSpan.FromDays(3);
+
     /// <summary>The collecting bank's BIC, for payment instructions and QR codes; empty: left out (SEPA does not need it).</summary>
     public string? BankBic { get; set; }
 

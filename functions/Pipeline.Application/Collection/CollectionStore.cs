@@ -28,8 +28,11 @@ public enum CollectionRefusal
 /// and a creditor reference, and answers the payment instructions.
 /// </summary>
 public sealed class CollectionStore(
-    Database database, VirtualAccounts accounts, WalletStore wallets, MerchantStore merchants, IOptions<CollectionOptions> options, TimeProvider time)
+    Database database, VirtualAccounts accounts, WalletStore wallets, MerchantStore merchants, ICollectionWatch watch, IOptions<CollectionOptions> options, TimeProvider time)
 {
+    /// <summary>A collection not stored this long after its orchestration started never will be (its request failed).</summary>
+    private static readonly TimeSpan NeverStoredAfter = TimeSpan.FromMinutes(1);
+
     public const string ContainerName = "collections";
 
     private const string IdPrefix = "col_";
@@ -66,6 +69,7 @@ public sealed class CollectionStore(
         }
 
         var now = CosmosTime.ToMicros(time.GetUtcNow());
+        await watch.EnsureStartedAsync(new CollectionWork(merchantId, id, now), cancellationToken);
         var collection = new CollectionDocument
         {
             Id = id, MerchantId = merchantId, AmountMinor = request.Amount, Currency = request.Currency,
@@ -109,6 +113,50 @@ public sealed class CollectionStore(
         }
 
         throw new InvalidOperationException($"Collection {id} kept changing; gave up after {Contention.AttemptsMax} attempts.");
+    }
+
+    /// <summary>
+    /// One look for the collection's orchestration: past its due time an open or partially paid collection expires; a
+    /// reminder lead before it, its reminder goes out once; a paid, canceled or expired one needs no more looks.
+    /// </summary>
+    public async Task<CollectionCheck> CheckAsync(CollectionWork work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
+        {
+            var now = CosmosTime.ToMicros(time.GetUtcNow());
+            var collection = await ReadAsync(work.MerchantId, work.CollectionId, cancellationToken);
+            if (collection is null)
+            {
+                var giveUpAt = work.StartedMicros + (NeverStoredAfter.Ticks / TimeSpan.TicksPerMicrosecond);
+                return now >= giveUpAt ? new CollectionCheck(true, 0) : new CollectionCheck(false, giveUpAt);
+            }
+
+            if (collection.Status is not (CollectionStatus.Open or CollectionStatus.PartiallyPaid))
+            {
+                return new CollectionCheck(true, 0);
+            }
+
+            var remindAt = collection.DueAtMicros - (options.Value.ReminderLead.Ticks / TimeSpan.TicksPerMicrosecond);
+            var (change, eventType) = now >= collection.DueAtMicros
+                ? (collection with { Status = CollectionStatus.Expired, UpdatedMicros = now }, CollectionEvents.Expired)
+                : now >= remindAt && collection.RemindedMicros is null && options.Value.ReminderLead > TimeSpan.Zero
+                    ? (collection with { RemindedMicros = now, UpdatedMicros = now }, CollectionEvents.Reminder)
+                    : (null, null);
+            if (change is null)
+            {
+                return new CollectionCheck(false, collection.RemindedMicros is null && options.Value.ReminderLead > TimeSpan.Zero ? Math.Max(remindAt, now) : collection.DueAtMicros);
+            }
+
+            if (await WriteAsync(collection, change, eventType!, cancellationToken) is { } stored)
+            {
+                return stored.Status == CollectionStatus.Expired ? new CollectionCheck(true, 0) : new CollectionCheck(false, stored.DueAtMicros);
+            }
+
+            await Contention.BackOffAsync(attempt, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"Collection {work.CollectionId} kept changing; gave up after {Contention.AttemptsMax} attempts.");
     }
 
     private Task<CollectionDocument?> ReadAsync(string merchantId, string id, CancellationToken cancellationToken) =>

@@ -95,6 +95,7 @@ public static class PipelineServices
         services.AddSingleton<SettlementRuns>();
         services.AddOptions<CollectionOptions>().Bind(configuration.GetSection(CollectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<VirtualAccounts>();
+        services.AddSingleton<ICollectionWatch, CollectionWatch>();
         services.AddSingleton<CollectionStore>();
         return services;
     }

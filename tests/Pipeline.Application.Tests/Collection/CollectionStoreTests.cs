@@ -18,7 +18,7 @@ public sealed class CollectionStoreTests(CosmosFixture cosmos)
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
 
-    private sealed record World(Database Database, CollectionStore Store, string MerchantId);
+    private sealed record World(Database Database, CollectionStore Store, string MerchantId, FakeTimeProvider Clock);
 
     private async Task<World> WorldAsync()
     {
@@ -28,7 +28,60 @@ public sealed class CollectionStoreTests(CosmosFixture cosmos)
         var merchant = (await merchants.CreateAsync("Müller Großhandel", null, default))!.Merchant.Id;
         var options = Options.Create(new CollectionOptions { BankBic = "COBADEFFXXX" });
         var wallets = new WalletStore(database, new CosmosLedgerStore(database, clock), clock);
-        return new World(database, new CollectionStore(database, new VirtualAccounts(database, options), wallets, merchants, options, clock), merchant);
+        return new World(database, new CollectionStore(database, new VirtualAccounts(database, options), wallets, merchants, new StartedWatches(), options, clock), merchant, clock);
+    }
+
+    [Fact]
+    public async Task Its_orchestrations_looks_remind_once_before_the_due_time_then_expire_it()
+    {
+        var world = await WorldAsync();
+        var collection = (await world.Store.CreateAsync(world.MerchantId, Order(1_000, "cust-1"), null, default)).Collection!;
+        var work = new CollectionWork(world.MerchantId, collection.Id, CosmosTime.ToMicros(Now));
+        var due = CosmosTime.ToMicros(collection.DueAt);
+        var remindAt = due - (TimeSpan.FromDays(3).Ticks / 10);
+
+        Assert.Equal(new CollectionCheck(false, remindAt), await world.Store.CheckAsync(work, default));
+        world.Clock.Advance(TimeSpan.FromDays(11));
+        Assert.Equal(new CollectionCheck(false, due), await world.Store.CheckAsync(work, default));
+        Assert.Equal(new CollectionCheck(false, due), await world.Store.CheckAsync(work, default)); // reminded once
+        world.Clock.Advance(TimeSpan.FromDays(3));
+        Assert.True((await world.Store.CheckAsync(work, default)).Done);
+        Assert.Equal(CollectionStatus.Expired, (await world.Store.GetAsync(world.MerchantId, collection.Id, default))!.Status);
+        Assert.Equal(CollectionRefusal.NotCancelable, (await world.Store.CancelAsync(world.MerchantId, collection.Id, default)).Refusal);
+
+        var events = await world.Database.GetContainer(CollectionStore.ContainerName).QueryAllAsync<OutboxDocument>(
+            new QueryDefinition($"SELECT * FROM c WHERE c.docType = '{OutboxDocument.EventDocType}' ORDER BY c.sequence"), new QueryRequestOptions { PartitionKey = new PartitionKey(world.MerchantId) }, default);
+        Assert.Equal([CollectionEvents.Created, CollectionEvents.Reminder, CollectionEvents.Expired], events.Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task A_collection_never_stored_is_given_up_a_minute_after_its_orchestration_started_and_a_canceled_one_at_once()
+    {
+        var world = await WorldAsync();
+        var work = new CollectionWork(world.MerchantId, "col_000000000000000000000000", CosmosTime.ToMicros(Now));
+        Assert.False((await world.Store.CheckAsync(work, default)).Done);
+        world.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await world.Store.CheckAsync(work, default)).Done);
+
+        var collection = (await world.Store.CreateAsync(world.MerchantId, Order(1_000, "cust-1"), null, default)).Collection!;
+        await world.Store.CancelAsync(world.MerchantId, collection.Id, default);
+        Assert.True((await world.Store.CheckAsync(work with { CollectionId = collection.Id }, default)).Done);
+    }
+
+    /// <summary>No Durable engine here: the watches a collection starts are recorded (the local host's tests run the real orchestration).</summary>
+    private sealed class StartedWatches : ICollectionWatch
+    {
+        public List<CollectionWork> Started { get; } = [];
+
+        public Task EnsureStartedAsync(CollectionWork work, CancellationToken cancellationToken)
+        {
+            lock (Started)
+            {
+                Started.Add(work);
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     private static CreateCollectionRequest Order(long amount, string payer, string currency = "EUR") =>

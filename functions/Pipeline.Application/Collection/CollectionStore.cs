@@ -33,6 +33,12 @@ public sealed class CollectionStore(
     /// <summary>A collection not stored this long after its orchestration started never will be (its request failed).</summary>
     private static readonly TimeSpan NeverStoredAfter = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How soon a look that finds the collection not stored yet looks again: its orchestration starts before the write,
+    /// and under load its first look can come first (seen in CI: waiting out the whole minute delayed the reminder).
+    /// </summary>
+    private static readonly TimeSpan NotStoredYetLookAgain = TimeSpan.FromSeconds(2);
+
     public const string ContainerName = "collections";
 
     private const string IdPrefix = "col_";
@@ -129,7 +135,9 @@ public sealed class CollectionStore(
             if (collection is null)
             {
                 var giveUpAt = work.StartedMicros + (NeverStoredAfter.Ticks / TimeSpan.TicksPerMicrosecond);
-                return now >= giveUpAt ? new CollectionCheck(true, 0) : new CollectionCheck(false, giveUpAt);
+                return now >= giveUpAt
+                    ? new CollectionCheck(true, 0)
+                    : new CollectionCheck(false, Math.Min(giveUpAt, now + (NotStoredYetLookAgain.Ticks / TimeSpan.TicksPerMicrosecond)));
             }
 
             if (collection.Status is not (CollectionStatus.Open or CollectionStatus.PartiallyPaid))

@@ -35,6 +35,9 @@ public sealed record CollectionDocument
     /// <summary>How many events the collection has emitted: the last one's sequence.</summary>
     public long EventSequence { get; init; }
 
+    /// <summary>The bank credits that paid towards it (at most <see cref="CollectionLimits.CreditsMax"/>), each once.</summary>
+    public IReadOnlyList<AppliedCredit> Credits { get; init; } = [];
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 }

@@ -15,6 +15,8 @@ public sealed class CollectionOptions : IValidatableObject
 {
     public const string Section = "Pipeline:Collection";
 
+    public const int BankSecretLengthMin = 32;
+
     /// <summary>The country of the virtual accounts' IBANs.</summary>
     [Required]
     public string CountryCode { get; set; } = "DE";
@@ -30,6 +32,15 @@ public sealed class CollectionOptions : IValidatableObject
     /// <summary>The collecting bank's BIC, for payment instructions and QR codes; empty: left out (SEPA does not need it).</summary>
     public string? BankBic { get; set; }
 
+    /// <summary>
+    /// The secret the collecting bank signs its credit webhooks with (at least 32 characters; on Azure a Key Vault
+    /// reference to the secret bank-webhook-secret). Unset: every bank webhook is refused.
+    /// </summary>
+    public string? BankSecret { get; set; }
+
+    /// <summary>The bank's previous secret while it switches to a new one (set both, then clear this once the bank signs with the new).</summary>
+    public string? BankSecretPrevious { get; set; }
+
     public VirtualAccountScheme Scheme() =>
         VirtualAccountScheme.TryCreate(CountryCode, BankPrefix, out var error) ?? throw new InvalidOperationException(error);
 
@@ -38,6 +49,15 @@ public sealed class CollectionOptions : IValidatableObject
         if (VirtualAccountScheme.TryCreate(CountryCode ?? "", BankPrefix ?? "", out var error) is null)
         {
             yield return new ValidationResult(error, [nameof(CountryCode), nameof(BankPrefix)]);
+        }
+
+        foreach (var (name, secret) in new[] { (nameof(BankSecret), BankSecret), (nameof(BankSecretPrevious), BankSecretPrevious) })
+        {
+            if (!string.IsNullOrEmpty(secret) && (secret.Length < BankSecretLengthMin || secret.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)))
+            {
+                yield return new ValidationResult(
+                    $"{name} must be at least {BankSecretLengthMin} characters and not an unresolved Key Vault reference (check the secret bank-webhook-secret and the app's access).", [name]);
+            }
         }
 
         if (!string.IsNullOrEmpty(BankBic) && !Bic.TryNormalize(BankBic, out _))

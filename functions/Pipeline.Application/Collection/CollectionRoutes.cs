@@ -70,4 +70,10 @@ public static class CollectionErrors
 {
     public const string CurrencyMismatch = "currency_mismatch";
     public const string NotCancelable = "collection_not_cancelable";
+    public const string BankTransactionConflict = "bank_transaction_conflict";
+    public const string ExceptionAlreadyResolved = "exception_already_resolved";
+    public const string ResolutionNotApplicable = "resolution_not_applicable";
+    public const string CollectionNotOpen = "collection_not_open";
+    public const string NotRefunded = "exception_not_refunded";
+    public const string PayerBalanceSpent = "payer_balance_spent";
 }

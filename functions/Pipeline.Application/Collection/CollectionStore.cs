@@ -167,7 +167,66 @@ public sealed class CollectionStore(
         throw new InvalidOperationException($"Collection {work.CollectionId} kept changing; gave up after {Contention.AttemptsMax} attempts.");
     }
 
-    private Task<CollectionDocument?> ReadAsync(string merchantId, string id, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records a decided credit on the collection it pays, on the version the decision was made on (If-Match): its
+    /// paid amount and status move on, the credit joins its list, and the status's event goes out in the same batch.
+    /// Null when the collection changed meanwhile (the decision must be made again).
+    /// </summary>
+    internal Task<CollectionDocument?> RecordCreditAsync(CollectionDocument before, BankCreditDocument credit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(credit);
+        var placement = credit.Placement!;
+        var now = CosmosTime.ToMicros(time.GetUtcNow());
+        var paid = placement.Allocations.Where(a => a.Target == AllocationTarget.Collection).Sum(a => a.AmountMinor);
+        var status = placement.NewStatus ?? throw new InvalidOperationException($"Credit {credit.Id} placed on a collection without its new status.");
+        var after = before with
+        {
+            PaidMinor = before.PaidMinor + paid + placement.WrittenOffMinor, Status = status, UpdatedMicros = now,
+            Credits = [.. before.Credits, new AppliedCredit(credit.Id, credit.BankTransactionId, paid, placement.WrittenOffMinor, now)],
+        };
+        return WriteAsync(before, after, CollectionEvents.OfStatus(status), cancellationToken);
+    }
+
+    /// <summary>
+    /// The collections a credit may go to: the payer's open and partly paid ones (the merchant's partition), and the one
+    /// its reference names — in the payer's merchant's partition, or across merchants when the account names no payer
+    /// (a reference alone places a credit; it is rare, so the cross-partition query is too). Collections whose credit
+    /// list is full take no more.
+    /// </summary>
+    internal async Task<IReadOnlyList<CollectionDocument>> CandidatesAsync(
+        string? merchantId, string? payerReference, string? creditorReference, CancellationToken cancellationToken)
+    {
+        var found = new List<CollectionDocument>();
+        if (merchantId is not null && payerReference is not null)
+        {
+            var open = new QueryDefinition("SELECT * FROM c WHERE c.payer.reference = @payer AND c.status IN ('open', 'partiallyPaid')").WithParameter("@payer", payerReference);
+            found.AddRange(await container.QueryAllAsync<CollectionDocument>(open, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) }, cancellationToken));
+        }
+
+        if (creditorReference is not null && found.All(c => c.CreditorReference != creditorReference))
+        {
+            var named = new QueryDefinition("SELECT * FROM c WHERE c.creditorReference = @reference").WithParameter("@reference", creditorReference);
+            var options = merchantId is null ? null : new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId) };
+            found.AddRange(await container.QueryAllAsync<CollectionDocument>(named, options, cancellationToken));
+        }
+
+        return [.. found.Where(c => c.Credits.Count < CollectionLimits.CreditsMax)];
+    }
+
+    /// <summary>Any merchant's collection by its id (the admin's resolution of a credit in suspense): across partitions.</summary>
+    internal async Task<CollectionDocument?> FindAnyAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!ResourceIds.IsValid(id, IdPrefix))
+        {
+            return null;
+        }
+
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.id = @id").WithParameter("@id", id);
+        return (await container.QueryAllAsync<CollectionDocument>(query, null, cancellationToken)).FirstOrDefault();
+    }
+
+    internal Task<CollectionDocument?> ReadAsync(string merchantId, string id, CancellationToken cancellationToken) =>
         ResourceIds.IsValid(id, IdPrefix) ? container.ReadOrNullAsync<CollectionDocument>(id, merchantId, cancellationToken) : Task.FromResult<CollectionDocument?>(null);
 
     private static bool IsSame(CollectionDocument collection, CreateCollectionRequest request) =>

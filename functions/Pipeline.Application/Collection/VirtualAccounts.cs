@@ -46,6 +46,18 @@ public sealed class VirtualAccounts(Database database, IOptions<CollectionOption
         }
     }
 
+    /// <summary>The merchant and payer whose virtual account <paramref name="iban"/> (electronic) is, or null when it is nobody's.</summary>
+    public async Task<(string MerchantId, string PayerReference)?> OwnerOfAsync(string iban, CancellationToken cancellationToken)
+    {
+        if (iban == CounterId || iban.StartsWith("payer_", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var account = await container.ReadOrNullAsync<VirtualAccountDocument>(iban, iban, cancellationToken);
+        return account is { MerchantId: { } merchantId, PayerReference: { } payer, Iban: null } ? (merchantId, payer) : null;
+    }
+
     private static string PayerIdOf(string merchantId, string payerReference) => ResourceIds.Derived("payer_", $"{merchantId}\n{payerReference}");
 
     private async Task<long> NextSerialAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pipeline.Application.Collection;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Diagnostics;
 using Pipeline.Application.Http;
@@ -123,6 +124,15 @@ public static class Api
                 ? (device, null)
                 : (Caller.Anonymous, ApiResponse.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidSignature,
                     $"The request signature was refused ({check.ToString().ToLowerInvariant()}): sign \"<timestamp>.<raw body>\" with the device secret, within {RequestSignature.Tolerance.TotalSeconds} s, once."));
+        }
+
+        if (route.Access == Access.Bank)
+        {
+            var check = await http.RequestServices.GetRequiredService<BankAuthenticator>().AuthenticateAsync(http.Request, body, http.RequestAborted);
+            return check == SignatureCheck.Valid
+                ? (Caller.Bank, null)
+                : (Caller.Anonymous, ApiResponse.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidSignature,
+                    $"The bank signature was refused ({check.ToString().ToLowerInvariant()}): {BankAuthenticator.SignatureHeader}: t=<unix seconds>,v1=<hex HMAC-SHA256(bank secret, \"<t>.<raw body>\")>, within {RequestSignature.Tolerance.TotalSeconds} s, once."));
         }
 
         // A route open to anyone never looks at the key, so a key sent anyway costs no lookups.

@@ -78,5 +78,10 @@ public static class ApiRoutes
         CollectionRoutes.Create,
         CollectionRoutes.Get,
         CollectionRoutes.Cancel,
+        BankCreditRoutes.Receive,
+        ReconciliationRoutes.List,
+        ReconciliationRoutes.Get,
+        ReconciliationRoutes.Resolve,
+        ReconciliationRoutes.RefundPain001,
     ];
 }

@@ -34,6 +34,8 @@ public static class CosmosContainerCatalog
         SettlementStore.ContainerProperties(),
         SettlementRuns.ContainerProperties(),
         CollectionStore.ContainerProperties(),
+        BankCredits.ContainerProperties(),
+        ReconciliationExceptions.ContainerProperties(),
         VirtualAccounts.ContainerProperties(),
         EventLog.ContainerProperties(),
         RelayCursor.ContainerProperties(),

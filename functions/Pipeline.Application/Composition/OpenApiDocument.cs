@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using Pipeline.Application.Collection;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Http;
 
@@ -203,6 +204,7 @@ public static class OpenApiDocument
         ["deviceId"] = DeviceHeader(DeviceAuthenticator.DeviceIdHeader, "The device's id."),
         ["deviceTimestamp"] = DeviceHeader(DeviceAuthenticator.TimestampHeader, "Unix seconds when the device signed."),
         ["deviceSignature"] = DeviceHeader(DeviceAuthenticator.SignatureHeader, "v1=<hex HMAC-SHA256(device secret, \"<timestamp>.<raw body>\")>."),
+        ["bankSignature"] = DeviceHeader(BankAuthenticator.SignatureHeader, "t=<unix seconds>,v1=<hex HMAC-SHA256(bank secret, \"<t>.<raw body>\")>."),
     };
 
     private static JsonObject DeviceHeader(string name, string description) =>
@@ -216,6 +218,7 @@ public static class OpenApiDocument
         Access.Admin => [new JsonObject { ["adminKey"] = new JsonArray() }],
         Access.MerchantOrAdmin => [new JsonObject { ["merchantKey"] = new JsonArray() }, new JsonObject { ["adminKey"] = new JsonArray() }],
         Access.Device => [new JsonObject { ["deviceId"] = new JsonArray(), ["deviceTimestamp"] = new JsonArray(), ["deviceSignature"] = new JsonArray() }],
+        Access.Bank => [new JsonObject { ["bankSignature"] = new JsonArray() }],
         _ => throw new ArgumentOutOfRangeException(nameof(access)),
     };
 

@@ -97,6 +97,11 @@ public static class PipelineServices
         services.AddSingleton<VirtualAccounts>();
         services.AddSingleton<ICollectionWatch, CollectionWatch>();
         services.AddSingleton<CollectionStore>();
+        services.AddSingleton<CollectionLedger>();
+        services.AddSingleton<ReconciliationExceptions>();
+        services.AddSingleton<BankCredits>();
+        services.AddSingleton<ExceptionResolutions>();
+        services.AddSingleton<BankAuthenticator>();
         return services;
     }
 }

@@ -26,6 +26,10 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
     /// <summary>False for a request sent without a body (routes whose fields are all optional accept that).</summary>
     public bool HasBody => body.Length > 0;
 
+    /// <summary>A query parameter's value: null when absent, "" when sent more than once (never a value a caller did not mean).</summary>
+    public string? QueryValue(string name) =>
+        Http.Request.Query.TryGetValue(name, out var values) ? (values.Count == 1 ? values[0] ?? "" : "") : null;
+
     /// <summary>
     /// The page size from <c>?limit=</c>: <paramref name="byDefault"/> when absent; otherwise ASCII digits only (the
     /// number parser would let a trailing NUL through) from 1 to <paramref name="max"/>, or the 422 problem to answer.

@@ -31,6 +31,10 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType)
     /// anything. Handlers use it only in front of their first read or write, which is where
     /// <see cref="ApiRequest.TryRead{T}"/> calls it.
     /// </summary>
+    /// <summary>422 validation_failed about one field (a query parameter, mostly).</summary>
+    public static ApiResponse InvalidField(string field, string message) =>
+        Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, message, new Dictionary<string, string[]> { [field] = [message] });
+
     public static ApiResponse Invalid(int status, string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         status is >= StatusCodes.Status400BadRequest and < StatusCodes.Status500InternalServerError
             ? Problem(status, code, detail, errors) with { BeforeAnyEffect = true }

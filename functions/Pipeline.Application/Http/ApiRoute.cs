@@ -12,6 +12,9 @@ public enum Access
 
     /// <summary>Signed by a registered device (X-Device-* headers).</summary>
     Device,
+
+    /// <summary>Signed by the collecting bank (X-Bank-Signature, with the bank's secret from the settings).</summary>
+    Bank,
 }
 
 /// <summary>

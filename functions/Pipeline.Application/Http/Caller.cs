@@ -8,6 +8,9 @@ public enum CallerKind
 
     /// <summary>A device of a merchant, by its request signature.</summary>
     Device,
+
+    /// <summary>The collecting bank, by its webhook signature.</summary>
+    Bank,
 }
 
 /// <summary>Who is calling, from the bearer key. A merchant sees only its own data.</summary>
@@ -19,6 +22,8 @@ public sealed record Caller(CallerKind Kind, string? MerchantId)
     public static Caller Anonymous { get; } = new(CallerKind.Anonymous, null);
 
     public static Caller Admin { get; } = new(CallerKind.Admin, null);
+
+    public static Caller Bank { get; } = new(CallerKind.Bank, null);
 
     /// <summary>The scope idempotency keys live in: each merchant has its own, the admin one.</summary>
     public string IdempotencyScope => Kind switch

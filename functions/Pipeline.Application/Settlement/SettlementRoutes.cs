@@ -68,13 +68,12 @@ public static class SettlementRoutes
 
     private static async Task<ApiResponse> ListAsync(ApiRequest request)
     {
-        var query = request.Http.Request.Query;
         if (request.TryReadLimit(SettlementStore.PageSizeDefault, SettlementStore.PageSizeMax, out var limit) is { } badLimit)
         {
             return badLimit;
         }
 
-        var merchantId = Single(query, "merchantId");
+        var merchantId = request.QueryValue("merchantId");
         if (request.Caller.MerchantId is { } own && merchantId is not null && merchantId != own)
         {
             return NotFound("No merchant of yours has this id.");
@@ -83,30 +82,30 @@ public static class SettlementRoutes
         merchantId ??= request.Caller.MerchantId;
         if (merchantId is null)
         {
-            return Invalid("merchantId", "The admin names the merchant whose settlements to list.");
+            return ApiResponse.InvalidField("merchantId", "The admin names the merchant whose settlements to list.");
         }
 
         DateOnly? date = null;
-        if (Single(query, "date") is { } dateText)
+        if (request.QueryValue("date") is { } dateText)
         {
             if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
             {
-                return Invalid("date", "Give a date as yyyy-MM-dd.");
+                return ApiResponse.InvalidField("date", "Give a date as yyyy-MM-dd.");
             }
 
             date = parsed;
         }
 
-        var status = Single(query, "status");
+        var status = request.QueryValue("status");
         if (status is not (null or "paid_out" or "carried"))
         {
-            return Invalid("status", "Use paid_out or carried.");
+            return ApiResponse.InvalidField("status", "Use paid_out or carried.");
         }
 
         (long Micros, string Id)? after = null;
-        if (Single(query, "after") is { } afterText && (after = SettlementStore.ParseCursor(afterText)) is null)
+        if (request.QueryValue("after") is { } afterText && (after = SettlementStore.ParseCursor(afterText)) is null)
         {
-            return Invalid("after", "Give the next cursor of a previous page.");
+            return ApiResponse.InvalidField("after", "Give the next cursor of a previous page.");
         }
 
         return ApiResponse.Ok(await request.Service<SettlementStore>().ListAsync(merchantId, date, status, limit, after, request.Aborted));
@@ -128,12 +127,6 @@ public static class SettlementRoutes
 
     private static bool WantsCsv(ApiRequest request) =>
         request.Http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
-
-    private static string? Single(Microsoft.AspNetCore.Http.IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) ? (values.Count == 1 ? values[0] ?? "" : "") : null;
-
-    private static ApiResponse Invalid(string field, string message) =>
-        ApiResponse.Invalid(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationFailed, message, new Dictionary<string, string[]> { [field] = [message] });
 
     private static ApiResponse NotFound(string detail) => ApiResponse.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, detail);
 

@@ -15,4 +15,10 @@ public static class TransferCodes
     public const ushort ReserveRelease = 10;
     public const ushort Payout = 11;
     public const ushort PayoutReturn = 12;
+    public const ushort CollectionCredit = 13;
+    public const ushort CollectionAdjustment = 14;
+    public const ushort CollectionWriteOff = 15;
+    public const ushort PayerBalanceCredit = 16;
+    public const ushort SuspenseCredit = 17;
+    public const ushort ExceptionResolution = 18;
 }

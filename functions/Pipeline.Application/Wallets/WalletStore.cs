@@ -77,10 +77,21 @@ public sealed class WalletStore(Database database, ILedgerStore ledger, TimeProv
     /// Opens a wallet whose id is derived from the merchant and its Idempotency-Key: a retry whose first attempt's
     /// answer was lost finds that wallet instead of opening a second one. Null when the key opened a different wallet.
     /// </summary>
-    public async Task<WalletView?> CreateAsync(
-        string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<WalletView?> CreateAsync(
+        string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor, string idempotencyKey, CancellationToken cancellationToken) =>
+        OpenDerivedAsync(DerivedId(merchantId, idempotencyKey), merchantId, owner, currency, overdraftLimitMinor, cancellationToken);
+
+    /// <summary>The id of the merchant's wallet derived from <paramref name="seed"/> (an Idempotency-Key, or a seed of the platform's own).</summary>
+    public static string DerivedId(string merchantId, string seed) => ResourceIds.NewOrDerived(IdPrefix, merchantId, seed);
+
+    /// <summary>
+    /// Opens the wallet with a derived id (<see cref="DerivedId"/>), or finds it opened already with the same terms;
+    /// null when it exists with other terms.
+    /// </summary>
+    public async Task<WalletView?> OpenDerivedAsync(
+        string id, string merchantId, WalletOwner owner, Currency currency, long overdraftLimitMinor, CancellationToken cancellationToken)
     {
-        var wallet = NewWallet(ResourceIds.NewOrDerived(IdPrefix, merchantId, idempotencyKey), merchantId, owner, currency, overdraftLimitMinor);
+        var wallet = NewWallet(id, merchantId, owner, currency, overdraftLimitMinor);
         var earlier = await container.ReadOrNullAsync<WalletDocument>(wallet.Id, wallet.Id, cancellationToken);
         if (earlier is null)
         {

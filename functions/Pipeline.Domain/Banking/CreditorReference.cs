@@ -26,6 +26,46 @@ public static class CreditorReference
     }
 
     /// <summary>
+    /// The creditor reference a payer wrote into free remittance text ("Invoice 42, RF18 5390 0754 7034"), if any: at
+    /// each "RF", the longest run of letters and digits (spaces between groups allowed, as people copy the printed
+    /// form) that has valid check digits. Null when there is none.
+    /// </summary>
+    public static string? FindIn(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var upper = text.ToUpperInvariant();
+        for (var start = upper.IndexOf(Prefix, StringComparison.Ordinal); start >= 0; start = upper.IndexOf(Prefix, start + 1, StringComparison.Ordinal))
+        {
+            var run = new System.Text.StringBuilder();
+            for (var i = start; i < upper.Length && run.Length < AlphanumericCode.PrefixLength + BankingLimits.CreditorReferenceBodyLengthMax; i++)
+            {
+                if (char.IsAsciiLetterOrDigit(upper[i]))
+                {
+                    run.Append(upper[i]);
+                }
+                else if (upper[i] != ' ')
+                {
+                    break;
+                }
+            }
+
+            for (var length = run.Length; length > AlphanumericCode.PrefixLength; length--)
+            {
+                if (TryNormalize(run.ToString(0, length), out var reference))
+                {
+                    return reference;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The creditor reference for the creditor's own <paramref name="reference"/> (1 to 21 letters or digits; spaces
     /// and lower case allowed): "RF", the check digits, the reference. Throws <see cref="ArgumentException"/> otherwise.
     /// </summary>

@@ -1,0 +1,137 @@
+using System.Collections.ObjectModel;
+using System.Net;
+using Microsoft.Azure.Cosmos;
+using Pipeline.Application.Cosmos;
+using Pipeline.Application.Http;
+using Pipeline.Domain.Collection;
+using Pipeline.Domain.Monetary;
+
+namespace Pipeline.Application.Collection;
+
+/// <summary>
+/// Reconciliation exceptions (docs/COLLECTION.md "Exceptions"): what the matching or a statement could not settle,
+/// each raised once (its id derives from what raised it), listed for the merchant it concerns (or the platform), and
+/// resolved by <see cref="ExceptionResolutions"/> — open → resolving → resolved, each step by compare-and-swap.
+/// </summary>
+public sealed class ReconciliationExceptions(Database database, TimeProvider time)
+{
+    public const string ContainerName = "reconciliation-exceptions";
+
+    /// <summary>The owner of what belongs to no merchant yet (credits in suspense, statement lines nobody can place).</summary>
+    public const string PlatformOwner = "platform";
+
+    public const int PageSizeDefault = 25;
+    public const int PageSizeMax = 100;
+
+    private const string IdPrefix = "rex_";
+
+    private readonly Container container = database.GetContainer(ContainerName);
+
+    public static ContainerProperties ContainerProperties()
+    {
+        var properties = new ContainerProperties(ContainerName, "/owner");
+        properties.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
+        {
+            new() { Path = "/createdMicros", Order = CompositePathSortOrder.Descending },
+            new() { Path = "/id", Order = CompositePathSortOrder.Descending },
+        });
+        return properties;
+    }
+
+    public static bool IsExceptionId(string id) => ResourceIds.IsValid(id, IdPrefix);
+
+    /// <summary>The exception a credit's placement raises: in suspense (the platform's), or on the payer's balance (the merchant's).</summary>
+    public Task RaiseForCreditAsync(BankCreditDocument credit, MatchException exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credit);
+        var placement = credit.Placement!;
+        var suspense = placement.MerchantId is null;
+        var heldIn = suspense ? "suspense" : CollectionLedger.PayerBalanceIdOf(placement.MerchantId!, placement.PayerReference!, Currency.Parse(credit.Currency));
+        return RaiseAsync(NewOf(credit, KindOf(exception), $"credit\n{credit.Id}", heldIn, null), cancellationToken);
+    }
+
+    /// <summary>An exception about a credit that holds no money of its own (a statement's disagreement, a credit no statement listed).</summary>
+    public Task RaiseAboutCreditAsync(BankCreditDocument credit, ExceptionKind kind, string detail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credit);
+        return RaiseAsync(NewOf(credit, kind, $"{kind}\n{credit.Id}\n{detail}", null, detail), cancellationToken);
+    }
+
+    /// <summary>A merchant's exceptions, or the platform's (<see cref="PlatformOwner"/>), newest first, after the cursor of the previous page.</summary>
+    public async Task<ExceptionsPage> ListAsync(string owner, ExceptionStatus? status, int limit, (long Micros, string Id)? after, CancellationToken cancellationToken)
+    {
+        var text = $"SELECT TOP {limit + 1} * FROM c WHERE c.owner = @owner";
+        text += status is null ? "" : " AND c.status = @status";
+        text += after is { } a ? $" AND (c.createdMicros < {Numbers.Literal(a.Micros)} OR (c.createdMicros = {Numbers.Literal(a.Micros)} AND c.id < @afterId))" : "";
+        var query = new QueryDefinition(text + " ORDER BY c.createdMicros DESC, c.id DESC")
+            .WithParameter("@owner", owner)
+            .WithParameter("@status", status is { } s ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(s.ToString()) : "")
+            .WithParameter("@afterId", after?.Id ?? "");
+        var found = await container.QueryAllAsync<ExceptionDocument>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(owner), MaxItemCount = limit + 1 }, cancellationToken);
+        var page = found.Take(limit).ToList();
+        return new ExceptionsPage([.. page.Select(ExceptionView.Of)], found.Count > limit ? $"{page[^1].CreatedMicros}:{page[^1].Id}" : null);
+    }
+
+    /// <summary>The exception; <paramref name="owner"/> null (the admin) looks in every partition.</summary>
+    public async Task<ExceptionDocument?> GetAsync(string? owner, string id, CancellationToken cancellationToken)
+    {
+        if (!IsExceptionId(id))
+        {
+            return null;
+        }
+
+        if (owner is not null)
+        {
+            return await container.ReadOrNullAsync<ExceptionDocument>(id, owner, cancellationToken);
+        }
+
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.id = @id").WithParameter("@id", id);
+        return (await container.QueryAllAsync<ExceptionDocument>(query, null, cancellationToken)).FirstOrDefault();
+    }
+
+    /// <summary>Replaces the exception If-Match; null when another writer came first.</summary>
+    internal async Task<ExceptionDocument?> ReplaceAsync(ExceptionDocument before, ExceptionDocument after, CancellationToken cancellationToken)
+    {
+        var stored = after with { ETag = null, UpdatedMicros = CosmosTime.ToMicros(time.GetUtcNow()) };
+        try
+        {
+            var response = await container.ReplaceItemAsync(stored, before.Id, new PartitionKey(before.Owner),
+                new ItemRequestOptions { IfMatchEtag = before.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
+            return stored with { ETag = response.ETag };
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every open exception, across owners (the statement import's and tests' view).</summary>
+    internal Task<IReadOnlyList<ExceptionDocument>> AllOpenAsync(CancellationToken cancellationToken) =>
+        container.QueryAllAsync<ExceptionDocument>(new QueryDefinition("SELECT * FROM c WHERE c.status != 'resolved'"), null, cancellationToken);
+
+    private ExceptionDocument NewOf(BankCreditDocument credit, ExceptionKind kind, string seed, string? heldIn, string? detail)
+    {
+        var now = CosmosTime.ToMicros(time.GetUtcNow());
+        var merchantId = credit.Placement?.MerchantId;
+        return new ExceptionDocument
+        {
+            Id = ResourceIds.Derived(IdPrefix, seed), Owner = merchantId ?? PlatformOwner, Kind = kind, Status = ExceptionStatus.Open, MerchantId = merchantId,
+            CreditId = credit.Id, BankTransactionId = credit.BankTransactionId, AmountMinor = credit.AmountMinor, Currency = credit.Currency,
+            VirtualAccount = credit.VirtualAccount, PayerReference = credit.Placement?.PayerReference, PayerName = credit.PayerName,
+            RemittanceInfo = credit.RemittanceInfo, HeldIn = heldIn, Detail = detail, CreatedMicros = now, UpdatedMicros = now,
+        };
+    }
+
+    private async Task RaiseAsync(ExceptionDocument exception, CancellationToken cancellationToken) =>
+        await ContainerExtensions.IgnoringAsync(HttpStatusCode.Conflict,
+            () => container.CreateItemAsync(exception, new PartitionKey(exception.Owner), NoContent.Item, cancellationToken));
+
+    private static ExceptionKind KindOf(MatchException exception) => exception switch
+    {
+        MatchException.UnknownAccount => ExceptionKind.UnknownAccount,
+        MatchException.CollectionClosed => ExceptionKind.CollectionClosed,
+        MatchException.CollectionAlreadyPaid => ExceptionKind.CollectionAlreadyPaid,
+        MatchException.NoOpenCollection => ExceptionKind.NoOpenCollection,
+        _ => ExceptionKind.CurrencyMismatch,
+    };
+}

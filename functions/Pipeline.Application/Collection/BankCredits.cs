@@ -126,7 +126,8 @@ public sealed class BankCredits(
     public async Task<int> FinishAbandonedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
         var before = CosmosTime.ToMicros(time.GetUtcNow() - olderThan);
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.state != 'booked' AND c.updatedMicros < @before").WithParameter("@before", before);
+        // A literal: a long parameter would be sent as a string (the document format writes numbers as strings) and compare as none.
+        var query = new QueryDefinition($"SELECT * FROM c WHERE c.state IN ('received', 'decided') AND c.updatedMicros < {Numbers.Literal(before)}");
         var finished = 0;
         foreach (var credit in await container.QueryAllAsync<BankCreditDocument>(query, null, cancellationToken))
         {

@@ -107,7 +107,7 @@ public sealed class ReconciliationExceptions(Database database, TimeProvider tim
 
     /// <summary>Every open exception, across owners (the statement import's and tests' view).</summary>
     internal Task<IReadOnlyList<ExceptionDocument>> AllOpenAsync(CancellationToken cancellationToken) =>
-        container.QueryAllAsync<ExceptionDocument>(new QueryDefinition("SELECT * FROM c WHERE c.status != 'resolved'"), null, cancellationToken);
+        container.QueryAllAsync<ExceptionDocument>(new QueryDefinition("SELECT * FROM c WHERE c.status IN ('open', 'resolving')"), null, cancellationToken);
 
     private ExceptionDocument NewOf(BankCreditDocument credit, ExceptionKind kind, string seed, string? heldIn, string? detail)
     {

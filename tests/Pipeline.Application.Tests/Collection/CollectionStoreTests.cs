@@ -70,22 +70,6 @@ public sealed class CollectionStoreTests(CosmosFixture cosmos)
         Assert.True((await world.Store.CheckAsync(work with { CollectionId = collection.Id }, default)).Done);
     }
 
-    /// <summary>No Durable engine here: the watches a collection starts are recorded (the local host's tests run the real orchestration).</summary>
-    private sealed class StartedWatches : ICollectionWatch
-    {
-        public List<CollectionWork> Started { get; } = [];
-
-        public Task EnsureStartedAsync(CollectionWork work, CancellationToken cancellationToken)
-        {
-            lock (Started)
-            {
-                Started.Add(work);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
-
     private static CreateCollectionRequest Order(long amount, string payer, string currency = "EUR") =>
         new(amount, currency, new CollectionPayer("ACME Bau GmbH", payer), Now.AddDays(14), "PO-1");
 

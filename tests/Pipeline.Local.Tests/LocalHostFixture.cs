@@ -11,6 +11,9 @@ public class LocalHostFixture : IAsyncLifetime
 {
     public string AdminKey { get; } = "adm_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
+    /// <summary>The collecting bank's webhook secret the host is set up with.</summary>
+    public string BankSecret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
     public LocalHost Host { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
@@ -23,6 +26,7 @@ public class LocalHostFixture : IAsyncLifetime
         {
             ["Pipeline:Local:Url"] = "http://127.0.0.1:0",
             ["Pipeline:AdminKey"] = AdminKey,
+            ["Pipeline:Collection:BankSecret"] = BankSecret,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Pipeline:Maintenance:Interval"] = "00:00:01",
             ["Pipeline:Local:AzuriteFolder"] = Path.Combine(Path.GetTempPath(), "pipeline-tests-" + Guid.NewGuid().ToString("N")),

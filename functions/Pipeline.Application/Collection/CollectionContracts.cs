@@ -55,7 +55,7 @@ public sealed record CreateCollectionRequest(
 public sealed record PaymentInstructions(
     string Beneficiary, string Iban, string IbanFormatted, string? Bic, long Amount, string Currency, string Reference, DateTimeOffset DueAt, string? EpcQrPayload);
 
-/// <summary>A collection as the API shows it.</summary>
+/// <summary>A collection as the API shows it; <c>WalletId</c> is where its money lands (the merchant's collection wallet unless it named one).</summary>
 public sealed record CollectionView(
     string Id,
     CollectionStatus Status,

@@ -9,6 +9,7 @@ using Pipeline.Application.Merchants;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Banking;
 using Pipeline.Domain.Collection;
+using Pipeline.Domain.Monetary;
 
 namespace Pipeline.Application.Collection;
 
@@ -267,7 +268,7 @@ public sealed class CollectionStore(
             : null;
         var instructions = new PaymentInstructions(beneficiary, c.VirtualAccount, Iban.Format(c.VirtualAccount), bic, remaining, c.Currency, c.CreditorReference, dueAt, qr);
         return new CollectionView(c.Id, c.Status, c.AmountMinor, c.Currency, c.PaidMinor, remaining, c.Payer, c.VirtualAccount, c.CreditorReference, instructions,
-            c.OrderReference, c.ToleranceMinor, c.WalletId, dueAt, At(c.CreatedMicros), At(c.UpdatedMicros));
+            c.OrderReference, c.ToleranceMinor, c.WalletId ?? CollectionLedger.CollectionWalletIdOf(c.MerchantId, Currency.Parse(c.Currency)), dueAt, At(c.CreatedMicros), At(c.UpdatedMicros));
     }
 
     private static DateTimeOffset At(long micros) => new(CosmosTime.ToTicks(micros), TimeSpan.Zero);

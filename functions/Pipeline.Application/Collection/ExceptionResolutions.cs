@@ -42,6 +42,7 @@ public sealed class ExceptionResolutions(
         string? owner, string id, ResolveExceptionRequest request, string by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        request = request.Normalized();
         for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
         {
             if (await exceptions.GetAsync(owner, id, cancellationToken) is not { } exception)
@@ -67,7 +68,7 @@ public sealed class ExceptionResolutions(
                 return (exception, refusal);
             }
 
-            var resolution = new ExceptionResolution(request.Action, by, request.Reason.Trim(), CosmosTime.ToMicros(time.GetUtcNow()), request.CollectionId, request.RefundAccount);
+            var resolution = new ExceptionResolution(request.Action, by, request.Reason, CosmosTime.ToMicros(time.GetUtcNow()), request.CollectionId, request.RefundAccount);
             if (await exceptions.ReplaceAsync(exception, exception with { Status = ExceptionStatus.Resolving, Resolution = resolution }, cancellationToken) is { } resolving)
             {
                 return await PerformAsync(resolving, cancellationToken);

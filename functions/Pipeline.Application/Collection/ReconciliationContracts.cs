@@ -34,6 +34,11 @@ public sealed record ResolveExceptionRequest(ResolutionAction Action, string Rea
 {
     public const int ReasonLengthMax = 500;
 
+    /// <summary>The checked request with its account in electronic form (a retry spelled with spaces is the same resolution).</summary>
+    public ResolveExceptionRequest Normalized() => RefundAccount is { } account && Iban.TryNormalize(account.Iban, out var iban)
+        ? this with { Reason = Reason.Trim(), RefundAccount = account with { Name = account.Name.Trim(), Iban = iban, Bic = Bic.TryNormalize(account.Bic, out var bic) ? bic : null } }
+        : this with { Reason = Reason.Trim() };
+
     public IReadOnlyDictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();

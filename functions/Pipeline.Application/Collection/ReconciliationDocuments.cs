@@ -94,4 +94,4 @@ public sealed record ExceptionDocument
 public sealed record ExceptionResolution(ResolutionAction Action, string By, string Reason, long AtMicros, string? CollectionId, RefundAccount? Refund);
 
 /// <summary>The payer's bank account a refund goes to (electronic IBAN).</summary>
-public sealed record RefundAccount(string Name, string Iban, string? Bic);
+public sealed record RefundAccount(string Name, string Iban, string? Bic = null);

@@ -76,7 +76,6 @@ public sealed class Iso20022Schema
             MaxCharactersInDocument = maxCharacters,
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,
-            IgnoreWhitespace = true,
         };
     }
 

@@ -58,12 +58,14 @@ internal sealed class SchemaReading : IDisposable
 
     /// <summary>
     /// The element the reader is on, whole and validated, with the line of each of its elements; the reader is left
-    /// on its end tag. For the small parts of a document (a header, one entry), never for the document.
+    /// on its end tag. Null when it, or anything before it, broke the schema: values are never taken from a part the
+    /// schema refused. For the small parts of a document (a header, one entry), never for the document.
     /// </summary>
-    public XElement LoadElement()
+    public XElement? LoadValidElement()
     {
         using var subtree = Reader.ReadSubtree();
-        return XElement.Load(subtree, LoadOptions.SetLineInfo);
+        var element = XElement.Load(subtree, LoadOptions.SetLineInfo);
+        return HasErrors ? null : element;
     }
 
     /// <summary>Runs <paramref name="read"/>; the XML failing under it ends reading with one more error, never an exception.</summary>

@@ -143,6 +143,35 @@ var containers = [
     compositeIndexes: []
   }
   {
+    // Bank credits to the collection accounts, one document each (id derived from the bank's reference; partition = id).
+    name: 'bank-credits'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
+    // Imported bank statements (camt.053), one document each with its report (partition = id).
+    name: 'statements'
+    partitionKeyPath: '/id'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: []
+  }
+  {
+    // Reconciliation exceptions, partition = owner (a merchant's id, or "platform"); listed newest first.
+    name: 'reconciliation-exceptions'
+    partitionKeyPath: '/owner'
+    defaultTtl: null
+    uniqueKeys: []
+    compositeIndexes: [
+      [
+        { path: '/createdMicros', order: 'descending' }
+        { path: '/id', order: 'descending' }
+      ]
+    ]
+  }
+  {
     // Settlement runs, one document each (the run's orchestration has the same id).
     name: 'settlement-runs'
     partitionKeyPath: '/id'

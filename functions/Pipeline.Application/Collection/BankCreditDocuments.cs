@@ -63,6 +63,9 @@ public sealed record BankCreditDocument
     /// <summary>Once decided: where it goes (null until then).</summary>
     public CreditPlacement? Placement { get; init; }
 
+    /// <summary>For a credit a statement listed first: the bank reference of the webhook that announced it later under another one.</summary>
+    public string? AnnouncedAs { get; init; }
+
     /// <summary>The statement that listed it (docs/COLLECTION.md "Statements"), once one has.</summary>
     public string? StatementId { get; init; }
 

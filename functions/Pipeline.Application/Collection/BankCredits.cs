@@ -53,6 +53,12 @@ public sealed class BankCredits(
     public async Task<(BankCreditDocument? Credit, BankCreditRefusal? Refusal)> ReceiveAsync(IncomingCredit incoming, BankCreditSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incoming);
+        if (source == BankCreditSource.Webhook && await GetAsync(IdOf(incoming.BankTransactionId), cancellationToken) is null
+            && await ListedAsAsync(incoming, cancellationToken) is { } listed)
+        {
+            return (await FinishAsync(listed, cancellationToken), null);
+        }
+
         var now = CosmosTime.ToMicros(time.GetUtcNow());
         var credit = new BankCreditDocument
         {
@@ -62,7 +68,7 @@ public sealed class BankCredits(
             Source = source, State = BankCreditState.Received, ReceivedMicros = now, UpdatedMicros = now,
         };
         var stored = await CreateOrReadAsync(credit, cancellationToken);
-        if (!SameCredit(stored, credit))
+        if (!SameDetails(stored, incoming))
         {
             return (stored, BankCreditRefusal.ConflictingDetails);
         }
@@ -138,6 +144,64 @@ public sealed class BankCredits(
         return finished;
     }
 
+    /// <summary>
+    /// The webhook's credit a statement line is, when the bank's reference on the statement is not the one its webhook
+    /// sent: not on any statement yet, the same account, amount and currency, booked within two days of the line, and
+    /// the same end-to-end id or creditor reference when the line has one. Without this a credit announced under one
+    /// reference and listed under another would be booked twice.
+    /// </summary>
+    internal async Task<BankCreditDocument?> FindAnnouncedAsync(IncomingCredit line, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var text = "SELECT * FROM c WHERE c.source = 'webhook' AND NOT IS_DEFINED(c.statementId) AND c.virtualAccount = @account AND c.amountMinor = @amount"
+            + " AND c.currency = @currency AND c.bookedOn >= @from AND c.bookedOn <= @to";
+        text += line.EndToEndId is null ? "" : " AND c.endToEndId = @endToEnd";
+        text += line.CreditorReference is null ? "" : " AND c.creditorReference = @reference";
+        return (await container.QueryAllAsync<BankCreditDocument>(DetailsQuery(text, line), null, cancellationToken)).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The other way round: a webhook that comes after a statement listed its credit under another bank reference (a
+    /// webhook delayed by days) is that credit, marked as announced by it (once; its retries find it by that mark).
+    /// </summary>
+    private async Task<BankCreditDocument?> ListedAsAsync(IncomingCredit incoming, CancellationToken cancellationToken)
+    {
+        var byMark = new QueryDefinition("SELECT * FROM c WHERE c.source = 'statement' AND c.announcedAs = @transaction").WithParameter("@transaction", incoming.BankTransactionId);
+        if ((await container.QueryAllAsync<BankCreditDocument>(byMark, null, cancellationToken)).FirstOrDefault() is { } marked)
+        {
+            return marked;
+        }
+
+        var text = "SELECT * FROM c WHERE c.source = 'statement' AND NOT IS_DEFINED(c.announcedAs) AND c.virtualAccount = @account AND c.amountMinor = @amount"
+            + " AND c.currency = @currency AND c.bookedOn >= @from AND c.bookedOn <= @to";
+        text += incoming.EndToEndId is null ? "" : " AND c.endToEndId = @endToEnd";
+        text += incoming.CreditorReference is null ? "" : " AND c.creditorReference = @reference";
+        foreach (var listed in await container.QueryAllAsync<BankCreditDocument>(DetailsQuery(text, incoming), null, cancellationToken))
+        {
+            if (await TryReplaceAsync(listed, listed with { AnnouncedAs = incoming.BankTransactionId }, cancellationToken) is { } announced)
+            {
+                return announced;
+            }
+        }
+
+        return null;
+    }
+
+    private static QueryDefinition DetailsQuery(string text, IncomingCredit line) =>
+        new QueryDefinition(text + " ORDER BY c.bookedOn, c.id")
+            .WithParameter("@account", line.VirtualAccount).WithParameter("@amount", line.AmountMinor).WithParameter("@currency", line.Currency)
+            .WithParameter("@from", line.BookedOn.AddDays(-StatementDateToleranceDays)).WithParameter("@to", line.BookedOn.AddDays(StatementDateToleranceDays))
+            .WithParameter("@endToEnd", line.EndToEndId ?? "").WithParameter("@reference", line.CreditorReference ?? "");
+
+    /// <summary>Credits the webhook announced, booked on or before <paramref name="bookedOnOrBefore"/>, that no statement has listed.</summary>
+    internal Task<IReadOnlyList<BankCreditDocument>> NotOnStatementAsync(DateOnly bookedOnOrBefore, CancellationToken cancellationToken) =>
+        container.QueryAllAsync<BankCreditDocument>(
+            new QueryDefinition("SELECT * FROM c WHERE c.source = 'webhook' AND NOT IS_DEFINED(c.statementId) AND c.state = 'booked' AND c.bookedOn <= @date")
+                .WithParameter("@date", bookedOnOrBefore), null, cancellationToken);
+
+    /// <summary>How far a statement's booking date and the webhook's may differ for the same credit (banks book late in the day, statements cut at midnight).</summary>
+    public const int StatementDateToleranceDays = 2;
+
     /// <summary>Marks the credit as listed on a statement (once; the first statement keeps it).</summary>
     internal async Task<BankCreditDocument> MarkOnStatementAsync(BankCreditDocument credit, string statementId, CancellationToken cancellationToken)
     {
@@ -194,8 +258,10 @@ public sealed class BankCredits(
     private static CollectionDue DueOf(CollectionDocument c) =>
         new(c.Id, c.Currency, c.AmountMinor, c.PaidMinor, c.ToleranceMinor, new DateTimeOffset(CosmosTime.ToTicks(c.DueAtMicros), TimeSpan.Zero), c.Status, c.CreditorReference);
 
-    private static bool SameCredit(BankCreditDocument a, BankCreditDocument b) =>
-        a.VirtualAccount == b.VirtualAccount && a.AmountMinor == b.AmountMinor && a.Currency == b.Currency && a.BookedOn == b.BookedOn;
+    /// <summary>Whether a statement's line is this credit as the webhook told it: the account, amount and currency, and the booking date within the tolerance.</summary>
+    internal static bool SameDetails(BankCreditDocument credit, IncomingCredit line) =>
+        credit.VirtualAccount == line.VirtualAccount && credit.AmountMinor == line.AmountMinor && credit.Currency == line.Currency
+        && Math.Abs(credit.BookedOn.DayNumber - line.BookedOn.DayNumber) <= StatementDateToleranceDays;
 
     private static string Describe(CreditPlacement p) =>
         string.Join(", ", p.Allocations.Select(a => $"{a.AmountMinor} to {a.Target}")) + (p.CollectionId is { } id ? $" (collection {id}, {p.NewStatus})" : "")
@@ -215,22 +281,26 @@ public sealed class BankCredits(
         }
     }
 
-    /// <summary>Replaces the credit If-Match; when another writer came first, answers what it wrote instead.</summary>
-    private async Task<BankCreditDocument> ReplaceOrReadAsync(BankCreditDocument before, BankCreditDocument after, CancellationToken cancellationToken)
+    /// <summary>Replaces the credit If-Match; null when another writer came first.</summary>
+    private async Task<BankCreditDocument?> TryReplaceAsync(BankCreditDocument before, BankCreditDocument after, CancellationToken cancellationToken)
     {
         try
         {
-            var stored = after with { ETag = null, UpdatedMicros = Math.Max(after.UpdatedMicros, CosmosTime.ToMicros(time.GetUtcNow())) };
-            var response = await container.ReplaceItemAsync(stored, before.Id, new PartitionKey(before.Id),
+            var response = await container.ReplaceItemAsync(after with { ETag = null }, before.Id, new PartitionKey(before.Id),
                 new ItemRequestOptions { IfMatchEtag = before.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
-            return stored with { ETag = response.ETag };
+            return after with { ETag = response.ETag };
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
-            return await container.ReadOrNullAsync<BankCreditDocument>(before.Id, before.Id, cancellationToken)
-                ?? throw new InvalidOperationException($"Bank credit {before.Id} vanished.");
+            return null;
         }
     }
+
+    /// <summary>Replaces the credit If-Match; when another writer came first, answers what it wrote instead.</summary>
+    private async Task<BankCreditDocument> ReplaceOrReadAsync(BankCreditDocument before, BankCreditDocument after, CancellationToken cancellationToken) =>
+        await TryReplaceAsync(before, after with { UpdatedMicros = Math.Max(after.UpdatedMicros, CosmosTime.ToMicros(time.GetUtcNow())) }, cancellationToken)
+        ?? await container.ReadOrNullAsync<BankCreditDocument>(before.Id, before.Id, cancellationToken)
+        ?? throw new InvalidOperationException($"Bank credit {before.Id} vanished.");
 }
 
 /// <summary>A credit as the bank announces it (webhook) or lists it (statement), checked.</summary>

@@ -78,6 +78,10 @@ public sealed class CollectionLedger(ILedgerStore ledger, WalletStore wallets)
     /// <summary>The platform's account for money in suspense nobody claims: written off to it by a resolution.</summary>
     public static LedgerId PlatformWriteOffsOf(Currency currency) => LedgerId.FromName($"platform:collection-write-offs:{currency}");
 
+    /// <summary>An account's posted balance on its normal side (0 for an account never opened).</summary>
+    public async Task<long> PostedAsync(LedgerId account, CancellationToken cancellationToken) =>
+        (await ledger.GetAccountAsync(account, cancellationToken))?.PostedMinor ?? 0;
+
     /// <summary>Opens a platform or merchant account on first use (each process once).</summary>
     public async Task EnsureAsync(NewAccount account, CancellationToken cancellationToken)
     {

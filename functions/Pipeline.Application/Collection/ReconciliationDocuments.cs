@@ -25,6 +25,9 @@ public enum ExceptionKind
 
     /// <summary>A credit the webhook announced and the statements of its booking date (and a tolerance after) do not list.</summary>
     NotOnStatement,
+
+    /// <summary>A debit on the statement no refund of ours explains: money left the collection account without our order.</summary>
+    UnexplainedDebit,
 }
 
 public enum ExceptionStatus

@@ -57,6 +57,42 @@ public sealed class ReconciliationExceptions(Database database, TimeProvider tim
         return RaiseAsync(NewOf(credit, kind, $"{kind}\n{credit.Id}\n{detail}", null, detail), cancellationToken);
     }
 
+    /// <summary>A statement's debit nothing of ours explains (the platform's; it holds no money of ours: the bank's balance moved, the ledger did not).</summary>
+    public Task RaiseForDebitAsync(string statementId, string bankTransactionId, long amountMinor, string currency, string account, string? detail, CancellationToken cancellationToken)
+    {
+        var now = CosmosTime.ToMicros(time.GetUtcNow());
+        return RaiseAsync(new ExceptionDocument
+        {
+            Id = ResourceIds.Derived(IdPrefix, $"debit\n{statementId}\n{bankTransactionId}"), Owner = PlatformOwner, Kind = ExceptionKind.UnexplainedDebit,
+            Status = ExceptionStatus.Open, BankTransactionId = bankTransactionId, AmountMinor = amountMinor, Currency = currency, VirtualAccount = account,
+            Detail = detail, CreatedMicros = now, UpdatedMicros = now,
+        }, cancellationToken);
+    }
+
+    /// <summary>A credit a statement lists after all: its not-on-statement exception, if one was raised, is resolved by that statement.</summary>
+    public async Task SettleNotOnStatementAsync(BankCreditDocument credit, string statementId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credit);
+        var id = ResourceIds.Derived(IdPrefix, $"{ExceptionKind.NotOnStatement}\n{credit.Id}\n{NotOnStatementDetail}");
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
+        {
+            var exception = await container.ReadOrNullAsync<ExceptionDocument>(id, credit.Placement?.MerchantId ?? PlatformOwner, cancellationToken);
+            if (exception is not { Status: ExceptionStatus.Open })
+            {
+                return;
+            }
+
+            var resolution = new ExceptionResolution(ResolutionAction.Acknowledge, "statement", $"Listed by statement {statementId}", CosmosTime.ToMicros(time.GetUtcNow()), null, null);
+            if (await ReplaceAsync(exception, exception with { Status = ExceptionStatus.Resolved, Resolution = resolution }, cancellationToken) is not null)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The detail of every not-on-statement exception (one per credit, whichever statement found it missing).</summary>
+    public const string NotOnStatementDetail = "No statement lists this credit two days after its booking date.";
+
     /// <summary>A merchant's exceptions, or the platform's (<see cref="PlatformOwner"/>), newest first, after the cursor of the previous page.</summary>
     public async Task<ExceptionsPage> ListAsync(string owner, ExceptionStatus? status, int limit, (long Micros, string Id)? after, CancellationToken cancellationToken)
     {

@@ -81,19 +81,30 @@ public static class Api
 
     private static async Task<ApiResponse> HandleAsync(HttpContext http, ApiRoute route)
     {
-        var body = await RequestBody.ReadAsync(http.Request);
+        // A key is checked before the body is read (nobody without one makes us read a statement file); a signature
+        // covers the body, so it is read first, within the route's limit.
+        var (caller, denied) = route.SignedOverBody ? (Caller.Anonymous, null) : await AuthenticateAsync(http, route, []);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var body = await RequestBody.ReadAsync(http.Request, route.BodyBytesMax);
         if (body is null)
         {
             // The rest of the body is not read, so the connection cannot carry another request: say so, or a client
             // that reuses it sees its next request fail.
             http.Response.Headers.Connection = "close";
-            return ApiResponse.Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.BodyTooLarge, $"Bodies are limited to {ApiLimits.BodyBytesMax} bytes.");
+            return ApiResponse.Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.BodyTooLarge, $"Bodies are limited to {route.BodyBytesMax} bytes here.");
         }
 
-        var (caller, denied) = await AuthenticateAsync(http, route, body);
-        if (denied is not null)
+        if (route.SignedOverBody)
         {
-            return denied;
+            (caller, denied) = await AuthenticateAsync(http, route, body);
+            if (denied is not null)
+            {
+                return denied;
+            }
         }
 
         var routeValues = route.Match(TrimApi(http.Request.Path)) ?? new Dictionary<string, string>();

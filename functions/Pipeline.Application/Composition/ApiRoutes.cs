@@ -1,6 +1,7 @@
 using Pipeline.Application.Charging.Sessions;
 using Pipeline.Application.Charging;
 using Pipeline.Application.Collection;
+using Pipeline.Application.Collection.Statements;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Events;
 using Pipeline.Application.Health;
@@ -83,5 +84,7 @@ public static class ApiRoutes
         ReconciliationRoutes.Get,
         ReconciliationRoutes.Resolve,
         ReconciliationRoutes.RefundPain001,
+        StatementRoutes.Import,
+        StatementRoutes.Get,
     ];
 }

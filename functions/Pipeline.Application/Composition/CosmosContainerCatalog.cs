@@ -2,6 +2,7 @@ using Pipeline.Application.Charging.Sessions;
 using Microsoft.Azure.Cosmos;
 using Pipeline.Application.Charging;
 using Pipeline.Application.Collection;
+using Pipeline.Application.Collection.Statements;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Events;
 using Pipeline.Application.Idempotency;
@@ -36,6 +37,7 @@ public static class CosmosContainerCatalog
         CollectionStore.ContainerProperties(),
         BankCredits.ContainerProperties(),
         ReconciliationExceptions.ContainerProperties(),
+        StatementImport.ContainerProperties(),
         VirtualAccounts.ContainerProperties(),
         EventLog.ContainerProperties(),
         RelayCursor.ContainerProperties(),

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Application.Charging;
 using Pipeline.Application.Collection;
+using Pipeline.Application.Collection.Statements;
 using Pipeline.Application.Devices;
 using Pipeline.Application.Durable;
 using Pipeline.Application.Events;
@@ -102,6 +103,7 @@ public static class PipelineServices
         services.AddSingleton<BankCredits>();
         services.AddSingleton<ExceptionResolutions>();
         services.AddSingleton<BankAuthenticator>();
+        services.AddSingleton<StatementImport>();
         return services;
     }
 }

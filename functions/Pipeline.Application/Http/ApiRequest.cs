@@ -26,6 +26,9 @@ public sealed class ApiRequest(HttpContext http, Caller caller, IReadOnlyDiction
     /// <summary>False for a request sent without a body (routes whose fields are all optional accept that).</summary>
     public bool HasBody => body.Length > 0;
 
+    /// <summary>The raw body to read, for a route that takes something other than JSON (a bank statement's XML).</summary>
+    public Stream OpenBody() => new MemoryStream(body, writable: false);
+
     /// <summary>A query parameter's value: null when absent, "" when sent more than once (never a value a caller did not mean).</summary>
     public string? QueryValue(string name) =>
         Http.Request.Query.TryGetValue(name, out var values) ? (values.Count == 1 ? values[0] ?? "" : "") : null;

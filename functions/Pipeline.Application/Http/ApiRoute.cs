@@ -35,6 +35,12 @@ public sealed record ApiRoute(string Name, string Method, string Template, Acces
     /// <summary>The status of success, as the OpenAPI document states it: 201 for a POST that creates, unless set.</summary>
     public int SuccessStatus { get; init; } = Method == "POST" ? StatusCodes.Status201Created : StatusCodes.Status200OK;
 
+    /// <summary>The largest body it takes (413 beyond): <see cref="ApiLimits.BodyBytesMax"/> unless a route takes files (bank statements).</summary>
+    public int BodyBytesMax { get; init; } = ApiLimits.BodyBytesMax;
+
+    /// <summary>Whether its caller signs the raw body (devices, the bank): the body is read before authentication. Others authenticate first.</summary>
+    public bool SignedOverBody => Access is Access.Device or Access.Bank;
+
     /// <summary>The query parameters it reads, for the OpenAPI document.</summary>
     public IReadOnlyList<QueryParameter> Query { get; init; } = [];
 

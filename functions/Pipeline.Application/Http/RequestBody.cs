@@ -1,13 +1,19 @@
 namespace Pipeline.Application.Http;
 
-/// <summary>Reads a request body into memory, refusing (null) anything over <see cref="ApiLimits.BodyBytesMax"/> without reading it all.</summary>
+/// <summary>Reads a request body into memory, refusing (null) anything over the route's limit without reading it all.</summary>
 internal static class RequestBody
 {
-    public static async Task<byte[]?> ReadAsync(HttpRequest request)
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, int bytesMax)
     {
-        if (request.ContentLength > ApiLimits.BodyBytesMax)
+        if (request.ContentLength > bytesMax)
         {
             return null;
+        }
+
+        // The server refuses bodies over the common limit before we see them; a route that takes files raises it for its own requests.
+        if (bytesMax > ApiLimits.BodyBytesMax && request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = bytesMax;
         }
 
         using var buffer = new MemoryStream();
@@ -15,7 +21,7 @@ internal static class RequestBody
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
-            if (buffer.Length + read > ApiLimits.BodyBytesMax)
+            if (buffer.Length + read > bytesMax)
             {
                 return null;
             }

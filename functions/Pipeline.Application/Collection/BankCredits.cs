@@ -157,7 +157,7 @@ public sealed class BankCredits(
             + " AND c.currency = @currency AND c.bookedOn >= @from AND c.bookedOn <= @to";
         text += line.EndToEndId is null ? "" : " AND c.endToEndId = @endToEnd";
         text += line.CreditorReference is null ? "" : " AND c.creditorReference = @reference";
-        return (await container.QueryAllAsync<BankCreditDocument>(DetailsQuery(text, line), null, cancellationToken)).FirstOrDefault();
+        return Earliest(await container.QueryAllAsync<BankCreditDocument>(DetailsQuery(text, line), null, cancellationToken)).FirstOrDefault();
     }
 
     /// <summary>
@@ -176,7 +176,7 @@ public sealed class BankCredits(
             + " AND c.currency = @currency AND c.bookedOn >= @from AND c.bookedOn <= @to";
         text += incoming.EndToEndId is null ? "" : " AND c.endToEndId = @endToEnd";
         text += incoming.CreditorReference is null ? "" : " AND c.creditorReference = @reference";
-        foreach (var listed in await container.QueryAllAsync<BankCreditDocument>(DetailsQuery(text, incoming), null, cancellationToken))
+        foreach (var listed in Earliest(await container.QueryAllAsync<BankCreditDocument>(DetailsQuery(text, incoming), null, cancellationToken)))
         {
             if (await TryReplaceAsync(listed, listed with { AnnouncedAs = incoming.BankTransactionId }, cancellationToken) is { } announced)
             {
@@ -187,8 +187,12 @@ public sealed class BankCredits(
         return null;
     }
 
+    /// <summary>Candidates in a fixed order (sorted here: a cross-partition ORDER BY would need its own index for a handful of results).</summary>
+    private static IEnumerable<BankCreditDocument> Earliest(IEnumerable<BankCreditDocument> credits) =>
+        credits.OrderBy(c => c.BookedOn).ThenBy(c => c.Id, StringComparer.Ordinal);
+
     private static QueryDefinition DetailsQuery(string text, IncomingCredit line) =>
-        new QueryDefinition(text + " ORDER BY c.bookedOn, c.id")
+        new QueryDefinition(text)
             .WithParameter("@account", line.VirtualAccount).WithParameter("@amount", line.AmountMinor).WithParameter("@currency", line.Currency)
             .WithParameter("@from", line.BookedOn.AddDays(-StatementDateToleranceDays)).WithParameter("@to", line.BookedOn.AddDays(StatementDateToleranceDays))
             .WithParameter("@endToEnd", line.EndToEndId ?? "").WithParameter("@reference", line.CreditorReference ?? "");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Application.Collection;
+using Pipeline.Application.Collection.Statements;
 using Pipeline.Application.Ledger.Cosmos;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Wallets;
@@ -26,7 +27,7 @@ internal sealed class CollectionWorld
         Clock = clock;
         Ledger = new CosmosLedgerStore(database, clock);
         var process = NewProcess();
-        (Store, Credits, Exceptions, Resolutions) = (process.Store, process.Credits, process.Exceptions, process.Resolutions);
+        (Store, Credits, Exceptions, Resolutions, Statements) = (process.Store, process.Credits, process.Exceptions, process.Resolutions, process.Statements);
     }
 
     public Database Database { get; }
@@ -37,6 +38,7 @@ internal sealed class CollectionWorld
     public BankCredits Credits { get; }
     public ReconciliationExceptions Exceptions { get; }
     public ExceptionResolutions Resolutions { get; }
+    public StatementImport Statements { get; }
 
     public static IOptions<CollectionOptions> Options { get; } = Microsoft.Extensions.Options.Options.Create(new CollectionOptions { BankBic = "COBADEFFXXX" });
 
@@ -58,10 +60,31 @@ internal sealed class CollectionWorld
         var collectionLedger = new CollectionLedger(ledger, wallets);
         var exceptions = new ReconciliationExceptions(Database, Clock);
         var credits = new BankCredits(Database, store, accounts, collectionLedger, exceptions, Clock, NullLogger<BankCredits>.Instance);
-        return new Process(store, credits, exceptions, new ExceptionResolutions(exceptions, credits, store, collectionLedger, Clock));
+        return new Process(store, credits, exceptions, new ExceptionResolutions(exceptions, credits, store, collectionLedger, Clock),
+            new StatementImport(Database, credits, exceptions, collectionLedger, Clock, NullLogger<StatementImport>.Instance));
     }
 
-    public sealed record Process(CollectionStore Store, BankCredits Credits, ReconciliationExceptions Exceptions, ExceptionResolutions Resolutions);
+    public sealed record Process(CollectionStore Store, BankCredits Credits, ReconciliationExceptions Exceptions, ExceptionResolutions Resolutions, StatementImport Statements);
+
+    /// <summary>The collecting account a statement is of: the platform's own account at the bank (its virtual accounts are under it).</summary>
+    public const string CollectionAccount = "DE89370400440532013000";
+
+    /// <summary>Imports a statement file built by <see cref="Camt053Builder"/>: its reports (the file must be valid).</summary>
+    public async Task<IReadOnlyList<StatementReport>> ImportAsync(string xml)
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(xml));
+        var read = Camt053.Read(stream);
+        Assert.Empty(read.Errors);
+        var reports = new List<StatementReport>();
+        foreach (var statement in read.Statements)
+        {
+            var (report, refusal) = await Statements.ImportAsync(statement, default);
+            Assert.Null(refusal);
+            reports.Add(report!);
+        }
+
+        return reports;
+    }
 
     public async Task<CollectionView> CollectionAsync(long amount, string payer, int dueInDays = 14, long tolerance = 0, string currency = "EUR")
     {

@@ -137,8 +137,16 @@ public sealed class BankCredits(
         var finished = 0;
         foreach (var credit in await container.QueryAllAsync<BankCreditDocument>(query, null, cancellationToken))
         {
-            await FinishAsync(credit, cancellationToken);
-            finished++;
+            // One credit that cannot be finished (a defect, a ledger that refuses it) must not keep the others waiting (found in review).
+            try
+            {
+                await FinishAsync(credit, cancellationToken);
+                finished++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Bank credit {CreditId} could not be finished; the next pass tries again", credit.Id);
+            }
         }
 
         return finished;

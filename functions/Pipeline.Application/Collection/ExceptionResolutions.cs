@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Wallets;
 using Pipeline.Domain.Collection;
@@ -80,6 +81,31 @@ public sealed class ExceptionResolutions(
         throw new InvalidOperationException($"Exception {id} kept changing; gave up after {Contention.AttemptsMax} attempts.");
     }
 
+    /// <summary>
+    /// Finishes the resolutions a request left under way for longer than <paramref name="olderThan"/> (the maintenance
+    /// pass): each does what its stored resolution says, as the request's retry would (found in review: nothing else
+    /// would, and the money could sit in suspense). Returns how many it finished.
+    /// </summary>
+    public async Task<int> FinishAbandonedAsync(TimeSpan olderThan, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        var finished = 0;
+        foreach (var exception in await exceptions.ResolvingSinceAsync(CosmosTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken))
+        {
+            try
+            {
+                await PerformAsync(exception, cancellationToken);
+                finished++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "The resolution of exception {ExceptionId} could not be finished; the next pass tries again", exception.Id);
+            }
+        }
+
+        return finished;
+    }
+
     private async Task<(ExceptionDocument?, ResolutionRefusal?)> PerformAsync(ExceptionDocument exception, CancellationToken cancellationToken)
     {
         var resolution = exception.Resolution!;
@@ -103,10 +129,17 @@ public sealed class ExceptionResolutions(
             case ResolutionAction.Match:
                 var collection = await FindCollectionAsync(exception, resolution.CollectionId!, cancellationToken)
                     ?? throw new InvalidOperationException($"Collection {resolution.CollectionId} of a resolution vanished.");
-                await credits.ReceiveAsync(new IncomingCredit(
+                // Dated by the stored resolution, not the clock: a retry on another day is the same credit (found in review).
+                var bookedOn = DateOnly.FromDateTime(new DateTime(CosmosTime.ToTicks(resolution.AtMicros), DateTimeKind.Utc));
+                var (_, refused) = await credits.ReceiveAsync(new IncomingCredit(
                     $"resolution:{exception.Id}", collection.VirtualAccount, exception.AmountMinor, exception.Currency, exception.PayerName,
-                    $"Resolution of exception {exception.Id}", collection.CreditorReference, null, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)),
+                    $"Resolution of exception {exception.Id}", collection.CreditorReference, null, bookedOn),
                     BankCreditSource.Resolution, cancellationToken);
+                if (refused is not null)
+                {
+                    throw new InvalidOperationException($"The credit of exception {exception.Id}'s match was refused ({refused}); it stays resolving.");
+                }
+
                 break;
             case ResolutionAction.Refund:
                 await MustAsync(ledger.MoveAsync($"{name}:refund", suspense, await OpenedAsync(CollectionLedger.RefundsOf(currency), currency, cancellationToken),

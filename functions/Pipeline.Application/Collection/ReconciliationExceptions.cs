@@ -50,10 +50,19 @@ public sealed class ReconciliationExceptions(Database database, TimeProvider tim
         return RaiseAsync(NewOf(credit, KindOf(exception), $"credit\n{credit.Id}", heldIn, null), cancellationToken);
     }
 
-    /// <summary>An exception about a credit that holds no money of its own (a statement's disagreement, a credit no statement listed).</summary>
+    /// <summary>
+    /// An exception about a credit that holds no money of its own (a statement's disagreement, a credit no statement
+    /// listed). Only about a booked credit: its owner (the exception's partition) is final then, so raising it again is
+    /// the same document — before, a credit's owner can still change (found in review: raised twice, in two partitions).
+    /// </summary>
     public Task RaiseAboutCreditAsync(BankCreditDocument credit, ExceptionKind kind, string detail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credit);
+        if (credit.State != BankCreditState.Booked)
+        {
+            throw new InvalidOperationException($"Bank credit {credit.Id} is {credit.State}: finish it before raising an exception about it.");
+        }
+
         return RaiseAsync(NewOf(credit, kind, $"{kind}\n{credit.Id}\n{detail}", null, detail), cancellationToken);
     }
 
@@ -140,6 +149,11 @@ public sealed class ReconciliationExceptions(Database database, TimeProvider tim
             return null;
         }
     }
+
+    /// <summary>Exceptions whose resolution has been under way since before <paramref name="beforeMicros"/> (a request that died): across owners.</summary>
+    internal Task<IReadOnlyList<ExceptionDocument>> ResolvingSinceAsync(long beforeMicros, CancellationToken cancellationToken) =>
+        container.QueryAllAsync<ExceptionDocument>(
+            new QueryDefinition($"SELECT * FROM c WHERE c.status = 'resolving' AND c.updatedMicros < {Numbers.Literal(beforeMicros)}"), null, cancellationToken);
 
     /// <summary>Every open exception, across owners (the statement import's and tests' view).</summary>
     internal Task<IReadOnlyList<ExceptionDocument>> AllOpenAsync(CancellationToken cancellationToken) =>

@@ -8,7 +8,7 @@ using Pipeline.Application.Payments;
 namespace Pipeline.Application.Maintenance;
 
 /// <summary>What one maintenance pass did.</summary>
-public sealed record MaintenanceResult(int HoldsExpired, int TransfersRecovered, int PaymentsFinished, int PaymentsExpired, int BankCreditsFinished);
+public sealed record MaintenanceResult(int HoldsExpired, int TransfersRecovered, int PaymentsFinished, int PaymentsExpired, int BankCreditsFinished, int ResolutionsFinished);
 
 /// <summary>
 /// The orchestration's input: how often the ledger is swept. The grace period is not part of it: each pass reads
@@ -18,11 +18,11 @@ public sealed record MaintenanceSchedule(TimeSpan Interval);
 
 /// <summary>
 /// One pass over the ledger: expire the holds whose timeout passed, drive to their end the transfers that a
-/// crashed writer left in flight, finish the payment operations (and bank credits) a crashed request left pending, and cancel the
+/// crashed writer left in flight, finish the payment operations (and bank credits, and exception resolutions) a crashed request left pending, and cancel the
 /// authorisations whose window closed (so their payment.canceled event goes out). All are
 /// idempotent, so a pass that runs twice does no harm.
 /// </summary>
-public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments, BankCredits bankCredits, IOptionsMonitor<MaintenanceOptions> options, ILogger<LedgerMaintenance> logger)
+public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments, BankCredits bankCredits, ExceptionResolutions resolutions, IOptionsMonitor<MaintenanceOptions> options, ILogger<LedgerMaintenance> logger)
 {
     public async Task<MaintenanceResult> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -32,10 +32,11 @@ public sealed class LedgerMaintenance(ILedgerStore ledger, PaymentStore payments
         var finished = await StepAsync("finishing payment operations", () => payments.FinishAbandonedAsync(grace, cancellationToken));
         var canceled = await StepAsync("canceling expired authorisations", () => payments.ExpireDueAsync(cancellationToken));
         var credits = await StepAsync("finishing bank credits", () => bankCredits.FinishAbandonedAsync(grace, cancellationToken));
+        var resolved = await StepAsync("finishing exception resolutions", () => resolutions.FinishAbandonedAsync(grace, logger, cancellationToken));
         logger.LogInformation(
-            "Ledger maintenance expired {HoldsExpired} holds, recovered {TransfersRecovered} transfers, finished {PaymentsFinished} payment operations and {BankCreditsFinished} bank credits, and canceled {PaymentsExpired} expired authorisations",
-            expired, recovered, finished, credits, canceled);
-        return new MaintenanceResult(expired, recovered, finished, canceled, credits);
+            "Ledger maintenance expired {HoldsExpired} holds, recovered {TransfersRecovered} transfers, finished {PaymentsFinished} payment operations, {BankCreditsFinished} bank credits and {ResolutionsFinished} exception resolutions, and canceled {PaymentsExpired} expired authorisations",
+            expired, recovered, finished, credits, resolved, canceled);
+        return new MaintenanceResult(expired, recovered, finished, canceled, credits, resolved);
     }
 
     /// <summary>

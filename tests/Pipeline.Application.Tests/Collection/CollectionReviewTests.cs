@@ -107,7 +107,7 @@ public sealed class CollectionReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// DEFECT (medium). The maintenance pass finishes the abandoned credits one after another and lets the first one
+    /// Found in review, fixed (medium). The maintenance pass finishes the abandoned credits one after another and lets the first one
     /// that throws end the pass: every credit it would have reached after that one stays unfinished, on this pass and
     /// on every later one (a credit that cannot be finished fails again each time). Here the poison is a credit whose
     /// ledger chain the ledger refuses for ever: its first transfer id already names another transfer (an id reused
@@ -154,7 +154,7 @@ public sealed class CollectionReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// DEFECT (low–medium). A match resolution's credit takes its booking date from the clock
+    /// Found in review, fixed (low–medium). A match resolution's credit takes its booking date from the clock
     /// (ExceptionResolutions.PerformAsync: DateOnly.FromDateTime(time.GetUtcNow())), and BankCredits.SameCredit compares
     /// BookedOn. Interleaving: the admin's Match request stores the resolution, takes the money (it is in suspense), stores
     /// the resolution credit (received) and dies. Next day the admin sends the same request again: ReceiveAsync finds the
@@ -203,7 +203,7 @@ public sealed class CollectionReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// DEFECT (medium, latent: the statement import is the caller). An exception about a credit
+    /// Found in review, fixed (medium, latent: the statement import is the caller). An exception about a credit
     /// (ReconciliationExceptions.RaiseAboutCreditAsync) takes its partition (owner) from the credit's placement, which
     /// does not exist before the credit is decided; its id ignores the owner. Cosmos ids are unique per partition only,
     /// so the same exception raised while the credit is received (owner "platform") and again once it is booked (owner
@@ -224,9 +224,11 @@ public sealed class CollectionReviewTests(CosmosFixture cosmos)
         await world.Database.GetContainer(BankCredits.ContainerName).CreateItemAsync(received, new PartitionKey(received.Id));
         const string detail = "statement STMT-1 says 4,100";
 
-        await world.Exceptions.RaiseAboutCreditAsync(received, ExceptionKind.StatementDisagrees, detail, default);
+        // Fixed: an exception about a credit is raised only once the credit is booked (its owner final), so the same one twice is one.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => world.Exceptions.RaiseAboutCreditAsync(received, ExceptionKind.StatementDisagrees, detail, default));
         var booked = await world.Credits.FinishAsync((await world.Credits.GetAsync(received.Id, default))!, default);
         await world.Exceptions.RaiseAboutCreditAsync(booked, ExceptionKind.StatementDisagrees, detail, default);
+        await world.Exceptions.RaiseAboutCreditAsync((await world.Credits.GetAsync(received.Id, default))!, ExceptionKind.StatementDisagrees, detail, default);
 
         var raised = (await world.Exceptions.AllOpenAsync(default)).Where(e => e.Kind == ExceptionKind.StatementDisagrees).ToList();
         Assert.Single(raised);
@@ -270,6 +272,29 @@ public sealed class CollectionReviewTests(CosmosFixture cosmos)
         Assert.Equal((4_000L, 1_000L), (await world.PayerBalanceAsync("cust-1"), await world.CollectionWalletAsync()));
         Assert.Equal(0, await world.BalanceAsync(CollectionLedger.SuspenseOf(Currency.EUR)));
         await world.AssertBalancedAsync(5_000);
+    }
+
+    /// <summary>
+    /// Found in review: a resolution whose request died after it was stored (resolving, the money in suspense) was
+    /// finished only by the same request again. Maintenance finishes it once the grace period has passed.
+    /// </summary>
+    [Fact]
+    public async Task A_resolution_its_request_abandoned_is_finished_by_maintenance()
+    {
+        var world = await CollectionWorld.CreateAsync(cosmos);
+        var nobodys = CollectionWorld.Options.Value.Scheme().IbanOf(999_999);
+        await world.ReceiveAsync(CollectionWorld.Credit(nobodys, 2_500, remittance: "?"));
+        var exception = (await world.Exceptions.AllOpenAsync(default)).Single();
+        var resolution = new ExceptionResolution(ResolutionAction.WriteOff, "admin", "Unclaimed", CosmosTime.ToMicros(world.Clock.GetUtcNow()), null, null);
+        await world.Exceptions.ReplaceAsync(exception, exception with { Status = ExceptionStatus.Resolving, Resolution = resolution }, default);
+
+        Assert.Equal(0, await world.Resolutions.FinishAbandonedAsync(TimeSpan.FromMinutes(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default));
+        world.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await world.Resolutions.FinishAbandonedAsync(TimeSpan.FromMinutes(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default));
+
+        Assert.Equal(ExceptionStatus.Resolved, (await world.Exceptions.GetAsync(null, exception.Id, default))!.Status);
+        Assert.Equal((0L, 2_500L), (await world.BalanceAsync(CollectionLedger.SuspenseOf(Currency.EUR)), await world.BalanceAsync(CollectionLedger.PlatformWriteOffsOf(Currency.EUR))));
+        await world.AssertBalancedAsync(2_500);
     }
 
     /// <summary>

@@ -121,6 +121,8 @@ public sealed class StatementImport(Database database, BankCredits credits, Reco
         var known = await credits.GetAsync(BankCredits.IdOf(entry.BankTransactionId), cancellationToken) ?? await credits.FindAnnouncedAsync(line, cancellationToken);
         if (known is not null && !BankCredits.SameDetails(known, line))
         {
+            // The credit as the webhook told it is booked regardless (the bank said so); the person decides who is right.
+            known = await credits.FinishAsync(known, cancellationToken);
             await exceptions.RaiseAboutCreditAsync(known, ExceptionKind.StatementDisagrees,
                 $"Statement {statementId} lists {entry.AmountMinor} {entry.Currency} to {entry.VirtualAccount} booked {entry.BookingDate:yyyy-MM-dd} (line {entry.Line}).", cancellationToken);
             return EntryOutcome.CreditDisagreeing;

@@ -231,7 +231,7 @@ public sealed class BankCredits(
         var owner = await accounts.OwnerOfAsync(credit.VirtualAccount, cancellationToken);
         var candidates = await collections.CandidatesAsync(owner?.MerchantId, owner?.PayerReference, credit.CreditorReference, cancellationToken);
         var match = CreditMatching.Match(
-            new BankCredit(credit.BankTransactionId, credit.AmountMinor, credit.Currency, credit.CreditorReference), owner is not null, [.. candidates.Select(DueOf)]);
+            new BankCredit(credit.BankTransactionId, credit.AmountMinor, credit.Currency, credit.CreditorReference, credit.BookedOn), owner is not null, [.. candidates.Select(DueOf)]);
         var collection = match.CollectionId is { } id ? candidates.Single(c => c.Id == id) : null;
         // A credit placed by its reference alone (or aside, to the payer of a closed collection it names) belongs to that collection's payer.
         var named = collection ?? (credit.CreditorReference is { } reference ? candidates.FirstOrDefault(c => c.CreditorReference == reference) : null);

@@ -23,7 +23,8 @@ public sealed record CollectionDue(
 
 /// <summary>A bank credit to a collection account.</summary>
 /// <param name="CreditorReference">The RF reference found in the remittance information, normalized; null when it carried none.</param>
-public sealed record BankCredit(string BankTransactionId, long AmountMinor, string Currency, string? CreditorReference);
+/// <param name="BookedOn">The bank's booking date: a credit booked by the due date pays a collection that expired before the credit reached us.</param>
+public sealed record BankCredit(string BankTransactionId, long AmountMinor, string Currency, string? CreditorReference, DateOnly? BookedOn = null);
 
 public enum AllocationTarget
 {
@@ -72,7 +73,8 @@ public sealed record CreditMatch(
 
 /// <summary>
 /// The matching ladder (docs/COLLECTION.md): the collection is the one the reference names, else the payer's oldest
-/// open collection due in the credit's currency; then exact → paid; within tolerance → paid, the difference to or from
+/// open collection due in the credit's currency (or an expired one it names that it pays in full, booked by the due
+/// date); then exact → paid; within tolerance → paid, the difference to or from
 /// the adjustment account; less → partially paid; more → overpaid, the excess to the payer's balance. A credit for a
 /// closed collection, or with no open one, goes to the payer's balance; one nobody can place, to suspense. Each
 /// credit goes to one collection at most: an excess never pays the payer's next collection by itself (the balance
@@ -99,11 +101,20 @@ public static class CreditMatching
         {
             null => Aside(credit, AllocationTarget.PayerBalance, MatchException.NoOpenCollection),
             { Currency: var currency } when currency != credit.Currency => Aside(credit, AllocationTarget.PayerBalance, MatchException.CurrencyMismatch),
+            { Status: CollectionStatus.Expired } when PaidInTime(credit, target) => Apply(credit, target),
             { Status: CollectionStatus.Expired or CollectionStatus.Canceled } => Aside(credit, AllocationTarget.PayerBalance, MatchException.CollectionClosed),
             { Status: CollectionStatus.Paid or CollectionStatus.Overpaid } => Aside(credit, AllocationTarget.PayerBalance, MatchException.CollectionAlreadyPaid),
             _ => Apply(credit, target),
         };
     }
+
+    /// <summary>
+    /// The payer paid in full on time, and the bank's booking reached us after the collection expired (a statement a day
+    /// later, a slow webhook): the collection is paid, not closed. A partial payment does not revive an expired one.
+    /// </summary>
+    private static bool PaidInTime(BankCredit credit, CollectionDue collection) =>
+        credit.BookedOn is { } booked && booked <= DateOnly.FromDateTime(collection.DueAt.UtcDateTime)
+        && credit.AmountMinor + collection.ToleranceMinor >= collection.RemainingMinor;
 
     private static CreditMatch Apply(BankCredit credit, CollectionDue collection)
     {

@@ -71,7 +71,8 @@ public sealed class BankCreditTests(CosmosFixture cosmos)
         Assert.Equal(CollectionStatus.Expired, (await world.GetAsync(expiring.Id)).Status);
 
         var late = await world.ReceiveAsync(CollectionWorld.Credit(canceled.VirtualAccount, 10_000, canceled.CreditorReference));
-        var afterExpiry = await world.ReceiveAsync(CollectionWorld.Credit(expiring.VirtualAccount, 5_000, expiring.CreditorReference));
+        var bookedAfterExpiry = CollectionWorld.Credit(expiring.VirtualAccount, 5_000, expiring.CreditorReference);
+        var afterExpiry = await world.ReceiveAsync(bookedAfterExpiry with { BookedOn = bookedAfterExpiry.BookedOn.AddDays(2) });
 
         Assert.Equal(MatchException.CollectionClosed, late.Placement!.Exception);
         Assert.Equal(MatchException.CollectionClosed, afterExpiry.Placement!.Exception);
@@ -81,6 +82,22 @@ public sealed class BankCreditTests(CosmosFixture cosmos)
         Assert.All(open, e => Assert.Equal(ExceptionKind.CollectionClosed, e.Kind));
         Assert.Contains(open, e => e.HeldIn == CollectionLedger.PayerBalanceIdOf(world.MerchantId, "cust-1", Currency.EUR) && e.Amount == 10_000);
         await world.AssertBalancedAsync(15_000);
+    }
+
+    [Fact]
+    public async Task A_credit_the_bank_booked_by_the_due_date_pays_a_collection_that_expired_before_it_arrived()
+    {
+        var world = await CollectionWorld.CreateAsync(cosmos);
+        var collection = await world.CollectionAsync(5_000, "cust-1", dueInDays: 1);
+        world.Clock.Advance(TimeSpan.FromDays(2));
+        await world.Store.CheckAsync(new CollectionWork(world.MerchantId, collection.Id, 0), default);
+        Assert.Equal(CollectionStatus.Expired, (await world.GetAsync(collection.Id)).Status);
+
+        var credit = await world.ReceiveAsync(CollectionWorld.Credit(collection.VirtualAccount, 5_000, collection.CreditorReference)); // booked the day it was created
+        Assert.Equal((collection.Id, (MatchException?)null), (credit.Placement!.CollectionId, credit.Placement.Exception));
+        Assert.Equal(CollectionStatus.Paid, (await world.GetAsync(collection.Id)).Status);
+        Assert.Equal(5_000, await world.CollectionWalletAsync());
+        await world.AssertBalancedAsync(5_000);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Pipeline.Application.Tests.Collection;
 /// <summary>
 /// Adversarial review of the bank-credit flow and exception resolutions: several processes (each with its own caches)
 /// racing on one database, and requests killed between two writes (simulated by writing documents in the state a dead
-/// process leaves). Tests marked DEFECT fail on the code as reviewed; tests marked PIN pass and pin down a subtle
+/// process leaves). Tests marked "found in review, fixed" failed on the code as reviewed; tests marked PIN pass and pin down a subtle
 /// behaviour that must stay.
 /// </summary>
 [Collection(CosmosCollection.Name)]

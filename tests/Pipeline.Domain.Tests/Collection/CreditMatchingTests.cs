@@ -35,6 +35,20 @@ public sealed class CreditMatchingTests
     }
 
     [Fact]
+    public void A_credit_booked_by_the_due_date_pays_a_collection_that_expired_before_it_arrived_in_full_only()
+    {
+        var expired = Due("c1", 10_000, paid: 4_000, tolerance: 10, dueInDays: 10, status: CollectionStatus.Expired);
+        var dueDate = DateOnly.FromDateTime(Day.AddDays(10).UtcDateTime);
+        var inTime = CreditMatching.Match(Credit(5_990, "RFc1") with { BookedOn = dueDate }, true, [expired]);
+        Assert.Equal(("c1", CollectionStatus.Paid, 10L), (inTime.CollectionId, inTime.NewStatus, inTime.WrittenOffMinor));
+
+        var late = CreditMatching.Match(Credit(6_000, "RFc1") with { BookedOn = dueDate.AddDays(1) }, true, [expired]);
+        var partial = CreditMatching.Match(Credit(3_000, "RFc1") with { BookedOn = dueDate }, true, [expired]);
+        var unknownDate = CreditMatching.Match(Credit(6_000, "RFc1"), true, [expired]);
+        Assert.All([late, partial, unknownDate], m => Assert.Equal((MatchException?)MatchException.CollectionClosed, m.Exception));
+    }
+
+    [Fact]
     public void Less_leaves_it_partially_paid_and_the_next_credit_adds_up()
     {
         var first = CreditMatching.Match(Credit(4_000), true, [Due("c1", 10_000)]);

@@ -20,7 +20,7 @@ public sealed class BankCreditTests(LocalHostFixture fixture)
     {
         var client = await fixture.PaymentClientAsync();
         var collection = await CreateAsync(client, 125_000, "cust-" + Guid.NewGuid().ToString("N")[..8]);
-        var body = CreditBody("TX-" + Guid.NewGuid(), collection.GetProperty("virtualAccount").GetString()!, 125_000, $"Invoice {collection.GetProperty("creditorReference").GetString()}");
+        var body = CreditBody("TX-" + Guid.NewGuid().ToString("N"), collection.GetProperty("virtualAccount").GetString()!, 125_000, $"Invoice {collection.GetProperty("creditorReference").GetString()}");
 
         var credit = await PaymentClient.ExpectAsync(await fixture.Http.SendAsync(Signed(body)), HttpStatusCode.OK);
         Assert.Equal(("booked", collection.GetProperty("id").GetString(), "paid"),
@@ -45,7 +45,7 @@ public sealed class BankCreditTests(LocalHostFixture fixture)
     {
         var client = await fixture.PaymentClientAsync();
         var collection = await CreateAsync(client, 5_000, "cust-" + Guid.NewGuid().ToString("N")[..8]);
-        var body = CreditBody("TX-" + Guid.NewGuid(), collection.GetProperty("virtualAccount").GetString()!, 5_000, "x");
+        var body = CreditBody("TX-" + Guid.NewGuid().ToString("N"), collection.GetProperty("virtualAccount").GetString()!, 5_000, "x");
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         var forged = Signed(body, secret: "not-the-bank's-secret-not-the-bank's");
@@ -63,7 +63,7 @@ public sealed class BankCreditTests(LocalHostFixture fixture)
         var replayed = await PaymentClient.ExpectAsync(await fixture.Http.SendAsync(Signed(body, timestamp: now)), HttpStatusCode.Unauthorized);
         Assert.Contains("replayed", replayed.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        var invalid = await PaymentClient.ExpectAsync(await fixture.Http.SendAsync(Signed(CreditBody("TX-" + Guid.NewGuid(), "DE00 0000", -1, "x"))), HttpStatusCode.UnprocessableEntity);
+        var invalid = await PaymentClient.ExpectAsync(await fixture.Http.SendAsync(Signed(CreditBody("TX-" + Guid.NewGuid().ToString("N"), "DE00 0000", -1, "x"))), HttpStatusCode.UnprocessableEntity);
         Assert.Equal("validation_failed", invalid.GetProperty("code").GetString());
         Assert.Equal(5_000, (await client.GetAsync($"api/v1/collections/{collection.GetProperty("id").GetString()}")).GetProperty("amountPaid").GetInt64());
     }
@@ -72,7 +72,7 @@ public sealed class BankCreditTests(LocalHostFixture fixture)
     public async Task A_credit_nobody_can_place_is_an_exception_the_admin_refunds_with_a_pain001()
     {
         var nobodys = Iban.WithCheckDigits("DE", "370400440999999999"); // under the bank's prefix, never given out
-        var transaction = "TX-" + Guid.NewGuid();
+        var transaction = "TX-" + Guid.NewGuid().ToString("N");
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.SendAsync(Signed(CreditBody(transaction, nobodys, 4_200, "Who am I")))).StatusCode);
 
         using var list = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, "api/v1/reconciliation/exceptions?status=open&limit=100", fixture.AdminKey));

@@ -16,15 +16,18 @@ public sealed record BankCreditRequest(
     string? PayerName = null, string? RemittanceInfo = null, string? CreditorReference = null, string? EndToEndId = null)
     : Http.IValidatable
 {
-    /// <summary>ISO 20022 Max140Text: the longest remittance line, payer name and bank reference a statement carries.</summary>
+    /// <summary>ISO 20022 Max140Text: the longest remittance line and payer name a statement carries.</summary>
     public const int TextLengthMax = 140;
+
+    /// <summary>ISO 20022 Max35Text: the bank's reference (AcctSvcrRef) and the end-to-end id, as its statement carries them.</summary>
+    public const int ReferenceLengthMax = 35;
 
     public IReadOnlyDictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(BankTransactionId) || BankTransactionId.Length > TextLengthMax || BankTransactionId.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(BankTransactionId) || BankTransactionId.Length > ReferenceLengthMax || BankTransactionId.Any(char.IsControl))
         {
-            errors["bankTransactionId"] = [$"Give the bank's reference of the booking, 1 to {TextLengthMax} printable characters."];
+            errors["bankTransactionId"] = [$"Give the bank's reference of the booking (its statement's AcctSvcrRef), 1 to {ReferenceLengthMax} printable characters."];
         }
 
         if (!Iban.TryNormalize(VirtualAccount, out _))
@@ -43,11 +46,11 @@ public sealed record BankCreditRequest(
             errors["bookedAt"] = ["Give when the bank booked the credit, ISO 8601."];
         }
 
-        foreach (var (name, text) in new[] { ("payerName", PayerName), ("remittanceInfo", RemittanceInfo), ("endToEndId", EndToEndId) })
+        foreach (var (name, text, max) in new[] { ("payerName", PayerName, TextLengthMax), ("remittanceInfo", RemittanceInfo, TextLengthMax), ("endToEndId", EndToEndId, ReferenceLengthMax) })
         {
-            if (text is { Length: > TextLengthMax })
+            if (text is { } given && given.Length > max)
             {
-                errors[name] = [$"At most {TextLengthMax} characters."];
+                errors[name] = [$"At most {max} characters."];
             }
         }
 

@@ -7,7 +7,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Application.Collection;
 using Pipeline.Application.Devices;
+using Pipeline.Application.Tests.Collection;
 using Pipeline.Application.Wallets;
 
 namespace Pipeline.Local.Tests.Edge;
@@ -130,6 +132,14 @@ public sealed class EdgeTests(LocalHostFixture fixture)
             }
         }
 
+        if (route.Access == "bank")
+        {
+            foreach (var bank in world.BadBankSignatures(validBytes))
+            {
+                yield return new($"{route} {bank.Why}", route.Method, concrete, null, validBytes, Headers: bank.Headers);
+            }
+        }
+
         // Hostile ids, and one of the right shape that names nothing (the same prefix, all zeros).
         var resource = pathIds.Count > 0 ? world.ResourceFor(route.Path) : "";
         var unknown = resource.Contains('_', StringComparison.Ordinal) ? resource[..(resource.IndexOf('_', StringComparison.Ordinal) + 1)] + new string('0', 24) : new string('0', resource.Length);
@@ -157,7 +167,7 @@ public sealed class EdgeTests(LocalHostFixture fixture)
         foreach (var variant in variants)
         {
             yield return new($"{route} body {Short(variant.Why)}", route.Method, concrete, ownKey, variant.Body, variant.ContentType,
-                Headers: route.Access == "device" ? world.SignedDeviceHeaders(variant.Body) : null);
+                Headers: route.Access switch { "device" => world.SignedDeviceHeaders(variant.Body), "bank" => world.SignedBankHeaders(variant.Body), _ => null });
         }
     }
 
@@ -246,8 +256,9 @@ internal sealed class EdgeWorld
     private readonly Dictionary<string, string> resources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> bodies = new(StringComparer.Ordinal);
 
-    private EdgeWorld(PaymentClient merchant, string adminKey, string otherMerchantKey, string deviceId, string deviceSecret)
+    private EdgeWorld(PaymentClient merchant, string adminKey, string otherMerchantKey, string deviceId, string deviceSecret, string bankSecret)
     {
+        BankSecret = bankSecret;
         Merchant = merchant;
         AdminKey = adminKey;
         OtherMerchantKey = otherMerchantKey;
@@ -264,6 +275,8 @@ internal sealed class EdgeWorld
     private string DeviceId { get; }
 
     private string DeviceSecret { get; }
+
+    private string BankSecret { get; }
 
     /// <summary>A tariff with every kind of field the contract has (restrictions, min and max price, texts).</summary>
     private const string EdgeTariff = """
@@ -284,7 +297,7 @@ internal sealed class EdgeWorld
         var wallet = await merchant.OpenWalletAsync(10_000);
         var payee = await merchant.OpenWalletAsync(0);
         var payment = (await merchant.PayAsync(wallet, 1_000, "manual")).GetProperty("id").GetString()!;
-        var world = new EdgeWorld(merchant, fixture.AdminKey, otherKey, deviceId, deviceSecret);
+        var world = new EdgeWorld(merchant, fixture.AdminKey, otherKey, deviceId, deviceSecret, fixture.BankSecret);
         world.resources["/api/v1/merchants/{id}"] = merchantId;
         world.resources["/api/v1/devices/{id}"] = deviceId;
         world.resources["/api/v1/wallets/{id}"] = wallet;
@@ -293,7 +306,9 @@ internal sealed class EdgeWorld
         var due = DateTimeOffset.UtcNow.AddDays(14).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         using (var collection = await merchant.PostAsync("api/v1/collections", new { amount = 1_000, currency = "EUR", payer = new { name = "Edge payer", reference = "edge-payer" }, dueAt = due }))
         {
-            world.resources["/api/v1/collections/{id}"] = (await PaymentClient.ExpectAsync(collection, HttpStatusCode.Created)).GetProperty("id").GetString()!;
+            var created = await PaymentClient.ExpectAsync(collection, HttpStatusCode.Created);
+            world.resources["/api/v1/collections/{id}"] = created.GetProperty("id").GetString()!;
+            await world.CollectAsync(fixture, created.GetProperty("virtualAccount").GetString()!);
         }
 
         world.bodies["CreateCollection"] = JsonNode.Parse($$"""{"amount":2500,"currency":"EUR","payer":{"name":"Edge GmbH","reference":"cust-7"},"dueAt":"{{due}}","orderReference":"PO-7","toleranceMinor":10,"walletId":"{{wallet}}"}""")!.AsObject();
@@ -407,6 +422,33 @@ internal sealed class EdgeWorld
         await Merchant.EventsAsync(2, TimeSpan.FromSeconds(30), of: e => e.GetProperty("type").GetString() is "settlement.completed" or "payout.created");
     }
 
+    /// <summary>
+    /// A credit in a currency the payer owes nothing in (its exception, the merchant's, to aim at), and a statement
+    /// that lists it (its report).
+    /// </summary>
+    private async Task CollectAsync(LocalHostFixture fixture, string virtualAccount)
+    {
+        var booked = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var credit = $$"""{"bankTransactionId":"edge-credit","virtualAccount":"{{virtualAccount}}","amount":300,"currency":"USD","payerName":"Edge payer","remittanceInfo":"edge","bookedAt":"{{booked}}"}""";
+        bodies["ReceiveBankCredit"] = JsonNode.Parse(credit.Replace("edge-credit", "edge-credit-2", StringComparison.Ordinal))!.AsObject();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/bank/credits") { Content = new StringContent(credit, Encoding.UTF8, "application/json") };
+        foreach (var (name, value) in SignedBankHeaders(Encoding.UTF8.GetBytes(credit)))
+        {
+            request.Headers.Add(name, value);
+        }
+
+        await PaymentClient.ExpectAsync(await fixture.Http.SendAsync(request), HttpStatusCode.OK);
+        var exceptions = await Merchant.GetAsync("api/v1/reconciliation/exceptions");
+        resources["/api/v1/reconciliation/exceptions/{id}"] = exceptions.GetProperty("data")[0].GetProperty("id").GetString()!;
+        bodies["ResolveReconciliationException"] = JsonNode.Parse("""{"action":"write_off","reason":"edge"}""")!.AsObject();
+
+        var statement = Camt053Builder.Build("EDGE-STMT", "DE89370400440532013000", 0, "USD",
+            [new Camt053EntrySpec("edge-credit", 300, "USD", IsCredit: true, IsBooked: true, DateOnly.FromDateTime(DateTime.UtcNow), virtualAccount)]);
+        using var import = new HttpRequestMessage(HttpMethod.Post, "api/v1/statements") { Content = new StringContent(statement, Encoding.UTF8, "application/xml") };
+        import.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        resources["/api/v1/statements/{id}"] = (await PaymentClient.ExpectAsync(await fixture.Http.SendAsync(import), HttpStatusCode.OK)).GetProperty("statements")[0].GetProperty("id").GetString()!;
+    }
+
     /// <summary>The id of this merchant's resource that a path with <c>{id}</c> names.</summary>
     public string ResourceFor(string path)
     {
@@ -440,6 +482,26 @@ internal sealed class EdgeWorld
         {
             yield return ($"as device {id[..Math.Min(id.Length, 20)]}", [(DeviceAuthenticator.DeviceIdHeader, id), (DeviceAuthenticator.TimestampHeader, stamp), (DeviceAuthenticator.SignatureHeader, signature)]);
         }
+    }
+
+    /// <summary>The bank's webhook signed wrong in every way (the body itself is valid: only the signature refuses it).</summary>
+    public IEnumerable<(string Why, IReadOnlyList<(string, string)> Headers)> BadBankSignatures(byte[] body)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        string Header(long t, string secret, byte[] signed) => string.Create(CultureInfo.InvariantCulture, $"t={t},v1={RequestSignature.Sign(secret, t, signed)}");
+        yield return ("signed with another secret", [(BankAuthenticator.SignatureHeader, Header(now, DeviceSecret, body))]);
+        yield return ("signed over another body", [(BankAuthenticator.SignatureHeader, Header(now, BankSecret, "{}"u8.ToArray()))]);
+        yield return ("signed an hour ago", [(BankAuthenticator.SignatureHeader, Header(now - 3_600, BankSecret, body))]);
+        yield return ("without its timestamp", [(BankAuthenticator.SignatureHeader, Header(now, BankSecret, body).Split(',')[1])]);
+        yield return ("with a garbage signature", [(BankAuthenticator.SignatureHeader, $"t={now},v1=zz")]);
+        yield return ("with a device's headers", SignedDeviceHeaders(body));
+    }
+
+    /// <summary>Headers that sign <paramref name="body"/> as the bank: a malformed body must be refused on its content, not its signature.</summary>
+    public IReadOnlyList<(string, string)> SignedBankHeaders(byte[] body)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return [(BankAuthenticator.SignatureHeader, string.Create(CultureInfo.InvariantCulture, $"t={now},v1={RequestSignature.Sign(BankSecret, now, body)}"))];
     }
 
     /// <summary>Headers that sign <paramref name="body"/> as the device: a malformed body must be refused on its content, not its signature.</summary>

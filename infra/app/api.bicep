@@ -157,6 +157,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pipeline__Collection__ReminderLead', value: '3.00:00:00' }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.
         { name: 'Pipeline__AdminKey', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=admin-key)' }
+        // The collecting bank's webhook secret (X-Bank-Signature), likewise; the hook creates it, the operator gives it to the bank.
+        { name: 'Pipeline__Collection__BankSecret', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=bank-webhook-secret)' }
+        // While the bank switches to a new secret: a reference to the old one (docs/OPERATIONS.md); empty otherwise.
+        { name: 'Pipeline__Collection__BankSecretPrevious', value: '' }
       ]
     }
   }

@@ -41,6 +41,7 @@ public sealed class FunctionsWorkerTests(CompiledInfrastructure infra)
         ["Pipeline__KeyVault__Uri"] = "https://kv-pipelineci.vault.azure.net/",
         ["Pipeline__ServiceBus__FullyQualifiedNamespace"] = "sb-pipelineci.servicebus.windows.net",
         ["Pipeline__AdminKey"] = new string('a', 64),
+        ["Pipeline__Collection__BankSecret"] = new string('b', 64),
         ["Pipeline__Settlement__DebtorName"] = "Pipeline Payments",
         ["Pipeline__Settlement__DebtorIban"] = "DE89370400440532013000",
         ["Pipeline__Settlement__DebtorBic"] = "",

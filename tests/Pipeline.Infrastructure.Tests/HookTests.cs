@@ -18,15 +18,15 @@ public sealed class HookTests : IDisposable
         #!/bin/sh
         echo "$*" >>"$FAKE_DIR/calls"
         case "$*" in
-          "rest --method get --url "*"/secrets/admin-key"*)
+          "rest --method get --url "*"/secrets/"*)
             case "$FAKE_SECRET" in
               present) exit 0 ;;
               absent) echo 'ERROR: Not Found({"error":{"code":"SecretNotFound","message":"Secret admin-key not found"}})' >&2; exit 1 ;;
               *) echo 'ERROR: (AuthorizationFailed) The client does not have authorization' >&2; exit 1 ;;
             esac ;;
           "rest --method put --url "*)
-            body=$(printf '%s\n' "$@" | sed -n 's/^@//p')
-            cp "$body" "$FAKE_DIR/put-body.json"; ls -l "$body" | cut -c1-10 >"$FAKE_DIR/put-body.mode"; exit 0 ;;
+            body=$(printf '%s\n' "$@" | sed -n 's/^@//p'); name=$(printf '%s' "$*" | sed -n 's|.*/secrets/\([^?]*\)?.*|\1|p')
+            cp "$body" "$FAKE_DIR/put-$name.json"; ls -l "$body" | cut -c1-10 >"$FAKE_DIR/put-$name.mode"; exit 0 ;;
           "rest --method post --url "*"/config/configreferences/appsettings/refresh"*) exit 0 ;;
           "provider show --namespace Microsoft.App --query registrationState -o tsv") echo "$FAKE_APP_PROVIDER"; exit 0 ;;
           "provider register --namespace Microsoft.App --wait") exit 0 ;;
@@ -52,36 +52,43 @@ public sealed class HookTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
-    public void Postprovision_creates_a_missing_admin_key_through_resource_manager_then_refreshes_the_apps_references()
+    public void Postprovision_creates_the_missing_admin_key_and_bank_secret_through_resource_manager_then_refreshes_the_apps_references()
     {
         var (exitCode, output) = Run("postprovision.sh", ("FAKE_SECRET", "absent"));
 
         Assert.True(exitCode == 0, output);
         var calls = Calls();
-        Assert.Equal(3, calls.Count);
+        Assert.Equal(5, calls.Count);
         Assert.StartsWith($"rest --method get --url {VaultId}/secrets/admin-key?api-version=", calls[0], StringComparison.Ordinal);
         Assert.StartsWith($"rest --method put --url {VaultId}/secrets/admin-key?api-version=", calls[1], StringComparison.Ordinal);
-        Assert.StartsWith($"rest --method post --url {AppId}/config/configreferences/appsettings/refresh?api-version=", calls[2], StringComparison.Ordinal);
+        Assert.StartsWith($"rest --method get --url {VaultId}/secrets/bank-webhook-secret?api-version=", calls[2], StringComparison.Ordinal);
+        Assert.StartsWith($"rest --method put --url {VaultId}/secrets/bank-webhook-secret?api-version=", calls[3], StringComparison.Ordinal);
+        Assert.StartsWith($"rest --method post --url {AppId}/config/configreferences/appsettings/refresh?api-version=", calls[4], StringComparison.Ordinal);
 
-        // 32 random bytes as hex, from a file only this user could read, never on a command line or in the output.
-        var key = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "put-body.json")))!["properties"]!["value"]!.GetValue<string>();
-        Assert.Matches("^[0-9a-f]{64}$", key);
-        Assert.Equal("-rw-------", File.ReadAllText(Path.Combine(directory, "put-body.mode")).Trim());
-        Assert.DoesNotContain(key, string.Join('\n', calls), StringComparison.Ordinal);
-        Assert.DoesNotContain(key, output, StringComparison.Ordinal);
+        // 32 random bytes as hex each, from a file only this user could read, never on a command line or in the output.
+        var keys = new[] { "admin-key", "bank-webhook-secret" }.Select(name =>
+        {
+            var key = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, $"put-{name}.json")))!["properties"]!["value"]!.GetValue<string>();
+            Assert.Matches("^[0-9a-f]{64}$", key);
+            Assert.Equal("-rw-------", File.ReadAllText(Path.Combine(directory, $"put-{name}.mode")).Trim());
+            Assert.DoesNotContain(key, string.Join('\n', calls), StringComparison.Ordinal);
+            Assert.DoesNotContain(key, output, StringComparison.Ordinal);
+            return key;
+        }).ToList();
+        Assert.NotEqual(keys[0], keys[1]);
     }
 
     /// <summary>The refresh runs again: a provision that died between creating the key and the refresh is repaired by the next.</summary>
     [Fact]
-    public void Postprovision_leaves_an_existing_admin_key_alone_and_still_refreshes_the_references()
+    public void Postprovision_leaves_existing_secrets_alone_and_still_refreshes_the_references()
     {
         var (exitCode, output) = Run("postprovision.sh", ("FAKE_SECRET", "present"));
 
         Assert.True(exitCode == 0, output);
         var calls = Calls();
-        Assert.Equal(2, calls.Count);
+        Assert.Equal(3, calls.Count);
         Assert.DoesNotContain(calls, call => call.StartsWith("rest --method put", StringComparison.Ordinal));
-        Assert.StartsWith($"rest --method post --url {AppId}/config/configreferences/appsettings/refresh", calls[1], StringComparison.Ordinal);
+        Assert.StartsWith($"rest --method post --url {AppId}/config/configreferences/appsettings/refresh", calls[2], StringComparison.Ordinal);
         Assert.Contains("already exists", output, StringComparison.Ordinal);
     }
 

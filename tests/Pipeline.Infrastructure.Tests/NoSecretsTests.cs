@@ -38,6 +38,7 @@ public sealed partial class NoSecretsTests(CompiledInfrastructure infra)
             .Select(s => s.Key).ToList();
         Assert.True(offending.Count == 0, $"secret-like settings not from Key Vault: {string.Join(", ", offending)}");
         Assert.Contains(KeyVaultReference, infra.AppSettings()["Pipeline__AdminKey"], StringComparison.Ordinal);
+        Assert.Contains(KeyVaultReference, infra.AppSettings()["Pipeline__Collection__BankSecret"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -150,6 +150,9 @@ public sealed class LocalHost : IAsyncDisposable
         output.WriteLine($"  Cosmos:   {(emulator is null ? "the endpoint in Pipeline:Cosmos:Endpoint" : $"local emulator at {emulator.Endpoint}")} (in memory: data is gone when it stops)");
         output.WriteLine($"  Durable:  task hub on {(azurite is null ? "the storage account in Pipeline:Local:StorageConnectionString" : "Azurite (data in .azurite/, kept across restarts)")}");
         output.WriteLine($"  Admin key: {AdminKeySource}");
+        output.WriteLine(string.IsNullOrEmpty(App.Services.GetRequiredService<IOptions<CollectionOptions>>().Value.BankSecret)
+            ? "  Bank webhooks: refused (set Pipeline:Collection:BankSecret, 32+ characters, to sign POST /api/v1/webhooks/bank/credits as the bank)"
+            : "  Bank webhooks: signed with the setting Pipeline:Collection:BankSecret");
         if (emulator is not null && azurite is not null)
         {
             // Two hosts on one database are what two instances on Azure are: each with its own caches (docs/OPERATIONS.md).

@@ -116,10 +116,7 @@ public sealed class BankCredits(
             }
 
             await ledger.BookAsync(credit, cancellationToken);
-            if (credit.Placement!.Exception is { } exception)
-            {
-                await exceptions.RaiseForCreditAsync(credit, exception, cancellationToken);
-            }
+            await exceptions.RaiseForCreditAsync(credit, cancellationToken);
 
             credit = await ReplaceOrReadAsync(credit, credit with { State = BankCreditState.Booked, UpdatedMicros = CosmosTime.ToMicros(time.GetUtcNow()) }, cancellationToken);
             logger.LogInformation("Bank credit {CreditId} booked: {Placement}", credit.Id, Describe(credit.Placement!));

@@ -20,6 +20,9 @@ public enum ExceptionKind
     /// <summary>A credit in another currency than the collection it names: on the payer's balance.</summary>
     CurrencyMismatch,
 
+    /// <summary>The excess of an overpayment, on the payer's balance: apply it to the payer's next collection (match), refund it, or keep it.</summary>
+    Overpaid,
+
     /// <summary>A statement lists a credit with other details (amount, currency, account, date) than the bank's webhook announced.</summary>
     StatementDisagrees,
 

@@ -40,14 +40,27 @@ public sealed class ReconciliationExceptions(Database database, TimeProvider tim
 
     public static bool IsExceptionId(string id) => ResourceIds.IsValid(id, IdPrefix);
 
-    /// <summary>The exception a credit's placement raises: in suspense (the platform's), or on the payer's balance (the merchant's).</summary>
-    public Task RaiseForCreditAsync(BankCreditDocument credit, MatchException exception, CancellationToken cancellationToken)
+    /// <summary>
+    /// The exception a booked credit's placement raises, if any: the money the ladder could not place (in suspense, the
+    /// platform's; or on the payer's balance, the merchant's), or the excess of an overpayment (on the payer's balance:
+    /// for the merchant to apply to the payer's next collection, refund, or keep).
+    /// </summary>
+    public Task RaiseForCreditAsync(BankCreditDocument credit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credit);
         var placement = credit.Placement!;
-        var suspense = placement.MerchantId is null;
-        var heldIn = suspense ? "suspense" : CollectionLedger.PayerBalanceIdOf(placement.MerchantId!, placement.PayerReference!, Currency.Parse(credit.Currency));
-        return RaiseAsync(NewOf(credit, KindOf(exception), $"credit\n{credit.Id}", heldIn, null), cancellationToken);
+        var (kind, amount) = placement.Exception is { } exception
+            ? (KindOf(exception), credit.AmountMinor)
+            : (ExceptionKind.Overpaid, placement.Allocations.Where(a => a.Target == AllocationTarget.PayerBalance).Sum(a => a.AmountMinor));
+        if (amount == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var heldIn = placement.MerchantId is null
+            ? "suspense"
+            : CollectionLedger.PayerBalanceIdOf(placement.MerchantId, placement.PayerReference!, Currency.Parse(credit.Currency));
+        return RaiseAsync(NewOf(credit, kind, $"credit\n{credit.Id}", heldIn, null) with { AmountMinor = amount }, cancellationToken);
     }
 
     /// <summary>

@@ -34,6 +34,31 @@ public sealed class ExceptionResolutionTests(CosmosFixture cosmos)
     }
 
     [Fact]
+    public async Task An_overpayments_excess_is_an_exception_the_merchant_applies_to_the_payers_next_collection_or_refunds()
+    {
+        var world = await CollectionWorld.CreateAsync(cosmos);
+        var first = await world.CollectionAsync(1_000, "cust-1");
+        await world.ReceiveAsync(CollectionWorld.Credit(first.VirtualAccount, 1_600, first.CreditorReference));
+        var excess = (await world.Exceptions.ListAsync(world.MerchantId, ExceptionStatus.Open, 10, null, default)).Data.Single();
+        Assert.Equal((ExceptionKind.Overpaid, 600L, CollectionLedger.PayerBalanceIdOf(world.MerchantId, "cust-1", Currency.EUR)), (excess.Kind, excess.Amount, excess.HeldIn));
+
+        var next = await world.CollectionAsync(1_000, "cust-1");
+        Assert.Null((await world.Resolutions.ResolveAsync(world.MerchantId, excess.Id, new(ResolutionAction.Match, "Apply to the next invoice", next.Id), "merchant:m", default)).Refusal);
+        var partly = await world.GetAsync(next.Id);
+        Assert.Equal((CollectionStatus.PartiallyPaid, 400L), (partly.Status, partly.AmountRemaining));
+        Assert.Equal((0L, 1_600L), (await world.PayerBalanceAsync("cust-1"), await world.CollectionWalletAsync()));
+
+        // Another overpayment, refunded to the payer this time.
+        await world.ReceiveAsync(CollectionWorld.Credit(next.VirtualAccount, 700, next.CreditorReference));
+        var second = (await world.Exceptions.ListAsync(world.MerchantId, ExceptionStatus.Open, 10, null, default)).Data.Single();
+        Assert.Equal(300, second.Amount);
+        var refund = new ResolveExceptionRequest(ResolutionAction.Refund, "Paid twice", RefundAccount: new RefundAccount("ACME Bau GmbH", "DE02 1203 0000 0000 2020 51"));
+        Assert.Null((await world.Resolutions.ResolveAsync(world.MerchantId, second.Id, refund, "merchant:m", default)).Refusal);
+        Assert.Equal((0L, 300L), (await world.PayerBalanceAsync("cust-1"), await world.BalanceAsync(CollectionLedger.RefundsOf(Currency.EUR))));
+        await world.AssertBalancedAsync(2_300);
+    }
+
+    [Fact]
     public async Task Suspense_is_refunded_or_written_off_by_the_admin_and_a_merchant_cannot_see_it()
     {
         var world = await CollectionWorld.CreateAsync(cosmos);

@@ -52,6 +52,7 @@ public sealed class OpenApiDocumentTests(ClientHostFixture fixture)
                 Access.Merchant => ["merchantKey"],
                 Access.Admin => ["adminKey"],
                 Access.MerchantOrAdmin => ["adminKey", "merchantKey"],
+                Access.Bank => ["bankSignature"],
                 _ => ["deviceId", "deviceSignature", "deviceTimestamp"],
             };
             Assert.True(expected.SequenceEqual(schemes), $"{route.Method} {route.Path} states {string.Join(",", schemes)}; it is {route.Access}.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Pipeline.Application.Standards;
 
 namespace Pipeline.Application.Settlement;
 
@@ -52,7 +53,7 @@ public static partial class Pain001
         xml.WriteElementString("CreDtTm", payout.Transfer.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         xml.WriteElementString("NbOfTxs", OneTransaction);
         xml.WriteElementString("CtrlSum", payout.Amount);
-        WriteNested(xml, payout.InitiatingPartyName, "InitgPty", "Nm");
+        xml.WriteNested(payout.InitiatingPartyName, "InitgPty", "Nm");
         xml.WriteEndElement();
     }
 
@@ -65,17 +66,17 @@ public static partial class Pain001
         xml.WriteElementString("BtchBookg", "false");
         xml.WriteElementString("NbOfTxs", OneTransaction);
         xml.WriteElementString("CtrlSum", payout.Amount);
-        WriteNested(xml, "SEPA", "PmtTpInf", "SvcLvl", "Cd");
-        WriteNested(xml, payout.Transfer.RequestedExecutionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "ReqdExctnDt", "Dt");
-        WriteNested(xml, payout.DebtorName, "Dbtr", "Nm");
-        WriteNested(xml, payout.DebtorIban, "DbtrAcct", "Id", "IBAN");
+        xml.WriteNested("SEPA", "PmtTpInf", "SvcLvl", "Cd");
+        xml.WriteNested(payout.Transfer.RequestedExecutionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "ReqdExctnDt", "Dt");
+        xml.WriteNested(payout.DebtorName, "Dbtr", "Nm");
+        xml.WriteNested(payout.DebtorIban, "DbtrAcct", "Id", "IBAN");
         if (payout.DebtorBic is { } debtorBic)
         {
-            WriteNested(xml, debtorBic, "DbtrAgt", "FinInstnId", "BICFI");
+            xml.WriteNested(debtorBic, "DbtrAgt", "FinInstnId", "BICFI");
         }
         else
         {
-            WriteNested(xml, NotProvided, "DbtrAgt", "FinInstnId", "Othr", "Id");
+            xml.WriteNested(NotProvided, "DbtrAgt", "FinInstnId", "Othr", "Id");
         }
 
         xml.WriteElementString("ChrgBr", "SLEV");
@@ -86,7 +87,7 @@ public static partial class Pain001
     private static void WriteTransaction(XmlWriter xml, Payout payout)
     {
         xml.WriteStartElement("CdtTrfTxInf");
-        WriteNested(xml, payout.Transfer.EndToEndId, "PmtId", "EndToEndId");
+        xml.WriteNested(payout.Transfer.EndToEndId, "PmtId", "EndToEndId");
         xml.WriteStartElement("Amt");
         xml.WriteStartElement("InstdAmt");
         xml.WriteAttributeString("Ccy", Euro);
@@ -96,31 +97,16 @@ public static partial class Pain001
         if (payout.CreditorBic is { } creditorBic)
         {
             // Without a BIC the guideline leaves the creditor agent out altogether: the IBAN routes the payment.
-            WriteNested(xml, creditorBic, "CdtrAgt", "FinInstnId", "BICFI");
+            xml.WriteNested(creditorBic, "CdtrAgt", "FinInstnId", "BICFI");
         }
 
-        WriteNested(xml, payout.CreditorName, "Cdtr", "Nm");
-        WriteNested(xml, payout.CreditorIban, "CdtrAcct", "Id", "IBAN");
+        xml.WriteNested(payout.CreditorName, "Cdtr", "Nm");
+        xml.WriteNested(payout.CreditorIban, "CdtrAcct", "Id", "IBAN");
         if (payout.Remittance.Length > 0)
         {
-            WriteNested(xml, payout.Remittance, "RmtInf", "Ustrd");
+            xml.WriteNested(payout.Remittance, "RmtInf", "Ustrd");
         }
 
         xml.WriteEndElement();
-    }
-
-    /// <summary>Writes <paramref name="value"/> inside the elements of <paramref name="path"/>, outermost first.</summary>
-    private static void WriteNested(XmlWriter xml, string value, params ReadOnlySpan<string> path)
-    {
-        foreach (var name in path)
-        {
-            xml.WriteStartElement(name);
-        }
-
-        xml.WriteString(value);
-        foreach (var _ in path)
-        {
-            xml.WriteEndElement();
-        }
     }
 }

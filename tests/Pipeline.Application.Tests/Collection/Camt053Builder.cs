@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Pipeline.Application.Standards;
 using Pipeline.Domain.Monetary;
 
 namespace Pipeline.Application.Tests.Collection;
@@ -37,7 +38,7 @@ public sealed record Camt053StatementSpec(
 /// <summary>
 /// Builds camt.053.001.08 documents that are valid against the ISO 20022 schema, for tests and benchmarks: one
 /// Ntry with one TxDtls per entry, opening and closing balances, UTF-8 without a byte order mark, one element a line
-/// (so a test can find an element's line). Depends on the BCL and Pipeline.Domain only, so a benchmark project can
+/// (so a test can find an element's line). Depends on the BCL, Pipeline.Domain and Pipeline.Application's XML helpers only, so a benchmark project can
 /// link this file.
 /// </summary>
 public static class Camt053Builder
@@ -103,7 +104,7 @@ public static class Camt053Builder
         xml.WriteElementString("Id", statement.StatementId);
         xml.WriteElementString("CreDtTm", CreatedAtText);
         xml.WriteStartElement("Acct");
-        WriteNested(xml, statement.AccountIban, "Id", "IBAN");
+        xml.WriteNested(statement.AccountIban, "Id", "IBAN");
         xml.WriteElementString("Ccy", statement.Currency);
         xml.WriteEndElement();
         WriteBalance(xml, "OPBD", statement.OpeningBalanceMinor, currency, dates.Min());
@@ -119,10 +120,10 @@ public static class Camt053Builder
     private static void WriteBalance(XmlWriter xml, string type, long amountMinor, Currency currency, DateOnly date)
     {
         xml.WriteStartElement("Bal");
-        WriteNested(xml, type, "Tp", "CdOrPrtry", "Cd");
+        xml.WriteNested(type, "Tp", "CdOrPrtry", "Cd");
         WriteAmount(xml, Math.Abs(amountMinor), currency);
         xml.WriteElementString("CdtDbtInd", amountMinor < 0 ? "DBIT" : "CRDT");
-        WriteNested(xml, Date(date), "Dt", "Dt");
+        xml.WriteNested(Date(date), "Dt", "Dt");
         xml.WriteEndElement();
     }
 
@@ -132,9 +133,9 @@ public static class Camt053Builder
         xml.WriteStartElement("Ntry");
         WriteAmount(xml, entry.AmountMinor, currency);
         xml.WriteElementString("CdtDbtInd", creditOrDebit);
-        WriteNested(xml, entry.IsBooked ? "BOOK" : "PDNG", "Sts", "Cd");
-        WriteNested(xml, Date(entry.BookingDate), "BookgDt", "Dt");
-        WriteNested(xml, Date(entry.BookingDate), "ValDt", "Dt");
+        xml.WriteNested(entry.IsBooked ? "BOOK" : "PDNG", "Sts", "Cd");
+        xml.WriteNested(Date(entry.BookingDate), "BookgDt", "Dt");
+        xml.WriteNested(Date(entry.BookingDate), "ValDt", "Dt");
         xml.WriteElementString("AcctSvcrRef", entry.BankTransactionId);
         xml.WriteStartElement("BkTxCd");
         xml.WriteStartElement("Domn");
@@ -165,12 +166,12 @@ public static class Camt053Builder
             xml.WriteStartElement("RltdPties");
             if (entry.PayerName is { } payer)
             {
-                WriteNested(xml, payer, "Dbtr", "Pty", "Nm");
+                xml.WriteNested(payer, "Dbtr", "Pty", "Nm");
             }
 
             if (entry.VirtualAccount is { } account)
             {
-                WriteNested(xml, account, entry.IsCredit ? "CdtrAcct" : "DbtrAcct", "Id", "IBAN");
+                xml.WriteNested(account, entry.IsCredit ? "CdtrAcct" : "DbtrAcct", "Id", "IBAN");
             }
 
             xml.WriteEndElement();
@@ -189,7 +190,7 @@ public static class Camt053Builder
                 xml.WriteStartElement("Strd");
                 xml.WriteStartElement("CdtrRefInf");
                 xml.WriteStartElement("Tp");
-                WriteNested(xml, "SCOR", "CdOrPrtry", "Cd");
+                xml.WriteNested("SCOR", "CdOrPrtry", "Cd");
                 xml.WriteElementString("Issr", "ISO");
                 xml.WriteEndElement();
                 xml.WriteElementString("Ref", reference);
@@ -214,19 +215,4 @@ public static class Camt053Builder
     }
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>Writes <paramref name="value"/> inside the elements of <paramref name="path"/>, outermost first.</summary>
-    private static void WriteNested(XmlWriter xml, string value, params ReadOnlySpan<string> path)
-    {
-        foreach (var name in path)
-        {
-            xml.WriteStartElement(name);
-        }
-
-        xml.WriteString(value);
-        foreach (var _ in path)
-        {
-            xml.WriteEndElement();
-        }
-    }
 }

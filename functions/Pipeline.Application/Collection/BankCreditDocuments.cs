@@ -69,6 +69,13 @@ public sealed record BankCreditDocument
     /// <summary>The statement that listed it (docs/COLLECTION.md "Statements"), once one has.</summary>
     public string? StatementId { get; init; }
 
+    /// <summary>
+    /// The bank reference of the statement line that listed it, claimed by compare-and-swap: its own reference, or
+    /// another one when the line was matched by details. One line, one credit: a line that finds a credit claimed by
+    /// another is never confirmed by it, and a line that names a credit exactly takes it back from one matched by details.
+    /// </summary>
+    public string? ListedAs { get; init; }
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 }

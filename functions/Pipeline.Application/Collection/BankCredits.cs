@@ -53,6 +53,8 @@ public sealed class BankCredits(
     public async Task<(BankCreditDocument? Credit, BankCreditRefusal? Refusal)> ReceiveAsync(IncomingCredit incoming, BankCreditSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incoming);
+        // The ladder places credits of at least one minor unit; a zero would be stored and never finished (found in review).
+        ArgumentOutOfRangeException.ThrowIfLessThan(incoming.AmountMinor, 1);
         if (source == BankCreditSource.Webhook && await GetAsync(IdOf(incoming.BankTransactionId), cancellationToken) is null
             && await ListedAsAsync(incoming, cancellationToken) is { } listed)
         {
@@ -158,7 +160,7 @@ public sealed class BankCredits(
     internal async Task<BankCreditDocument?> FindAnnouncedAsync(IncomingCredit line, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var text = "SELECT * FROM c WHERE c.source = 'webhook' AND NOT IS_DEFINED(c.statementId) AND c.virtualAccount = @account AND c.amountMinor = @amount"
+        var text = "SELECT * FROM c WHERE c.source = 'webhook' AND NOT IS_DEFINED(c.listedAs) AND c.virtualAccount = @account AND c.amountMinor = @amount"
             + " AND c.currency = @currency AND c.bookedOn >= @from AND c.bookedOn <= @to";
         text += line.EndToEndId is null ? "" : " AND c.endToEndId = @endToEnd";
         text += line.CreditorReference is null ? "" : " AND c.creditorReference = @reference";
@@ -205,22 +207,25 @@ public sealed class BankCredits(
     /// <summary>Credits the webhook announced, booked on or before <paramref name="bookedOnOrBefore"/>, that no statement has listed.</summary>
     internal Task<IReadOnlyList<BankCreditDocument>> NotOnStatementAsync(DateOnly bookedOnOrBefore, CancellationToken cancellationToken) =>
         container.QueryAllAsync<BankCreditDocument>(
-            new QueryDefinition("SELECT * FROM c WHERE c.source = 'webhook' AND NOT IS_DEFINED(c.statementId) AND c.state = 'booked' AND c.bookedOn <= @date")
+            new QueryDefinition("SELECT * FROM c WHERE c.source = 'webhook' AND NOT IS_DEFINED(c.listedAs) AND c.state = 'booked' AND c.bookedOn <= @date")
                 .WithParameter("@date", bookedOnOrBefore), null, cancellationToken);
 
     /// <summary>How far a statement's booking date and the webhook's may differ for the same credit (banks book late in the day, statements cut at midnight).</summary>
     public const int StatementDateToleranceDays = 2;
 
-    /// <summary>Marks the credit as listed on a statement (once; the first statement keeps it).</summary>
-    internal async Task<BankCreditDocument> MarkOnStatementAsync(BankCreditDocument credit, string statementId, CancellationToken cancellationToken)
+    /// <summary>The credit a statement line (its bank reference) claimed before — by details, under another reference — or null.</summary>
+    internal async Task<BankCreditDocument?> ClaimedByAsync(string lineReference, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < Contention.AttemptsMax && credit.StatementId is null; attempt++)
-        {
-            credit = await ReplaceOrReadAsync(credit, credit with { StatementId = statementId }, cancellationToken);
-        }
-
-        return credit;
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.listedAs = @line").WithParameter("@line", lineReference);
+        return (await container.QueryAllAsync<BankCreditDocument>(query, null, cancellationToken)).FirstOrDefault();
     }
+
+    /// <summary>
+    /// Claims the credit for a statement line (If-Match on the copy given): listed as <paramref name="lineReference"/> by
+    /// <paramref name="statementId"/>. Null when the credit changed meanwhile (read it again and judge again).
+    /// </summary>
+    internal Task<BankCreditDocument?> ClaimAsync(BankCreditDocument credit, string lineReference, string statementId, CancellationToken cancellationToken) =>
+        TryReplaceAsync(credit, credit with { ListedAs = lineReference, StatementId = statementId, UpdatedMicros = CosmosTime.ToMicros(time.GetUtcNow()) }, cancellationToken);
 
     /// <summary>The ladder's placement of the credit, on what the collections are now (docs/COLLECTION.md "Matching").</summary>
     private async Task<CreditPlacement> DecideAsync(BankCreditDocument credit, CancellationToken cancellationToken)

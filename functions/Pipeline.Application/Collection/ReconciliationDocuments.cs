@@ -91,6 +91,9 @@ public sealed record ExceptionDocument
     public required long UpdatedMicros { get; init; }
     public ExceptionResolution? Resolution { get; init; }
 
+    /// <summary>For a refund: the bank reference of the statement debit that executed it (claimed once; any other debit citing it is unexplained).</summary>
+    public string? ExecutedBy { get; init; }
+
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
 }

@@ -112,6 +112,28 @@ public sealed class ReconciliationExceptions(Database database, TimeProvider tim
         }
     }
 
+    /// <summary>
+    /// Claims a refund's execution for a statement debit (its bank reference, compare-and-swap, once): true when this
+    /// debit is the one that executes it — the first to claim it, or the same debit again.
+    /// </summary>
+    internal async Task<bool> ClaimExecutionAsync(ExceptionDocument refund, string bankTransactionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refund);
+        for (var attempt = 0; attempt < Contention.AttemptsMax; attempt++)
+        {
+            if (refund.ExecutedBy is { } executedBy)
+            {
+                return executedBy == bankTransactionId;
+            }
+
+            refund = await ReplaceAsync(refund, refund with { ExecutedBy = bankTransactionId }, cancellationToken)
+                ?? await container.ReadOrNullAsync<ExceptionDocument>(refund.Id, refund.Owner, cancellationToken)
+                ?? throw new InvalidOperationException($"Exception {refund.Id} vanished.");
+        }
+
+        throw new InvalidOperationException($"Exception {refund.Id} kept changing; gave up after {Contention.AttemptsMax} attempts.");
+    }
+
     /// <summary>The detail of every not-on-statement exception (one per credit, whichever statement found it missing).</summary>
     public const string NotOnStatementDetail = "No statement lists this credit two days after its booking date.";
 

@@ -17,8 +17,8 @@ namespace Pipeline.Application.Tests.Collection;
 /// Adversarial review of the statement import (camt.053), the reverse path (a late webhook finding the statement's
 /// credit), overpayments and refunds executed by statement debits: several processes racing on one database, and
 /// imports killed between two writes (simulated by writing documents in the state a dead process leaves, or by a
-/// process whose Cosmos calls pass through a test handler that stops it between two calls). Tests marked "FOUND"
-/// fail on the code as reviewed and state the correct outcome; tests marked PIN pass and pin a subtle behaviour.
+/// process whose Cosmos calls pass through a test handler that stops it between two calls). Tests marked "found in review, fixed"
+/// failed on the code as reviewed and state the correct outcome; tests marked PIN pass and pin a subtle behaviour.
 /// </summary>
 [Collection(CosmosCollection.Name)]
 public sealed class StatementReviewTests(CosmosFixture cosmos)
@@ -26,7 +26,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     private static readonly DateOnly Today = DateOnly.FromDateTime(CollectionWorld.Now.UtcDateTime);
 
     /// <summary>
-    /// FOUND (high: money booked twice from the bank clearing account). The documented recovery of an import that
+    /// Found in review, fixed (high: money booked twice from the bank clearing account). The documented recovery of an import that
     /// died is "import the same file again" (StatementStatus.Importing). A credit the webhook announced under one bank
     /// reference (WEBHOOK-REF) and the statement lists under another (STATEMENT-REF) is found by its details
     /// (BankCredits.FindAnnouncedAsync) and marked with the statement (MarkOnStatementAsync). Interleaving: the import
@@ -66,7 +66,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// FOUND (high: money booked twice). The same as above without any crash: the front end gives up on a request after
+    /// Found in review, fixed (high: money booked twice). The same as above without any crash: the front end gives up on a request after
     /// 230 s (docs/COLLECTION.md), the operator's client sends the same file again while the first request still runs
     /// on its worker. Interleaving: P1 creates the statement (Importing), matches STATEMENT-REF to the webhook's credit
     /// by details and marks it; P2 (the retry) reads the statement Importing and takes the same entry: nothing has the
@@ -99,7 +99,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// FOUND (high: a bank credit never booked — the clearing account below the bank). A payer pays the same invoice
+    /// Found in review, fixed (high: a bank credit never booked — the clearing account below the bank). A payer pays the same invoice
     /// twice (a duplicate transfer: same amount, reference and day); the webhook announced the first under WEBHOOK-1,
     /// the second's webhook never came (the statement is the backstop). The statement lists both under its own
     /// references. Entries are taken 8 at a time: both lines read the announced credit unmarked in
@@ -135,7 +135,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// FOUND (high: a bank credit never booked). A variant the fix above does not cover: the webhook announced
+    /// Found in review, fixed (high: a bank credit never booked). A variant the fix above does not cover: the webhook announced
     /// WEBHOOK-1, and the bank's statement lists it under that same reference, next to a second payment with the same
     /// details under another reference (OTHER-REF; its webhook never came). Taken in parallel, OTHER-REF's line can
     /// look up the credit by details (FindAnnouncedAsync) before WEBHOOK-1's own line marks it: OTHER-REF then
@@ -162,7 +162,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
         // The first mark of the announced credit waits until a details search has found it unmarked (or 10 s pass).
         var hold = new HoldFirstHandler(
             r => CosmosInterception.IsReplace(r, BankCredits.ContainerName, announced.Id, announced.Id),
-            (_, request, response) => request.Contains("NOT IS_DEFINED(c.statementId) AND c.virtualAccount", StringComparison.Ordinal)
+            (_, request, response) => request.Contains("NOT IS_DEFINED(c.listedAs) AND c.virtualAccount", StringComparison.Ordinal)
                 && response.Contains(announced.Id, StringComparison.Ordinal));
         var (report, _) = await ProcessOn(world, CosmosInterception.Through(cosmos, world.Database, hold)).Statements.ImportAsync(Read(xml).Single(), default);
 
@@ -173,7 +173,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// FOUND (medium: a statement disagreement silently lost; the clearing account differs from the bank with no
+    /// Found in review, fixed (medium: a statement disagreement silently lost; the clearing account differs from the bank with no
     /// exception). A statement line and the webhook carry the same bank reference but different amounts (the bank's
     /// webhook said 4,000, its statement says 4,100). Interleaving: the import's lookups
     /// (GetAsync(IdOf(SAME-REF)), FindAnnouncedAsync) find nothing — the webhook is being processed right now — so it
@@ -207,7 +207,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// FOUND (medium: the same refund "executed" by two bank debits; the second debit is money that left the bank
+    /// Found in review, fixed (medium: the same refund "executed" by two bank debits; the second debit is money that left the bank
     /// without an exception, and the report says it was ours). StatementImport.TakeDebitAsync recognises a refund by
     /// the debit's end-to-end id, amount and currency and books refund-executed:{exceptionId} — a transfer id that is
     /// "exists" the second time, which IsSuccess() counts as success. So a second, different debit (another AcctSvcrRef:
@@ -264,7 +264,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// FOUND (medium: a legitimate re-import refused for ever). The entries hash (StatementImport.ImportAsync) is the
+    /// Found in review, fixed (medium: a legitimate re-import refused for ever). The entries hash (StatementImport.ImportAsync) is the
     /// SHA-256 of the entries serialized whole — including StatementEntry.Line, the line of the Ntry in the file. So
     /// the same statement (same message, statement and account ids, same entries) in a file laid out differently — here
     /// split out of the bank's file of two statements, as docs/COLLECTION.md advises for files too large for one request,
@@ -292,7 +292,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// FOUND (medium: schema-valid data stops the whole statement for ever, and poisons the maintenance pass). The
+    /// Found in review, fixed (medium: schema-valid data stops the whole statement for ever, and poisons the maintenance pass). The
     /// schema's amounts are decimals of at least 0, and StatementAmount refuses only a negative one: a booked credit of
     /// 0.00 reaches BankCredits.ReceiveAsync (the webhook refuses amount 0 at its edge; the statement does not), is
     /// stored received, and CreditMatching.Match throws (ThrowIfLessThan(amount, 1)). The import throws (a 500),
@@ -326,7 +326,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
     }
 
     /// <summary>
-    /// FOUND (low: an exception raised that nothing will ever settle). A webhook's credit W not listed by statement
+    /// Found in review, fixed (low: an exception raised that nothing will ever settle). A webhook's credit W not listed by statement
     /// STMT-LATER (its last booking date two days after W's), which statement STMT-W does list; the two are imported
     /// at once (a backlog of days, two operators). Interleaving: P1 (STMT-LATER) queries NotOnStatementAsync and gets
     /// W; P2 (STMT-W) marks W as listed and settles its not_on_statement exception — none yet; P1 raises
@@ -346,7 +346,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
         var listing = Camt053Builder.Build("STMT-W", CollectionWorld.CollectionAccount, 0, "EUR", [Credit("BANK-W", 3_000, collection.VirtualAccount, collection.CreditorReference)]);
 
         var hook = new HookAfterHandler(
-            (request, response) => request.Contains("NOT IS_DEFINED(c.statementId) AND c.state", StringComparison.Ordinal) && response.Contains(w.Id, StringComparison.Ordinal),
+            (request, response) => request.Contains("NOT IS_DEFINED(c.listedAs) AND c.state", StringComparison.Ordinal) && response.Contains(w.Id, StringComparison.Ordinal),
             () => world.NewProcess().Statements.ImportAsync(Read(listing).Single(), default));
         var (report, _) = await ProcessOn(world, CosmosInterception.Through(cosmos, world.Database, hook)).Statements.ImportAsync(Read(later).Single(), default);
 

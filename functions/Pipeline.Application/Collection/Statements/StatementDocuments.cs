@@ -42,6 +42,7 @@ public sealed record StatementDocument
 /// <param name="RefundsConfirmed">Debits that execute our refunds (their end-to-end id): the money left the bank.</param>
 /// <param name="DebitsUnexplained">Debits nothing of ours explains: each an exception.</param>
 /// <param name="PendingSkipped">Entries not booked yet (PDNG, INFO): taken when a statement lists them booked.</param>
+/// <param name="ZeroSkipped">Booked entries of zero (the schema allows them): nothing moved, nothing to book.</param>
 /// <param name="NotOnStatement">Announced credits booked two days or more before this statement's last booking date that no statement lists: each an exception.</param>
 /// <param name="ClosingBalance">The statement's closing booked balance (CLBD), if it states one.</param>
 /// <param name="ClearingBalance">
@@ -51,7 +52,7 @@ public sealed record StatementDocument
 /// </param>
 public sealed record StatementReport(
     string Id, string MessageId, string StatementId, string Account, int Entries, int CreditsAnnounced, int CreditsBooked, int CreditsDisagreeing,
-    int RefundsConfirmed, int DebitsUnexplained, int PendingSkipped, int NotOnStatement, string? Currency, long? ClosingBalance, long? ClearingBalance,
+    int RefundsConfirmed, int DebitsUnexplained, int PendingSkipped, int ZeroSkipped, int NotOnStatement, string? Currency, long? ClosingBalance, long? ClearingBalance,
     DateTimeOffset ImportedAt);
 
 /// <summary>The reports of a file's statements (a camt.053 document may hold several).</summary>

@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json;
+using System.Text;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
-using Pipeline.Domain.Banking;
-using Pipeline.Domain.Ledgers;
 using Pipeline.Domain.Monetary;
 
 namespace Pipeline.Application.Collection.Statements;
@@ -21,12 +20,12 @@ public enum StatementRefusal
 
 /// <summary>
 /// Reconciles the collection account's bank statements (docs/COLLECTION.md "Statements"). Every booked entry is
-/// matched to the ledger: a credit the webhook announced (by the bank's reference, or else by account, amount,
-/// end-to-end id or reference and date) is confirmed; one it never announced is booked through the same matching
-/// ladder; one announced with other details, and a debit nothing of ours explains, become exceptions; a debit that
-/// executes one of our refunds (its end-to-end id) books the money out of the bank. Announced credits no statement
-/// lists two days after their booking date become exceptions too. Each entry is idempotent, so the same file imported
-/// again — or after an import died half-way — changes nothing twice.
+/// matched to the ledger, one claim per line (<see cref="StatementLines"/>): a credit the webhook announced (by the
+/// bank's reference, or else by account, amount, end-to-end id or reference and date) is confirmed; one it never
+/// announced is booked through the same matching ladder; one announced with other details, and a debit nothing of
+/// ours explains, become exceptions; a debit that executes one of our refunds (its end-to-end id) books the money out
+/// of the bank. Announced credits no statement lists two days after their booking date become exceptions too. Each
+/// line is idempotent, so the same file imported again — at once, or after an import died half-way — changes nothing twice.
 /// </summary>
 public sealed class StatementImport(Database database, BankCredits credits, ReconciliationExceptions exceptions, CollectionLedger ledger, TimeProvider time, ILogger<StatementImport> logger)
 {
@@ -51,7 +50,7 @@ public sealed class StatementImport(Database database, BankCredits credits, Reco
     {
         ArgumentNullException.ThrowIfNull(statement);
         var id = ResourceIds.Derived(IdPrefix, $"{statement.MessageId}\n{statement.StatementId}\n{statement.AccountIban}");
-        var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(statement.Entries)));
+        var hash = HashOf(statement.Entries);
         var document = await container.ReadOrNullAsync<StatementDocument>(id, id, cancellationToken);
         if (document is null)
         {
@@ -82,9 +81,24 @@ public sealed class StatementImport(Database database, BankCredits credits, Reco
 
     private async Task<StatementReport> ReconcileAsync(string id, BankStatement statement, CancellationToken cancellationToken)
     {
-        var outcomes = new ConcurrentBag<EntryOutcome>();
-        await Parallel.ForEachAsync(statement.Entries, new ParallelOptions { MaxDegreeOfParallelism = EntriesInParallel, CancellationToken = cancellationToken },
-            async (entry, token) => outcomes.Add(await TakeAsync(id, entry, token)));
+        var lines = new StatementLines(credits, exceptions, ledger);
+        var outcomes = new ConcurrentBag<LineOutcome>();
+        var byDetails = new ConcurrentBag<StatementEntry>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = EntriesInParallel, CancellationToken = cancellationToken };
+        // Every line that names its credit first, then the others by details: a details match never takes a credit a line of
+        // this statement names exactly (found in review).
+        await Parallel.ForEachAsync(statement.Entries, parallel, async (entry, token) =>
+        {
+            if (await lines.TakeByReferenceAsync(id, entry, token) is { } outcome)
+            {
+                outcomes.Add(outcome);
+            }
+            else
+            {
+                byDetails.Add(entry);
+            }
+        });
+        await Parallel.ForEachAsync(byDetails.OrderBy(e => e.Index), parallel, async (entry, token) => outcomes.Add(await lines.TakeByDetailsAsync(id, entry, token)));
 
         var notOnStatement = 0;
         if (statement.Entries.Where(e => e.IsBooked).Select(e => (DateOnly?)e.BookingDate).Max() is { } last)
@@ -93,82 +107,35 @@ public sealed class StatementImport(Database database, BankCredits credits, Reco
             {
                 await exceptions.RaiseAboutCreditAsync(credit, ExceptionKind.NotOnStatement, ReconciliationExceptions.NotOnStatementDetail, cancellationToken);
                 notOnStatement++;
+                // Another import may have listed it between the query and the raise, and found nothing to settle then (found in review).
+                if (await credits.GetAsync(credit.Id, cancellationToken) is { ListedAs: not null, StatementId: { } listedBy } listed)
+                {
+                    await exceptions.SettleNotOnStatementAsync(listed, listedBy, cancellationToken);
+                }
             }
         }
 
-        int Count(EntryOutcome outcome) => outcomes.Count(o => o == outcome);
+        int Count(LineOutcome outcome) => outcomes.Count(o => o == outcome);
         var closing = statement.Balances.LastOrDefault(b => b.Type == "CLBD");
         long? clearing = closing is null ? null : await ledger.PostedAsync(CollectionLedger.BankClearingOf(Currency.Parse(closing.Currency)), cancellationToken);
         return new StatementReport(id, statement.MessageId, statement.StatementId, statement.AccountIban, statement.Entries.Count,
-            Count(EntryOutcome.CreditAnnounced), Count(EntryOutcome.CreditBooked), Count(EntryOutcome.CreditDisagreeing), Count(EntryOutcome.RefundConfirmed),
-            Count(EntryOutcome.DebitUnexplained), Count(EntryOutcome.PendingSkipped), notOnStatement, closing?.Currency, closing?.AmountMinor, clearing, time.GetUtcNow());
-    }
-
-    private async Task<EntryOutcome> TakeAsync(string statementId, StatementEntry entry, CancellationToken cancellationToken)
-    {
-        if (!entry.IsBooked)
-        {
-            return EntryOutcome.PendingSkipped;
-        }
-
-        if (!entry.IsCredit)
-        {
-            return await TakeDebitAsync(statementId, entry, cancellationToken);
-        }
-
-        var line = new IncomingCredit(entry.BankTransactionId, entry.VirtualAccount, entry.AmountMinor, entry.Currency, entry.PayerName, entry.RemittanceText,
-            entry.CreditorReference ?? CreditorReference.FindIn(entry.RemittanceText), entry.EndToEndId, entry.BookingDate);
-        var known = await credits.GetAsync(BankCredits.IdOf(entry.BankTransactionId), cancellationToken) ?? await credits.FindAnnouncedAsync(line, cancellationToken);
-        if (known is not null && !BankCredits.SameDetails(known, line))
-        {
-            // The credit as the webhook told it is booked regardless (the bank said so); the person decides who is right.
-            known = await credits.FinishAsync(known, cancellationToken);
-            await exceptions.RaiseAboutCreditAsync(known, ExceptionKind.StatementDisagrees,
-                $"Statement {statementId} lists {entry.AmountMinor} {entry.Currency} to {entry.VirtualAccount} booked {entry.BookingDate:yyyy-MM-dd} (line {entry.Line}).", cancellationToken);
-            return EntryOutcome.CreditDisagreeing;
-        }
-
-        var credit = known is null
-            ? (await credits.ReceiveAsync(line, BankCreditSource.Statement, cancellationToken)).Credit!
-            : await credits.FinishAsync(known, cancellationToken);
-        await credits.MarkOnStatementAsync(credit, statementId, cancellationToken);
-        await exceptions.SettleNotOnStatementAsync(credit, statementId, cancellationToken);
-        return known is null || known.Source == BankCreditSource.Statement ? EntryOutcome.CreditBooked : EntryOutcome.CreditAnnounced;
+            Count(LineOutcome.CreditAnnounced), Count(LineOutcome.CreditBooked), Count(LineOutcome.CreditDisagreeing), Count(LineOutcome.RefundConfirmed),
+            Count(LineOutcome.DebitUnexplained), Count(LineOutcome.PendingSkipped), Count(LineOutcome.ZeroSkipped), notOnStatement,
+            closing?.Currency, closing?.AmountMinor, clearing, time.GetUtcNow());
     }
 
     /// <summary>
-    /// A debit whose end-to-end id is one of our refunds (the refund pain.001 writes the exception's id) executes it:
-    /// the money moves from the refunds account out of the bank clearing account, once (the transfer's id is the
-    /// refund's). Any other debit is the bank's doing, not ours: an exception.
+    /// What the bank booked, in order, without the file's layout (the line an entry stands on, the other statements of
+    /// the file) or any field a later release adds to the record: the same statement in another file is the same
+    /// statement (found in review: the same statement split out of its file was refused).
     /// </summary>
-    private async Task<EntryOutcome> TakeDebitAsync(string statementId, StatementEntry entry, CancellationToken cancellationToken)
+    private static string HashOf(IReadOnlyList<StatementEntry> entries)
     {
-        var refund = entry.EndToEndId is { } endToEnd && ReconciliationExceptions.IsExceptionId(Settlement.PayoutFiles.PayoutIdOf(endToEnd))
-            ? await exceptions.GetAsync(null, Settlement.PayoutFiles.PayoutIdOf(endToEnd), cancellationToken)
-            : null;
-        if (refund is { Status: ExceptionStatus.Resolved, Resolution.Action: ResolutionAction.Refund } && refund.AmountMinor == entry.AmountMinor && refund.Currency == entry.Currency)
-        {
-            var currency = Currency.Parse(refund.Currency);
-            var result = await ledger.MoveAsync($"refund-executed:{refund.Id}", CollectionLedger.RefundsOf(currency), CollectionLedger.BankClearingOf(currency),
-                refund.AmountMinor, currency, cancellationToken);
-            if (result.IsSuccess())
-            {
-                return EntryOutcome.RefundConfirmed;
-            }
-        }
-
-        await exceptions.RaiseForDebitAsync(statementId, entry.BankTransactionId, entry.AmountMinor, entry.Currency, entry.VirtualAccount,
-            $"Statement line {entry.Line}, end-to-end id {entry.EndToEndId ?? "none"}: no refund of ours explains it.", cancellationToken);
-        return EntryOutcome.DebitUnexplained;
-    }
-
-    private enum EntryOutcome
-    {
-        CreditAnnounced,
-        CreditBooked,
-        CreditDisagreeing,
-        RefundConfirmed,
-        DebitUnexplained,
-        PendingSkipped,
+        var canonical = entries.Select(e => string.Join('\u001f',
+            e.Index.ToString(CultureInfo.InvariantCulture), e.BankTransactionId, e.IsCredit ? "C" : "D", e.IsBooked ? "B" : "P",
+            e.AmountMinor.ToString(CultureInfo.InvariantCulture), e.Currency, e.BookingDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            e.ValueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", e.VirtualAccount, e.EndToEndId ?? "", e.CreditorReference ?? "",
+            e.RemittanceText ?? "", e.PayerName ?? ""));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001e', canonical))));
     }
 }

@@ -36,6 +36,10 @@ public sealed class CollectionFunctions(CollectionStore store)
     public Task<IResult> GetCollection([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/collections/{id}")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, CollectionRoutes.Get);
 
+    [Function("ListCollections")]
+    public Task<IResult> ListCollections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/collections")] HttpRequest request) =>
+        Api.DispatchAsync(request.HttpContext, CollectionRoutes.List);
+
     [Function("CancelCollection")]
     public Task<IResult> CancelCollection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/collections/{id}/cancel")] HttpRequest request) =>
         Api.DispatchAsync(request.HttpContext, CollectionRoutes.Cancel);

@@ -30,7 +30,10 @@ public sealed class BankCreditTests(LocalHostFixture fixture)
         Assert.Equal(credit.GetProperty("id").GetString(), again.GetProperty("id").GetString());
 
         var id = collection.GetProperty("id").GetString()!;
-        Assert.Equal("paid", (await client.GetAsync($"api/v1/collections/{id}")).GetProperty("status").GetString());
+        var paid = await client.GetAsync($"api/v1/collections/{id}");
+        Assert.Equal("paid", paid.GetProperty("status").GetString());
+        var listed = paid.GetProperty("credits").EnumerateArray().Single();
+        Assert.Equal((credit.GetProperty("id").GetString(), 125_000L), (listed.GetProperty("creditId").GetString(), listed.GetProperty("amount").GetInt64()));
         var wallet = await client.GetAsync($"api/v1/wallets/{collection.GetProperty("walletId").GetString()}");
         Assert.Equal(125_000, wallet.GetProperty("balances").GetProperty("available").GetInt64());
         var events = await client.EventsAsync(2, TimeSpan.FromSeconds(30), e => e.GetProperty("subject").GetString() == id);

@@ -37,6 +37,37 @@ public sealed class CollectionTests(LocalHostFixture fixture)
         await PaymentClient.ExpectAsync(notTheirs, HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Collections_are_listed_newest_first_by_status_and_payer_a_page_at_a_time()
+    {
+        var client = await fixture.PaymentClientAsync();
+        var ids = new List<string>();
+        foreach (var (payer, amount) in new[] { ("cust-a", 100), ("cust-b", 200), ("cust-a", 300) })
+        {
+            var created = await PaymentClient.ExpectAsync(await client.PostAsync("api/v1/collections",
+                new { amount, currency = "EUR", payer = new { name = "ACME", reference = payer }, dueAt = DateTimeOffset.UtcNow.AddDays(9) }), HttpStatusCode.Created);
+            ids.Add(created.GetProperty("id").GetString()!);
+        }
+
+        await PaymentClient.ExpectAsync(await client.PostAsync($"api/v1/collections/{ids[0]}/cancel"), HttpStatusCode.OK);
+
+        var first = await client.GetAsync("api/v1/collections?limit=2");
+        Assert.Equal([ids[2], ids[1]], first.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        var second = await client.GetAsync($"api/v1/collections?limit=2&after={Uri.EscapeDataString(first.GetProperty("next").GetString()!)}");
+        Assert.Equal([ids[0]], second.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.False(second.TryGetProperty("next", out var more) && more.ValueKind != JsonValueKind.Null, "the last page names no next");
+
+        var open = await client.GetAsync("api/v1/collections?status=open&payerReference=cust-a");
+        Assert.Equal([ids[2]], open.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        var canceled = await client.GetAsync("api/v1/collections?status=canceled");
+        Assert.Equal([ids[0]], canceled.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+
+        var other = await fixture.PaymentClientAsync();
+        Assert.Empty((await other.GetAsync("api/v1/collections")).GetProperty("data").EnumerateArray());
+        using var bad = await fixture.Http.SendAsync(fixture.Request(HttpMethod.Get, "api/v1/collections?status=PAID", client.ApiKey));
+        Assert.Equal("validation_failed", (await PaymentClient.ExpectAsync(bad, HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString());
+    }
+
     /// <summary>Due in 4 seconds, within its 3-day reminder lead: its orchestration reminds at once, then expires it when due.</summary>
     [Fact]
     public async Task A_collection_not_paid_when_due_is_reminded_then_expired_by_its_orchestration()

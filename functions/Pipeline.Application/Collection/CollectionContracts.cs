@@ -72,4 +72,11 @@ public sealed record CollectionView(
     string? WalletId,
     DateTimeOffset DueAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<CollectionCredit> Credits);
+
+/// <summary>A bank credit that paid towards a collection: how much of it went there, and a shortfall written off with it.</summary>
+public sealed record CollectionCredit(string CreditId, string BankTransactionId, long Amount, long WrittenOff, DateTimeOffset At);
+
+/// <param name="Next">The cursor of the next page (the after= of the next request), or null on the last.</param>
+public sealed record CollectionsPage(IReadOnlyList<CollectionView> Data, string? Next);

@@ -1,4 +1,8 @@
+using System.Text.Json;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Http;
+using Pipeline.Application.Wallets;
+using Pipeline.Domain.Collection;
 
 namespace Pipeline.Application.Collection;
 
@@ -15,6 +19,18 @@ public static class CollectionRoutes
     public static readonly ApiRoute Get = new("GetCollection", "GET", "v1/collections/{id}", Access.Merchant,
         "A collection: status (open, partially_paid, paid, overpaid, expired, canceled), amounts paid and remaining, its instructions.",
         GetAsync, null, typeof(CollectionView));
+
+    public static readonly ApiRoute List = new("ListCollections", "GET", "v1/collections", Access.Merchant,
+        "Your collections, newest first. ?status=&payerReference=&limit=&after=.", ListAsync, null, typeof(CollectionsPage))
+    {
+        Query =
+        [
+            new("status", "One status only.", Values: ["open", "partially_paid", "paid", "overpaid", "expired", "canceled"]),
+            new("payerReference", "One payer's collections."),
+            new("limit", "Page size.", 1, CollectionStore.PageSizeMax),
+            new("after", "The next cursor of the previous page."),
+        ],
+    };
 
     public static readonly ApiRoute Cancel = new("CancelCollection", "POST", "v1/collections/{id}/cancel", Access.Merchant,
         "Cancels an open or partially paid collection; a credit that comes for it later goes to the payer's balance.", CancelAsync, null, typeof(CollectionView));
@@ -44,6 +60,43 @@ public static class CollectionRoutes
                 "This Idempotency-Key was used for a different collection; use a new key."),
         };
     }
+
+    private static async Task<ApiResponse> ListAsync(ApiRequest request)
+    {
+        if (request.TryReadLimit(CollectionStore.PageSizeDefault, CollectionStore.PageSizeMax, out var limit) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        CollectionStatus? status = null;
+        if (request.QueryValue("status") is { } statusText)
+        {
+            if (!Statuses.TryGetValue(statusText, out var parsed))
+            {
+                return ApiResponse.InvalidField("status", "Use open, partially_paid, paid, overpaid, expired or canceled.");
+            }
+
+            status = parsed;
+        }
+
+        var payer = request.QueryValue("payerReference");
+        if (payer is { Length: 0 or > WalletLimits.ReferenceLengthMax })
+        {
+            return ApiResponse.InvalidField("payerReference", $"Give one payer reference of 1 to {WalletLimits.ReferenceLengthMax} characters.");
+        }
+
+        (long Micros, string Id)? after = null;
+        if (request.QueryValue("after") is { } afterText && (after = NewestFirstCursor.Parse(afterText, CollectionStore.IsCollectionId)) is null)
+        {
+            return ApiResponse.InvalidField("after", "Give the next cursor of a previous page.");
+        }
+
+        return ApiResponse.Ok(await request.Service<CollectionStore>().ListAsync(request.Caller.MerchantId!, status, payer, limit, after, request.Aborted));
+    }
+
+    /// <summary>The statuses as the API spells them.</summary>
+    private static readonly Dictionary<string, CollectionStatus> Statuses = Enum.GetValues<CollectionStatus>()
+        .ToDictionary(s => JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()), StringComparer.Ordinal);
 
     private static async Task<ApiResponse> GetAsync(ApiRequest request)
     {

@@ -92,6 +92,35 @@ public sealed class CollectionStore(
             : await CreateAsync(merchantId, request, idempotencyKey, cancellationToken); // Created meanwhile under the same key: answer from it.
     }
 
+    public const int PageSizeDefault = 25;
+    public const int PageSizeMax = 100;
+
+    public static bool IsCollectionId(string id) => ResourceIds.IsValid(id, IdPrefix);
+
+    /// <summary>The merchant's collections, newest first, optionally of one status and one payer, after the cursor of the previous page.</summary>
+    public async Task<CollectionsPage> ListAsync(
+        string merchantId, CollectionStatus? status, string? payerReference, int limit, (long Micros, string Id)? after, CancellationToken cancellationToken)
+    {
+        // The partition holds the collections' events too: a collection is what has a payer.
+        var text = $"SELECT TOP {limit + 1} * FROM c WHERE IS_DEFINED(c.payer)";
+        text += status is null ? "" : " AND c.status = @status";
+        text += payerReference is null ? "" : " AND c.payer.reference = @payer";
+        text += NewestFirstCursor.After(after);
+        var query = new QueryDefinition(text + " ORDER BY c.createdMicros DESC, c.id DESC")
+            .WithParameter("@status", status is { } s ? JsonNamingPolicy.CamelCase.ConvertName(s.ToString()) : "")
+            .WithParameter("@payer", payerReference ?? "")
+            .WithParameter("@afterId", after?.Id ?? "");
+        var found = await container.QueryAllAsync<CollectionDocument>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId), MaxItemCount = limit + 1 }, cancellationToken);
+        var page = found.Take(limit).ToList();
+        var views = new List<CollectionView>(page.Count);
+        foreach (var collection in page)
+        {
+            views.Add(await ViewAsync(collection, cancellationToken));
+        }
+
+        return new CollectionsPage(views, found.Count > limit ? NewestFirstCursor.Of(page[^1].CreatedMicros, page[^1].Id) : null);
+    }
+
     public async Task<CollectionView?> GetAsync(string merchantId, string id, CancellationToken cancellationToken) =>
         await ReadAsync(merchantId, id, cancellationToken) is { } collection ? await ViewAsync(collection, cancellationToken) : null;
 
@@ -268,7 +297,8 @@ public sealed class CollectionStore(
             : null;
         var instructions = new PaymentInstructions(beneficiary, c.VirtualAccount, Iban.Format(c.VirtualAccount), bic, remaining, c.Currency, c.CreditorReference, dueAt, qr);
         return new CollectionView(c.Id, c.Status, c.AmountMinor, c.Currency, c.PaidMinor, remaining, c.Payer, c.VirtualAccount, c.CreditorReference, instructions,
-            c.OrderReference, c.ToleranceMinor, c.WalletId ?? CollectionLedger.CollectionWalletIdOf(c.MerchantId, Currency.Parse(c.Currency)), dueAt, At(c.CreatedMicros), At(c.UpdatedMicros));
+            c.OrderReference, c.ToleranceMinor, c.WalletId ?? CollectionLedger.CollectionWalletIdOf(c.MerchantId, Currency.Parse(c.Currency)), dueAt, At(c.CreatedMicros), At(c.UpdatedMicros),
+            [.. c.Credits.Select(credit => new CollectionCredit(credit.CreditId, credit.BankTransactionId, credit.AmountMinor, credit.WrittenOffMinor, At(credit.AtMicros)))]);
     }
 
     private static DateTimeOffset At(long micros) => new(CosmosTime.ToTicks(micros), TimeSpan.Zero);

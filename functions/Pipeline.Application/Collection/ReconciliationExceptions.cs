@@ -142,14 +142,14 @@ public sealed class ReconciliationExceptions(Database database, TimeProvider tim
     {
         var text = $"SELECT TOP {limit + 1} * FROM c WHERE c.owner = @owner";
         text += status is null ? "" : " AND c.status = @status";
-        text += after is { } a ? $" AND (c.createdMicros < {Numbers.Literal(a.Micros)} OR (c.createdMicros = {Numbers.Literal(a.Micros)} AND c.id < @afterId))" : "";
+        text += NewestFirstCursor.After(after);
         var query = new QueryDefinition(text + " ORDER BY c.createdMicros DESC, c.id DESC")
             .WithParameter("@owner", owner)
             .WithParameter("@status", status is { } s ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(s.ToString()) : "")
             .WithParameter("@afterId", after?.Id ?? "");
         var found = await container.QueryAllAsync<ExceptionDocument>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(owner), MaxItemCount = limit + 1 }, cancellationToken);
         var page = found.Take(limit).ToList();
-        return new ExceptionsPage([.. page.Select(ExceptionView.Of)], found.Count > limit ? $"{page[^1].CreatedMicros}:{page[^1].Id}" : null);
+        return new ExceptionsPage([.. page.Select(ExceptionView.Of)], found.Count > limit ? NewestFirstCursor.Of(page[^1].CreatedMicros, page[^1].Id) : null);
     }
 
     /// <summary>The exception; <paramref name="owner"/> null (the admin) looks in every partition.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Pipeline.Application.Http;
 using Pipeline.Application.Settlement;
@@ -62,7 +61,7 @@ public static class ReconciliationRoutes
         }
 
         (long Micros, string Id)? after = null;
-        if (request.QueryValue("after") is { } afterText && (after = ParseCursor(afterText)) is null)
+        if (request.QueryValue("after") is { } afterText && (after = Cosmos.NewestFirstCursor.Parse(afterText, ReconciliationExceptions.IsExceptionId)) is null)
         {
             return ApiResponse.InvalidField("after", "Give the next cursor of a previous page.");
         }
@@ -128,16 +127,6 @@ public static class ReconciliationRoutes
         return errors.Count == 0
             ? new ApiResponse(StatusCodes.Status200OK, System.Text.Encoding.UTF8.GetBytes(xml), "application/xml; charset=utf-8")
             : throw new InvalidOperationException($"The refund pain.001 of exception {exception.Id} breaks the EPC schema: {string.Join("; ", errors)}");
-    }
-
-    private static (long Micros, string Id)? ParseCursor(string text)
-    {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        return colon is > 0 and <= 18 && text[..colon].All(char.IsAsciiDigit)
-            && long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
-            && ReconciliationExceptions.IsExceptionId(text[(colon + 1)..])
-            ? (micros, text[(colon + 1)..])
-            : null;
     }
 
     private static ApiResponse Conflict(string code, string detail) => ApiResponse.Problem(StatusCodes.Status409Conflict, code, detail);

@@ -78,6 +78,7 @@ public static class ApiRoutes
         PayoutRoutes.Return,
         CollectionRoutes.Create,
         CollectionRoutes.Get,
+        CollectionRoutes.List,
         CollectionRoutes.Cancel,
         BankCreditRoutes.Receive,
         ReconciliationRoutes.List,

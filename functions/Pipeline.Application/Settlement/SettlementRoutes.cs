@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Durable;
 using Pipeline.Application.Http;
 using Pipeline.Application.Merchants;
@@ -103,7 +104,7 @@ public static class SettlementRoutes
         }
 
         (long Micros, string Id)? after = null;
-        if (request.QueryValue("after") is { } afterText && (after = SettlementStore.ParseCursor(afterText)) is null)
+        if (request.QueryValue("after") is { } afterText && (after = NewestFirstCursor.Parse(afterText, SettlementStore.IsSettlementId)) is null)
         {
             return ApiResponse.InvalidField("after", "Give the next cursor of a previous page.");
         }

@@ -47,23 +47,13 @@ public sealed class SettlementStore(Database database, SettlementLedger ledger, 
         var text = $"SELECT TOP {limit + 1} * FROM c WHERE c.kind = '{SettlementKinds.Settlement}'";
         text += date is null ? "" : " AND c.date = @date";
         text += status switch { "paid_out" => " AND IS_STRING(c.payoutId)", "carried" => " AND NOT IS_STRING(c.payoutId)", _ => "" };
-        text += after is { } a ? $" AND (c.createdMicros < {Numbers.Literal(a.Micros)} OR (c.createdMicros = {Numbers.Literal(a.Micros)} AND c.id < @afterId))" : "";
+        text += NewestFirstCursor.After(after);
         var query = new QueryDefinition(text + " ORDER BY c.createdMicros DESC, c.id DESC")
             .WithParameter("@date", date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "")
             .WithParameter("@afterId", after?.Id ?? "");
         var found = await container.QueryAllAsync<SettlementDocument>(query, new QueryRequestOptions { PartitionKey = new PartitionKey(merchantId), MaxItemCount = limit + 1 }, cancellationToken);
         var page = found.Take(limit).ToList();
-        return new SettlementsPage([.. page.Select(SettlementView.Of)], found.Count > limit ? $"{page[^1].CreatedMicros}:{page[^1].Id}" : null);
-    }
-
-    /// <summary>A settlement cursor "&lt;created micros&gt;:&lt;settlement id&gt;", or null when the text is not one.</summary>
-    public static (long Micros, string Id)? ParseCursor(string text)
-    {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        return colon is > 0 and <= 18 && text[..colon].All(char.IsAsciiDigit)
-            && long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var micros) && IsSettlementId(text[(colon + 1)..])
-            ? (micros, text[(colon + 1)..])
-            : null;
+        return new SettlementsPage([.. page.Select(SettlementView.Of)], found.Count > limit ? NewestFirstCursor.Of(page[^1].CreatedMicros, page[^1].Id) : null);
     }
 
     /// <summary>The settlement; <paramref name="merchantId"/> null (the admin) looks in every merchant's partition.</summary>

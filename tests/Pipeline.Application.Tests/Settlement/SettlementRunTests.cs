@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using Pipeline.Application.Cosmos;
 using Pipeline.Application.Merchants;
 using Pipeline.Application.Settlement;
 using Pipeline.Application.Tests.Payments;
@@ -79,7 +80,7 @@ public sealed class SettlementRunTests(CosmosFixture cosmos)
         {
             var page = await world.Store.ListAsync(world.MerchantId, null, null, 1, after, default);
             pages.AddRange(page.Settlements.Select(s => s.RunId));
-            after = page.Next is { } next ? SettlementStore.ParseCursor(next) : null;
+            after = page.Next is { } next ? NewestFirstCursor.Parse(next, SettlementStore.IsSettlementId) : null;
         }
         while (after is not null);
 

@@ -155,6 +155,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Pipeline__Collection__BankPrefix', value: collectionBankPrefix }
         { name: 'Pipeline__Collection__BankBic', value: collectionBankBic }
         { name: 'Pipeline__Collection__ReminderLead', value: '3.00:00:00' }
+        { name: 'Pipeline__Collection__AccountPerCollection', value: 'false' }
         // A Key Vault reference, resolved by the platform with keyVaultReferenceIdentity; the hook creates the secret.
         { name: 'Pipeline__AdminKey', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=admin-key)' }
         // The collecting bank's webhook secret (X-Bank-Signature), likewise; the hook creates it, the operator gives it to the bank.

@@ -231,12 +231,15 @@ public sealed class BankCredits(
     private async Task<CreditPlacement> DecideAsync(BankCreditDocument credit, CancellationToken cancellationToken)
     {
         var owner = await accounts.OwnerOfAsync(credit.VirtualAccount, cancellationToken);
-        var candidates = await collections.CandidatesAsync(owner?.MerchantId, owner?.PayerReference, credit.CreditorReference, cancellationToken);
+        // An account given out for one collection names it, as a reference would (the reference the credit carries wins).
+        var reference = credit.CreditorReference
+            ?? (owner?.CollectionId is { } own ? (await collections.ReadAsync(owner.MerchantId, own, cancellationToken))?.CreditorReference : null);
+        var candidates = await collections.CandidatesAsync(owner?.MerchantId, owner?.PayerReference, reference, cancellationToken);
         var match = CreditMatching.Match(
-            new BankCredit(credit.BankTransactionId, credit.AmountMinor, credit.Currency, credit.CreditorReference, credit.BookedOn), owner is not null, [.. candidates.Select(DueOf)]);
+            new BankCredit(credit.BankTransactionId, credit.AmountMinor, credit.Currency, reference, credit.BookedOn), owner is not null, [.. candidates.Select(DueOf)]);
         var collection = match.CollectionId is { } id ? candidates.Single(c => c.Id == id) : null;
         // A credit placed by its reference alone (or aside, to the payer of a closed collection it names) belongs to that collection's payer.
-        var named = collection ?? (credit.CreditorReference is { } reference ? candidates.FirstOrDefault(c => c.CreditorReference == reference) : null);
+        var named = collection ?? (reference is null ? null : candidates.FirstOrDefault(c => c.CreditorReference == reference));
         var merchantId = owner?.MerchantId ?? named?.MerchantId;
         var payer = owner?.PayerReference ?? named?.Payer.Reference;
         var walletId = collection is null ? null : collection.WalletId ?? CollectionLedger.CollectionWalletIdOf(collection.MerchantId, Currency.Parse(credit.Currency));

@@ -59,6 +59,9 @@ public sealed record VirtualAccountDocument
     public string? PayerReference { get; init; }
     public string? Iban { get; init; }
 
+    /// <summary>On an IBAN given out for one collection (<see cref="CollectionOptions.AccountPerCollection"/>): that collection.</summary>
+    public string? CollectionId { get; init; }
+
     /// <summary>On the counter: the last serial given out.</summary>
     [JsonNumberHandling(JsonNumberHandling.Strict)]
     public long LastSerial { get; init; }

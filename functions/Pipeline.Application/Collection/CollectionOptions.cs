@@ -29,6 +29,12 @@ public sealed class CollectionOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan ReminderLead { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// One virtual account per collection instead of per payer: a credit to it pays that collection even without a
+    /// reference (a payer who cannot send references), at the cost of an account number per invoice. Off by default.
+    /// </summary>
+    public bool AccountPerCollection { get; set; }
+
     /// <summary>The collecting bank's BIC, for payment instructions and QR codes; empty: left out (SEPA does not need it).</summary>
     public string? BankBic { get; set; }
 

@@ -82,7 +82,9 @@ public sealed class CollectionStore(
             Id = id, MerchantId = merchantId, AmountMinor = request.Amount, Currency = request.Currency,
             Payer = new CollectionPayer(request.Payer.Name.Trim(), request.Payer.Reference), DueAtMicros = CosmosTime.ToMicros(request.DueAt),
             OrderReference = request.OrderReference, ToleranceMinor = request.ToleranceMinor ?? 0, WalletId = request.WalletId,
-            VirtualAccount = await accounts.OfPayerAsync(merchantId, request.Payer.Reference, cancellationToken),
+            VirtualAccount = options.Value.AccountPerCollection
+                ? await accounts.OfCollectionAsync(merchantId, request.Payer.Reference, id, cancellationToken)
+                : await accounts.OfPayerAsync(merchantId, request.Payer.Reference, cancellationToken),
             CreditorReference = CreditorReference.Create(id[IdPrefix.Length..][..ReferenceDigits]),
             Status = CollectionStatus.Open, CreatedMicros = now, UpdatedMicros = now,
         };

@@ -46,8 +46,25 @@ public sealed class VirtualAccounts(Database database, IOptions<CollectionOption
         }
     }
 
-    /// <summary>The merchant and payer whose virtual account <paramref name="iban"/> (electronic) is, or null when it is nobody's.</summary>
-    public async Task<(string MerchantId, string PayerReference)?> OwnerOfAsync(string iban, CancellationToken cancellationToken)
+    /// <summary>
+    /// An account of its own for one collection (<see cref="CollectionOptions.AccountPerCollection"/>): a new serial, whose
+    /// IBAN's document names the merchant, the payer and the collection (written before the collection, so a credit
+    /// that comes first still finds its payer).
+    /// </summary>
+    public async Task<string> OfCollectionAsync(string merchantId, string payerReference, string collectionId, CancellationToken cancellationToken)
+    {
+        var iban = options.Value.Scheme().IbanOf(await NextSerialAsync(cancellationToken));
+        await container.CreateItemAsync(
+            new VirtualAccountDocument { Id = iban, MerchantId = merchantId, PayerReference = payerReference, CollectionId = collectionId },
+            new PartitionKey(iban), NoContent.Item, cancellationToken);
+        return iban;
+    }
+
+    /// <summary>
+    /// The merchant and payer whose virtual account <paramref name="iban"/> (electronic) is — and the collection, for an
+    /// account given out for one — or null when it is nobody's.
+    /// </summary>
+    public async Task<AccountOwner?> OwnerOfAsync(string iban, CancellationToken cancellationToken)
     {
         if (iban == CounterId || iban.StartsWith("payer_", StringComparison.Ordinal))
         {
@@ -55,7 +72,7 @@ public sealed class VirtualAccounts(Database database, IOptions<CollectionOption
         }
 
         var account = await container.ReadOrNullAsync<VirtualAccountDocument>(iban, iban, cancellationToken);
-        return account is { MerchantId: { } merchantId, PayerReference: { } payer, Iban: null } ? (merchantId, payer) : null;
+        return account is { MerchantId: { } merchantId, PayerReference: { } payer, Iban: null } ? new AccountOwner(merchantId, payer, account.CollectionId) : null;
     }
 
     private static string PayerIdOf(string merchantId, string payerReference) => ResourceIds.Derived("payer_", $"{merchantId}\n{payerReference}");
@@ -89,3 +106,6 @@ public sealed class VirtualAccounts(Database database, IOptions<CollectionOption
         throw new InvalidOperationException($"The virtual account counter kept changing; gave up after {Contention.AttemptsMax} attempts.");
     }
 }
+
+/// <summary>Whose a virtual account is: a merchant's payer, and for an account per collection, that collection.</summary>
+public sealed record AccountOwner(string MerchantId, string PayerReference, string? CollectionId);

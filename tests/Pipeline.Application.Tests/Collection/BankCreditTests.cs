@@ -146,6 +146,24 @@ public sealed class BankCreditTests(CosmosFixture cosmos)
     }
 
     [Fact]
+    public async Task With_an_account_per_collection_a_credit_without_reference_pays_the_collection_its_account_was_given_for()
+    {
+        var world = await CollectionWorld.CreateAsync(cosmos, new CollectionOptions { AccountPerCollection = true });
+        var sooner = await world.CollectionAsync(3_000, "cust-1", dueInDays: 10);
+        var later = await world.CollectionAsync(5_000, "cust-1", dueInDays: 30);
+        Assert.NotEqual(sooner.VirtualAccount, later.VirtualAccount);
+
+        var credit = await world.ReceiveAsync(CollectionWorld.Credit(later.VirtualAccount, 5_000)); // no reference: the account says which
+        Assert.Equal(later.Id, credit.Placement!.CollectionId);
+        Assert.Equal((CollectionStatus.Open, CollectionStatus.Paid), ((await world.GetAsync(sooner.Id)).Status, (await world.GetAsync(later.Id)).Status));
+
+        // A reference the payer sends still wins over the account it paid to.
+        var named = await world.ReceiveAsync(CollectionWorld.Credit(later.VirtualAccount, 3_000, sooner.CreditorReference));
+        Assert.Equal(sooner.Id, named.Placement!.CollectionId);
+        await world.AssertBalancedAsync(8_000);
+    }
+
+    [Fact]
     public async Task The_same_bank_transaction_again_books_nothing_and_with_other_details_is_refused()
     {
         var world = await CollectionWorld.CreateAsync(cosmos);

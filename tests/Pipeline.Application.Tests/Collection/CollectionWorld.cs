@@ -20,8 +20,9 @@ internal sealed class CollectionWorld
 {
     public static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
 
-    private CollectionWorld(Database database, string merchantId, FakeTimeProvider clock)
+    private CollectionWorld(Database database, string merchantId, FakeTimeProvider clock, IOptions<CollectionOptions> settings)
     {
+        Settings = settings;
         Database = database;
         MerchantId = merchantId;
         Clock = clock;
@@ -40,14 +41,18 @@ internal sealed class CollectionWorld
     public ExceptionResolutions Resolutions { get; }
     public StatementImport Statements { get; }
 
+    /// <summary>The default settings (one virtual account per payer), whose scheme the tests use to make IBANs of the range.</summary>
     public static IOptions<CollectionOptions> Options { get; } = Microsoft.Extensions.Options.Options.Create(new CollectionOptions { BankBic = "COBADEFFXXX" });
 
-    public static async Task<CollectionWorld> CreateAsync(CosmosFixture cosmos)
+    /// <summary>This world's settings.</summary>
+    public IOptions<CollectionOptions> Settings { get; }
+
+    public static async Task<CollectionWorld> CreateAsync(CosmosFixture cosmos, CollectionOptions? settings = null)
     {
         var clock = new FakeTimeProvider(Now);
         var database = await cosmos.CreateLedgerDatabaseAsync();
         var merchant = (await new MerchantStore(database, clock).CreateAsync("Müller Großhandel", null, default))!.Merchant.Id;
-        return new CollectionWorld(database, merchant, clock);
+        return new CollectionWorld(database, merchant, clock, settings is null ? Options : Microsoft.Extensions.Options.Options.Create(settings));
     }
 
     /// <summary>Another process on the same database: its own ledger store, caches and services.</summary>
@@ -55,8 +60,8 @@ internal sealed class CollectionWorld
     {
         var ledger = new CosmosLedgerStore(Database, Clock);
         var wallets = new WalletStore(Database, ledger, Clock);
-        var accounts = new VirtualAccounts(Database, Options);
-        var store = new CollectionStore(Database, accounts, wallets, new MerchantStore(Database, Clock), new StartedWatches(), Options, Clock);
+        var accounts = new VirtualAccounts(Database, Settings);
+        var store = new CollectionStore(Database, accounts, wallets, new MerchantStore(Database, Clock), new StartedWatches(), Settings, Clock);
         var collectionLedger = new CollectionLedger(ledger, wallets);
         var exceptions = new ReconciliationExceptions(Database, Clock);
         var credits = new BankCredits(Database, store, accounts, collectionLedger, exceptions, Clock, NullLogger<BankCredits>.Instance);

@@ -88,6 +88,22 @@ public sealed class ApiTourTests(ClientHostFixture fixture)
         Assert.Equal(409, refused.Status);
         Assert.False(string.IsNullOrEmpty(refused.Code));
 
+        // Collection: an invoice with the payer's virtual account and reference; the bank's signed credit pays it.
+        var collection = await merchant.Api.V1.Collections.PostAsync(new CreateCollectionRequest
+        {
+            Amount = 125_000, Currency = "EUR", DueAt = DateTimeOffset.UtcNow.AddDays(14),
+            Payer = new CreateCollectionRequest_payer { Name = "ACME Bau GmbH", Reference = "cust-42" },
+        });
+        Assert.Equal(CollectionView_status.Open, collection!.Status);
+        var credit = await fixture.BankClient().Api.V1.Webhooks.Bank.Credits.PostAsync(new BankCreditRequest
+        {
+            BankTransactionId = "TX-1", VirtualAccount = collection.VirtualAccount, Amount = 125_000, Currency = "EUR",
+            BookedAt = DateTimeOffset.UtcNow, RemittanceInfo = collection.CreditorReference,
+        });
+        Assert.Equal((BankCreditView_status.Booked, collection.Id), (credit!.Status, credit.CollectionId));
+        Assert.Equal(CollectionView_status.Paid, (await merchant.Api.V1.Collections[collection.Id].GetAsync())!.Status);
+        Assert.Empty((await merchant.Api.V1.Reconciliation.Exceptions.GetAsync())!.Data!);
+
         AssertEveryAnswerHadItsDocumentedStatus(JsonNode.Parse(await fixture.ServedDocumentAsync())!, refused.ResponseStatusCode);
     }
 

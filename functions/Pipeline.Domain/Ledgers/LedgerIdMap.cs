@@ -36,16 +36,24 @@ internal sealed class LedgerIdMap<TValue>
             var expected = version;
             foreach (var slot in slots)
             {
-                if (version != expected)
-                {
-                    throw new InvalidOperationException("The map changed while its values were enumerated.");
-                }
-
+                ThrowIfChanged(expected);
                 if (!slot.Key.IsZero)
                 {
                     yield return slot.Value;
                 }
             }
+
+            // A change while the last value was being handled is a change too (ids hash through the process's seeded hash: that value can be in the
+            // last slot: the test of this once passed or failed by where the one key landed).
+            ThrowIfChanged(expected);
+        }
+    }
+
+    private void ThrowIfChanged(int expected)
+    {
+        if (version != expected)
+        {
+            throw new InvalidOperationException("The map changed while its values were enumerated.");
         }
     }
 

@@ -133,22 +133,8 @@ public sealed class BankCredits(
         var before = CosmosTime.ToMicros(time.GetUtcNow() - olderThan);
         // A literal: a long parameter would be sent as a string (the document format writes numbers as strings) and compare as none.
         var query = new QueryDefinition($"SELECT * FROM c WHERE c.state IN ('received', 'decided') AND c.updatedMicros < {Numbers.Literal(before)}");
-        var finished = 0;
-        foreach (var credit in await container.QueryAllAsync<BankCreditDocument>(query, null, cancellationToken))
-        {
-            // One credit that cannot be finished (a defect, a ledger that refuses it) must not keep the others waiting (found in review).
-            try
-            {
-                await FinishAsync(credit, cancellationToken);
-                finished++;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Bank credit {CreditId} could not be finished; the next pass tries again", credit.Id);
-            }
-        }
-
-        return finished;
+        return await EachOnItsOwn.FinishAsync(await container.QueryAllAsync<BankCreditDocument>(query, null, cancellationToken),
+            credit => FinishAsync(credit, cancellationToken), credit => credit.Id, "Bank credit {CreditId}", logger);
     }
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed class CollectionOptions : IValidatableObject
 
         foreach (var (name, secret) in new[] { (nameof(BankSecret), BankSecret), (nameof(BankSecretPrevious), BankSecretPrevious) })
         {
-            if (!string.IsNullOrEmpty(secret) && (secret.Length < BankSecretLengthMin || secret.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)))
+            if (!string.IsNullOrEmpty(secret) && (secret.Length < BankSecretLengthMin || secret.StartsWith(PipelineOptions.UnresolvedReference, StringComparison.OrdinalIgnoreCase)))
             {
                 yield return new ValidationResult(
                     $"{name} must be at least {BankSecretLengthMin} characters and not an unresolved Key Vault reference (check the secret bank-webhook-secret and the app's access).", [name]);

@@ -89,21 +89,8 @@ public sealed class ExceptionResolutions(
     public async Task<int> FinishAbandonedAsync(TimeSpan olderThan, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        var finished = 0;
-        foreach (var exception in await exceptions.ResolvingSinceAsync(CosmosTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken))
-        {
-            try
-            {
-                await PerformAsync(exception, cancellationToken);
-                finished++;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "The resolution of exception {ExceptionId} could not be finished; the next pass tries again", exception.Id);
-            }
-        }
-
-        return finished;
+        return await EachOnItsOwn.FinishAsync(await exceptions.ResolvingSinceAsync(CosmosTime.ToMicros(time.GetUtcNow() - olderThan), cancellationToken),
+            exception => PerformAsync(exception, cancellationToken), exception => exception.Id, "The resolution of exception {ExceptionId}", logger);
     }
 
     private async Task<(ExceptionDocument?, ResolutionRefusal?)> PerformAsync(ExceptionDocument exception, CancellationToken cancellationToken)

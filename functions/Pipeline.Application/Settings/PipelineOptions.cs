@@ -13,7 +13,8 @@ public sealed class PipelineOptions : IValidatableObject
 
     public const int AdminKeyLengthMin = 32;
 
-    private const string UnresolvedReference = "@Microsoft.KeyVault(";
+    /// <summary>What an app setting still holds when the platform could not resolve its Key Vault reference.</summary>
+    public const string UnresolvedReference = "@Microsoft.KeyVault(";
 
     /// <summary>Names the setting in both of its spellings, because the operator who reads it sets one or the other.</summary>
     private const string AdminKeyRule =

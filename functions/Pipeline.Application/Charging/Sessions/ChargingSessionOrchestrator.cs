@@ -35,7 +35,16 @@ public sealed class ChargingSessionOrchestrator : TaskOrchestrator<SessionWork, 
 {
     public const string ChangedEvent = "session-changed";
 
-    /// <summary>A failed look (Cosmos unreachable, say) is tried again after this.</summary>
+    /// <summary>
+    /// A look that throws (Cosmos DB slow or unreachable for a moment, the payment busy) is tried again within seconds
+    /// (after 1, 2 and 4): the look at the deadline must capture before the hold's captures close, and the margin for
+    /// that is a quarter of the hold's open time, as little as seconds with a short authorization window (the deadline
+    /// test's 14 seconds, which one 30-second wait overshoots: the capture is refused and the session completes
+    /// with nothing captured). Every step of a look is safe to repeat.
+    /// </summary>
+    private static readonly TaskOptions Retried = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+
+    /// <summary>A look that failed every retry is tried again after this.</summary>
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
 
     public override async Task<bool> RunAsync(TaskOrchestrationContext context, SessionWork input)
@@ -72,7 +81,7 @@ public sealed class ChargingSessionOrchestrator : TaskOrchestrator<SessionWork, 
     {
         try
         {
-            var check = await context.CallActivityAsync<SessionCheck>(nameof(CheckSessionActivity), input);
+            var check = await context.CallActivityAsync<SessionCheck>(nameof(CheckSessionActivity), input, Retried);
             return check.Done ? null : Time(check.NextCheckMicros);
         }
         catch (TaskFailedException)

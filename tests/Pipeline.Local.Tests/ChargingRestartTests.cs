@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Application.Charging;
 using Pipeline.Application.Ledger;
 
 namespace Pipeline.Local.Tests;
@@ -19,6 +21,13 @@ public sealed class RestartableChargingFixture : RestartableHostFixture
         ["Pipeline:Charging:EndedGrace"] = "00:00:04",
         ["Pipeline:Payments:AuthorizationWindow"] = "00:01:00",
     };
+
+    /// <summary>The host's charging options, with a look a test can make fail (<see cref="SessionLookFault"/>).</summary>
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new SessionLookFault(new OptionsManager<ChargingOptions>(sp.GetRequiredService<IOptionsFactory<ChargingOptions>>())));
+        services.AddSingleton<IOptions<ChargingOptions>>(sp => sp.GetRequiredService<SessionLookFault>());
+    }
 }
 
 /// <summary>Sessions across a restart of the host, at their deadline, and under concurrent requests.</summary>
@@ -68,6 +77,36 @@ public sealed class ChargingRestartTests(RestartableChargingFixture fixture) : I
         var payment = await client.Merchant.PaymentAsync(session.GetProperty("authorization").GetProperty("paymentId").GetString()!);
         Assert.Equal("succeeded", payment.GetProperty("status").GetString());
         await client.Merchant.EventsAsync(1, Within, e => e.GetProperty("type").GetString() == "charging.session.stop_requested");
+    }
+
+    /// <summary>
+    /// CI once completed the deadline test's session with nothing captured: a look that failed at the deadline (41 s)
+    /// was tried again only 30 s later, after the hold's captures had closed (55 s), and the capture was refused. A
+    /// failed look is now tried again within seconds. Events come until the first look (at the idle timeout, 30 s) has
+    /// found the session alive, then none (the next idle timeout would come after the deadline); the look at the
+    /// deadline fails once.
+    /// </summary>
+    [Fact]
+    public async Task A_look_that_fails_at_the_deadline_is_tried_again_in_time_to_capture()
+    {
+        var client = await ChargingSessionClient.CreateAsync(fixture, 5_000);
+        await client.SendOkAsync(client.Event("tx-look", 0, "Started", 0, 1_000, "Charging", client.IdToken, "Authorized"));
+        for (var i = 1; i <= 11; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await client.SendOkAsync(client.Event("tx-look", i, "Updated", i, 1_000 + (i * 1_000)));
+        }
+
+        var fault = fixture.Host.App.Services.GetRequiredService<SessionLookFault>();
+        fault.FailNextLook();
+
+        var session = await client.SessionAsync("tx-look", "completed", Within);
+        Assert.True(fault.Fired);
+        Assert.Equal("max_duration", session.GetProperty("endReason").GetString());
+        Assert.True(session.GetProperty("capturedAmount").GetInt64() > 0);
+        Assert.Equal(session.GetProperty("totalAmount").GetInt64(), session.GetProperty("capturedAmount").GetInt64());
+        Assert.Equal(5_000 - session.GetProperty("capturedAmount").GetInt64(), (await client.Merchant.BalancesAsync(client.Wallet)).Available);
+        Assert.True((await fixture.Host.App.Services.GetRequiredService<ILedgerStore>().AuditAsync()).Balanced);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Pipeline.Local.Tests;
 /// take effect at once (a test prices the merchant and charges at once). Short, not tight: under CI's load one request
 /// has taken over 6 seconds (RestartableChargingFixture), and a gap that long between a test's events must
 /// not end its session idle, nor end one whose Ended came first before the others arrive. Only the idle test waits for
-/// either (12 s); a session whose events are all there ends with the last of them.
+/// one of them (its idle timeout); a session whose events are all there ends with the last of them.
 /// </summary>
 public sealed class ChargingHostFixture : LocalHostFixture
 {

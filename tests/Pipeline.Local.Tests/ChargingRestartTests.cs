@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Application.Charging;
@@ -58,12 +59,9 @@ public sealed class ChargingRestartTests(RestartableChargingFixture fixture) : I
     public async Task A_session_that_would_outlive_its_hold_is_ended_at_its_deadline_and_captured_before_the_hold_expires()
     {
         var client = await ChargingSessionClient.CreateAsync(fixture, 5_000);
-        await client.SendOkAsync(client.Event("tx-deadline", 0, "Started", 0, 1_000, "Charging", client.IdToken, "Authorized"));
         // Events keep coming (no idle timeout), the station never ends the session.
-        for (var i = 1; i <= 16; i++)
+        foreach (var answer in await StartAndUpdateEvery3SecondsAsync(client, "tx-deadline", 16))
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            var answer = await client.SendOkAsync(client.Event("tx-deadline", i, "Updated", i, 1_000 + (i * 1_000)));
             if (answer.TryGetProperty("idTokenInfo", out var info))
             {
                 Assert.Equal("NoCredit", info.GetProperty("status").GetString()); // Asked to stop once the price was fixed.
@@ -71,9 +69,7 @@ public sealed class ChargingRestartTests(RestartableChargingFixture fixture) : I
         }
 
         var session = await client.SessionAsync("tx-deadline", "completed", Within);
-        Assert.Equal("max_duration", session.GetProperty("endReason").GetString());
-        Assert.True(session.GetProperty("capturedAmount").GetInt64() > 0);
-        Assert.Equal(session.GetProperty("totalAmount").GetInt64(), session.GetProperty("capturedAmount").GetInt64());
+        AssertEndedAtDeadlineAndCapturedInFull(session);
         var payment = await client.Merchant.PaymentAsync(session.GetProperty("authorization").GetProperty("paymentId").GetString()!);
         Assert.Equal("succeeded", payment.GetProperty("status").GetString());
         await client.Merchant.EventsAsync(1, Within, e => e.GetProperty("type").GetString() == "charging.session.stop_requested");
@@ -90,21 +86,13 @@ public sealed class ChargingRestartTests(RestartableChargingFixture fixture) : I
     public async Task A_look_that_fails_at_the_deadline_is_tried_again_in_time_to_capture()
     {
         var client = await ChargingSessionClient.CreateAsync(fixture, 5_000);
-        await client.SendOkAsync(client.Event("tx-look", 0, "Started", 0, 1_000, "Charging", client.IdToken, "Authorized"));
-        for (var i = 1; i <= 11; i++)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            await client.SendOkAsync(client.Event("tx-look", i, "Updated", i, 1_000 + (i * 1_000)));
-        }
-
+        await StartAndUpdateEvery3SecondsAsync(client, "tx-look", 11);
         var fault = fixture.Host.App.Services.GetRequiredService<SessionLookFault>();
         fault.FailNextLook();
 
         var session = await client.SessionAsync("tx-look", "completed", Within);
         Assert.True(fault.Fired);
-        Assert.Equal("max_duration", session.GetProperty("endReason").GetString());
-        Assert.True(session.GetProperty("capturedAmount").GetInt64() > 0);
-        Assert.Equal(session.GetProperty("totalAmount").GetInt64(), session.GetProperty("capturedAmount").GetInt64());
+        AssertEndedAtDeadlineAndCapturedInFull(session);
         Assert.Equal(5_000 - session.GetProperty("capturedAmount").GetInt64(), (await client.Merchant.BalancesAsync(client.Wallet)).Available);
         Assert.True((await fixture.Host.App.Services.GetRequiredService<ILedgerStore>().AuditAsync()).Balanced);
     }
@@ -133,5 +121,26 @@ public sealed class ChargingRestartTests(RestartableChargingFixture fixture) : I
         Assert.Equal(360L, ended.GetProperty("capturedAmount").GetInt64());
         Assert.Equal(8_000 - 360, (await client.Merchant.BalancesAsync(client.Wallet)).Available + (await client.Merchant.BalancesAsync(second.Wallet)).Available);
         Assert.True((await fixture.Host.App.Services.GetRequiredService<ILedgerStore>().AuditAsync()).Balanced);
+    }
+
+    /// <summary>Starts a session, then sends <paramref name="updates"/> Updated events 3 seconds apart (the station never ends it); their answers.</summary>
+    private static async Task<List<JsonElement>> StartAndUpdateEvery3SecondsAsync(ChargingSessionClient client, string transactionId, int updates)
+    {
+        await client.SendOkAsync(client.Event(transactionId, 0, "Started", 0, 1_000, "Charging", client.IdToken, "Authorized"));
+        var answers = new List<JsonElement>(updates);
+        for (var i = 1; i <= updates; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            answers.Add(await client.SendOkAsync(client.Event(transactionId, i, "Updated", i, 1_000 + (i * 1_000))));
+        }
+
+        return answers;
+    }
+
+    private static void AssertEndedAtDeadlineAndCapturedInFull(JsonElement session)
+    {
+        Assert.Equal("max_duration", session.GetProperty("endReason").GetString());
+        Assert.True(session.GetProperty("capturedAmount").GetInt64() > 0);
+        Assert.Equal(session.GetProperty("totalAmount").GetInt64(), session.GetProperty("capturedAmount").GetInt64());
     }
 }

@@ -125,7 +125,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
 
         bool Mark(RequestMessage r) => CosmosInterception.IsReplace(r, BankCredits.ContainerName, announced.Id, announced.Id);
         var hold = new HoldFirstHandler(Mark, (r, _, _) => Mark(r));
-        var (report, _) = await ProcessOn(world, CosmosInterception.Through(cosmos, world.Database, hold)).Statements.ImportAsync(Read(xml).Single(), default);
+        var (report, _) = await ImportThroughAsync(world, hold, xml);
 
         Assert.Equal((1, 1), (report!.CreditsAnnounced, report.CreditsBooked));
         Assert.Equal(report.ClosingBalance, report.ClearingBalance);
@@ -164,7 +164,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
             r => CosmosInterception.IsReplace(r, BankCredits.ContainerName, announced.Id, announced.Id),
             (_, request, response) => request.Contains("NOT IS_DEFINED(c.listedAs) AND c.virtualAccount", StringComparison.Ordinal)
                 && response.Contains(announced.Id, StringComparison.Ordinal));
-        var (report, _) = await ProcessOn(world, CosmosInterception.Through(cosmos, world.Database, hold)).Statements.ImportAsync(Read(xml).Single(), default);
+        var (report, _) = await ImportThroughAsync(world, hold, xml);
 
         Assert.Equal((1, 1), (report!.CreditsAnnounced, report.CreditsBooked));
         Assert.Equal(report.ClosingBalance, report.ClearingBalance);
@@ -198,7 +198,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
             (r, body) => r.Method == HttpMethod.Post && r.RequestUri.OriginalString.Contains($"/colls/{BankCredits.ContainerName}", StringComparison.Ordinal)
                 && body.Contains("\"bankTransactionId\":\"SAME-REF\"", StringComparison.Ordinal) && body.Contains("\"state\":\"received\"", StringComparison.Ordinal),
             () => world.ReceiveAsync(CollectionWorld.Credit(collection.VirtualAccount, 4_000, collection.CreditorReference, transactionId: "SAME-REF")));
-        var (report, _) = await ProcessOn(world, CosmosInterception.Through(cosmos, world.Database, hook)).Statements.ImportAsync(Read(xml).Single(), default);
+        var (report, _) = await ImportThroughAsync(world, hook, xml);
 
         Assert.True(hook.Fired);
         Assert.Equal((1, 0, 0), (report!.CreditsDisagreeing, report.CreditsBooked, report.CreditsAnnounced));
@@ -348,7 +348,7 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
         var hook = new HookAfterHandler(
             (request, response) => request.Contains("NOT IS_DEFINED(c.listedAs) AND c.state", StringComparison.Ordinal) && response.Contains(w.Id, StringComparison.Ordinal),
             () => world.NewProcess().Statements.ImportAsync(Read(listing).Single(), default));
-        var (report, _) = await ProcessOn(world, CosmosInterception.Through(cosmos, world.Database, hook)).Statements.ImportAsync(Read(later).Single(), default);
+        var (report, _) = await ImportThroughAsync(world, hook, later);
 
         Assert.True(hook.Fired);
         Assert.Equal(StatementIdOf(listing), (await world.Credits.GetAsync(w.Id, default))!.StatementId);
@@ -444,6 +444,10 @@ public sealed class StatementReviewTests(CosmosFixture cosmos)
         Assert.Empty(read.Errors);
         return read.Statements;
     }
+
+    /// <summary>Imports the statement in <paramref name="xml"/> in another process, whose Cosmos calls pass through <paramref name="handler"/>.</summary>
+    private Task<(StatementReport? Report, StatementRefusal? Refusal)> ImportThroughAsync(CollectionWorld world, RequestHandler handler, string xml) =>
+        ProcessOn(world, CosmosInterception.Through(cosmos, world.Database, handler)).Statements.ImportAsync(Read(xml).Single(), default);
 
     /// <summary>Another process whose Cosmos calls go through <paramref name="database"/> (an intercepted client): as <see cref="CollectionWorld.NewProcess"/>.</summary>
     private static CollectionWorld.Process ProcessOn(CollectionWorld world, Database database)

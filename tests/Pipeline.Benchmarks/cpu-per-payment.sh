@@ -3,7 +3,9 @@
 # wrk-events.sh: events-off, relayed (an empty argument), relayed-bare or events-on. 45 s of full load (warm-up), then
 # 30 s paced (each of 16 connections waits 25 ms between requests: about 450 payments/s, below saturation, so every
 # mode does the same work per second), with the processes' user + system time from /proc before and after.
-# Usage: bash tests/Pipeline.Benchmarks/cpu-per-payment.sh [MODE]   (after a Release build of tests/Pipeline.Benchmarks)
+# WARMUP (seconds, default 45) sets the full load's length: the JIT is still tiering up the relays' and the Durable
+# engine's code for well over a minute with events on (docs/PERFORMANCE.md), so steady state needs about 150.
+# Usage: [WARMUP=S] bash tests/Pipeline.Benchmarks/cpu-per-payment.sh [MODE]   (after a Release build of tests/Pipeline.Benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-}
@@ -12,7 +14,7 @@ source tests/Pipeline.Benchmarks/wrk-target.sh
 start_target "$folder" "$mode"
 cp "$folder/payments.lua" "$folder/paced.lua"
 printf '\nfunction delay() return 25 end\n' >> "$folder/paced.lua"
-wrk -t2 -c16 -d45s -s "$folder/payments.lua" "$url" > /dev/null
+wrk -t2 -c16 -d"${WARMUP:-45}s" -s "$folder/payments.lua" "$url" > /dev/null
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 host=$(pgrep -n -f "wrk-target $folder")
 cosmos=$(pgrep -f "cosmos/server.js" | head -1)

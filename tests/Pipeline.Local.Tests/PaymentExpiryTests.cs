@@ -77,8 +77,9 @@ public sealed class PaymentExpiryTests(ShortWindowHostFixture fixture) : IClassF
         Assert.Equal((10_000 - captured, 0, 10_000 - captured), await client.BalancesAsync(wallet));
         foreach (var (id, status) in ids.Zip(statuses))
         {
-            // A maintenance pass releases the ledger's holds first and cancels the payments in a later step: a refused
-            // capture's payment shows canceled within that pass, not at the moment its hold is released (CI caught it between).
+            // The sweep expires the ledger's holds first, then records each payment's expiry as an operation; while that
+            // operation is under way (begun, not completed) the payment shows its recorded status, requires_capture
+            // (PaymentRules.Visible). CI once read one in that moment, with the wallet already whole.
             var payment = await client.PaymentAsync(id);
             while (payment.GetProperty("status").GetString() == "requires_capture" && DateTimeOffset.UtcNow < deadline)
             {

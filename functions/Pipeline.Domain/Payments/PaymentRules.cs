@@ -102,9 +102,13 @@ public static class PaymentRules
     public static long Capturable(Payment payment, long nowMicros) =>
         payment.Status == PaymentStatus.RequiresCapture && !IsClosing(payment, nowMicros) ? Held(payment).Sum(h => h.Amount) : 0;
 
-    /// <summary>The status a reader sees: a payment past its window shows canceled even before the sweep records it.</summary>
+    /// <summary>
+    /// The status a reader sees: a payment past its window shows canceled even before the sweep records it, and while
+    /// the sweep's expiry is under way (that operation always ends canceled, so the view never steps back to
+    /// requires_capture in between). Any other pending operation (a capture racing the window) shows the stored status.
+    /// </summary>
     public static (PaymentStatus Status, CancellationReason? Reason) Visible(Payment payment, long nowMicros) =>
-        payment.Pending is null && IsDue(payment, nowMicros)
+        IsDue(payment, nowMicros) && payment.Pending?.Kind is null or PaymentOperationKind.Expire
             ? (PaymentStatus.Canceled, CancellationReason.Expired)
             : (payment.Status, payment.CancellationReason);
 

@@ -112,6 +112,19 @@ public sealed class PaymentTransitionTests
     }
 
     [Fact]
+    public void A_payment_shows_canceled_while_the_sweeps_expiry_is_under_way_but_not_while_a_capture_is()
+    {
+        Assert.Null(PaymentPlans.Plan(Authorized(), PaymentOperationKind.Expire, null, WindowEnd, out var expire));
+        var expiring = PaymentRules.Begin(Authorized(), expire);
+        Assert.Equal(PaymentStatus.RequiresCapture, expiring.Status);
+        Assert.Equal((PaymentStatus.Canceled, CancellationReason.Expired), PaymentRules.Visible(expiring, WindowEnd));
+
+        Assert.Null(PaymentPlans.Plan(Authorized(), PaymentOperationKind.Capture, null, Later, out var capture));
+        var capturing = PaymentRules.Begin(Authorized(), capture);
+        Assert.Equal((PaymentStatus.RequiresCapture, (CancellationReason?)null), PaymentRules.Visible(capturing, WindowEnd));
+    }
+
+    [Fact]
     public void Refunds_make_a_payment_partially_refunded_then_refunded()
     {
         var partly = Run(Succeeded(), PaymentOperationKind.Refund, 300, Later);
